@@ -1,0 +1,137 @@
+package io.minilb.controller;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.minilb.cli.Commands;
+import io.minilb.cli.HostPort;
+import io.minilb.controller.records.ZoneConfig;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code minilb controller}: watches the cluster, writes Service status, streams records. */
+@Command(
+    name = "minilb controller",
+    mixinStandardHelpOptions = true,
+    description = "Watch the cluster and stream DNS records to minilb resolvers.")
+public final class ControllerMain implements Callable<Integer> {
+
+  private static final Logger log = LoggerFactory.getLogger(ControllerMain.class);
+
+  @Option(
+      names = "--kubeconfig",
+      description = "Kubeconfig file (default: in-cluster service account, then ~/.kube/config).")
+  Path kubeconfig;
+
+  @Option(names = "--domain", defaultValue = "minilb", description = "Zone apex (default: ${DEFAULT-VALUE}).")
+  String domain;
+
+  @Option(
+      names = "--lb-class",
+      defaultValue = "minilb",
+      description = "spec.loadBalancerClass served (default: ${DEFAULT-VALUE}).")
+  String lbClass;
+
+  @Option(names = "--ttl", defaultValue = "5", description = "Record TTL in seconds (default: ${DEFAULT-VALUE}).")
+  int ttl;
+
+  @Option(
+      names = "--ns-name",
+      description = "Apex NS target and SOA MNAME (default: ns.<domain>).")
+  String nsName;
+
+  @Option(
+      names = "--grpc-listen",
+      defaultValue = "0.0.0.0:9090",
+      converter = HostPort.class,
+      description = "Record stream address:port (default: ${DEFAULT-VALUE}).")
+  InetSocketAddress grpcListen;
+
+  @Option(
+      names = "--http-listen",
+      defaultValue = "0.0.0.0:8080",
+      converter = HostPort.class,
+      description = "Address:port for /healthz, /readyz, /metrics (default: ${DEFAULT-VALUE}).")
+  InetSocketAddress httpListen;
+
+  @Option(
+      names = "--lease-namespace",
+      description = "Namespace of the leader-election Lease (default: the pod's namespace, else minilb).")
+  String leaseNamespace;
+
+  @Option(
+      names = "--lease-name",
+      defaultValue = "minilb-controller",
+      description = "Name of the leader-election Lease (default: ${DEFAULT-VALUE}).")
+  String leaseName;
+
+  @Option(
+      names = "--identity",
+      defaultValue = "${env:HOSTNAME}",
+      description = "Leader-election identity (default: $HOSTNAME, else a random id).")
+  String identity;
+
+  public static void main(String[] args) {
+    System.exit(Commands.of(new ControllerMain(), System.getenv()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    ZoneConfig zone;
+    try {
+      if (ttl < 1 || ttl > 3600) {
+        throw new IllegalArgumentException("--ttl must be between 1 and 3600, got " + ttl);
+      }
+      zone = new ZoneConfig(domain, lbClass, ttl, nsName);
+    } catch (IllegalArgumentException e) {
+      System.err.println("minilb: " + e.getMessage());
+      return 2;
+    }
+    try (KubernetesClient client = client(kubeconfig)) {
+      String ns = leaseNamespace != null && !leaseNamespace.isBlank() ? leaseNamespace : podNamespace();
+      String id = identity == null || identity.isBlank() ? "minilb-" + UUID.randomUUID() : identity;
+      var config =
+          new Controller.Config(
+              zone, grpcListen, httpListen, ns, leaseName, id, Leadership.Timing.defaults());
+      var done = new CountDownLatch(1);
+      try (Controller controller =
+          new Controller(client, config, (svc, status) -> {}, () -> System.exit(1))) {
+        controller.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          log.info("shutting down");
+          controller.close();
+          done.countDown();
+        }));
+        done.await();
+      }
+    }
+    return 0;
+  }
+
+  /** A client from {@code kubeconfig}, or fabric8's auto-configuration (in-cluster, then ~/.kube). */
+  static KubernetesClient client(Path kubeconfig) throws java.io.IOException {
+    var builder = new KubernetesClientBuilder();
+    if (kubeconfig != null) {
+      builder.withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)));
+    }
+    return builder.build();
+  }
+
+  private static String podNamespace() {
+    Path sa = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+    try {
+      return Files.isReadable(sa) ? Files.readString(sa).trim() : "minilb";
+    } catch (java.io.IOException e) {
+      return "minilb";
+    }
+  }
+
+}

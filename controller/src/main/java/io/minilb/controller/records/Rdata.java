@@ -1,0 +1,38 @@
+package io.minilb.controller.records;
+
+import com.google.protobuf.ByteString;
+import java.net.InetAddress;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.NSRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.TextParseException;
+
+/** Encodes record data in uncompressed wire format, with dnsjava doing the per-type layout. */
+final class Rdata {
+
+  private Rdata() {}
+
+  static ByteString address(InetAddress a) {
+    return ByteString.copyFrom(a.getAddress());
+  }
+
+  static ByteString ns(String target) {
+    return ByteString.copyFrom(new NSRecord(Name.root, DClass.IN, 0, name(target)).rdataToWireCanonical());
+  }
+
+  static ByteString soa(String mname, String rname, long serial, long refresh, long retry, long expire, long minimum) {
+    var soa =
+        new SOARecord(
+            Name.root, DClass.IN, 0, name(mname), name(rname), serial, refresh, retry, expire, minimum);
+    return ByteString.copyFrom(soa.rdataToWireCanonical());
+  }
+
+  static Name name(String s) {
+    try {
+      return Name.fromString(s);
+    } catch (TextParseException e) {
+      throw new IllegalArgumentException("bad name " + s, e);
+    }
+  }
+}

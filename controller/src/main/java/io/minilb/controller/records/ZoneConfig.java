@@ -1,0 +1,53 @@
+package io.minilb.controller.records;
+
+import io.minilb.controller.kube.ServiceView;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * What the operator chose for the zone: its apex, which Services are ours, the default TTL and the
+ * name server name. Immutable; validated on construction.
+ *
+ * @param domain the zone apex, absolute and lower case (e.g. {@code minilb.})
+ * @param lbClass the {@code spec.loadBalancerClass} minilb serves
+ * @param ttl default record TTL in seconds
+ * @param nsName the apex NS target and SOA MNAME, absolute
+ */
+public record ZoneConfig(String domain, String lbClass, int ttl, String nsName) {
+
+  public ZoneConfig {
+    domain = absolute(domain);
+    nsName = nsName == null || nsName.isBlank() ? "ns." + domain : absolute(nsName);
+    Objects.requireNonNull(lbClass, "lbClass");
+    if (ttl < 0 || ttl > 604_800) {
+      throw new IllegalArgumentException("ttl out of range: " + ttl);
+    }
+  }
+
+  public static ZoneConfig defaults() {
+    return new ZoneConfig("minilb", "minilb", 5, null);
+  }
+
+  /** Whether minilb serves this Service: type LoadBalancer with our class. */
+  public boolean qualifies(ServiceView s) {
+    return ServiceView.LOAD_BALANCER.equals(s.type()) && lbClass.equals(s.loadBalancerClass());
+  }
+
+  /** {@code <svc>.<ns>.<domain>} without the trailing dot, as written into the Service status. */
+  public String hostname(String namespace, String service) {
+    return service + "." + namespace + "." + domain.substring(0, domain.length() - 1);
+  }
+
+  /** {@code <svc>.<ns>.<domain>.}, the owner name of the Service's records. */
+  public String owner(String namespace, String service) {
+    return service + "." + namespace + "." + domain;
+  }
+
+  private static String absolute(String name) {
+    String n = name.trim().toLowerCase(Locale.ROOT);
+    if (n.isEmpty() || n.equals(".")) {
+      throw new IllegalArgumentException("empty domain name");
+    }
+    return n.endsWith(".") ? n : n + ".";
+  }
+}

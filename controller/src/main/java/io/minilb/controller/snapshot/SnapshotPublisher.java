@@ -1,0 +1,101 @@
+package io.minilb.controller.snapshot;
+
+import io.minilb.snapshot.RRSet;
+import io.minilb.snapshot.Snapshot;
+import io.minilb.snapshot.Version;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongFunction;
+import java.util.function.LongSupplier;
+
+/**
+ * Holds the current {@link Snapshot} of one leadership epoch and the few before it. A new version is
+ * published only when the records really changed; the SOA serial then moves forward too.
+ *
+ * <p>The SOA serial is {@code max(previous + 1, unix seconds)}, so it grows with every change and,
+ * because a new leader starts from the clock, keeps growing across restarts and failovers (as long
+ * as the average change rate stays under one per second).
+ *
+ * <p>Thread-safe: publishing is synchronized; readers see immutable snapshots.
+ */
+public final class SnapshotPublisher {
+
+  /** How many recent snapshots a reconnecting resolver can resume from. */
+  static final int HISTORY = 4;
+
+  private final long epoch;
+  private final LongFunction<RRSet> soa;
+  private final LongSupplier clockSeconds;
+  private final Deque<Snapshot> history = new ArrayDeque<>();
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private List<String> lastZones;
+  private List<RRSet> lastRecords;
+  private long serial;
+  private volatile Snapshot current;
+
+  /**
+   * @param epoch this leadership's epoch; must differ from every earlier one
+   * @param soa builds the SOA RRset for a serial
+   * @param clockSeconds the wall clock in seconds, for the serial
+   */
+  public SnapshotPublisher(long epoch, LongFunction<RRSet> soa, LongSupplier clockSeconds) {
+    this.epoch = epoch;
+    this.soa = soa;
+    this.clockSeconds = clockSeconds;
+  }
+
+  public long epoch() {
+    return epoch;
+  }
+
+  /** The newest snapshot, or null before the first publish. */
+  public Snapshot current() {
+    return current;
+  }
+
+  /** A retained snapshot at exactly {@code version}, or null. */
+  public synchronized Snapshot find(Version version) {
+    for (Snapshot s : history) {
+      if (s.version().equals(version)) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  /** Runs after each new version (on the publishing thread; keep it short). */
+  public void addListener(Runnable listener) {
+    listeners.add(listener);
+  }
+
+  /**
+   * Publishes {@code records} (everything but the SOA) for {@code zones}.
+   *
+   * @return true when a new version was published, false when nothing changed
+   */
+  public boolean publish(List<String> zones, List<RRSet> records) {
+    synchronized (this) {
+      if (current != null && zones.equals(lastZones) && records.equals(lastRecords)) {
+        return false;
+      }
+      serial = Math.min(Math.max(serial + 1, clockSeconds.getAsLong()), 0xFFFF_FFFFL);
+      var all = new ArrayList<RRSet>(records.size() + 1);
+      all.addAll(records);
+      all.add(soa.apply(serial));
+      Version version = current == null ? new Version(epoch, 1) : current.version().next();
+      Snapshot next = new Snapshot(version, zones, all);
+      lastZones = List.copyOf(zones);
+      lastRecords = List.copyOf(records);
+      history.addLast(next);
+      if (history.size() > HISTORY) {
+        history.removeFirst();
+      }
+      current = next;
+    }
+    listeners.forEach(Runnable::run);
+    return true;
+  }
+}

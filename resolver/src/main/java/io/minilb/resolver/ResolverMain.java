@@ -1,0 +1,150 @@
+package io.minilb.resolver;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.minilb.cli.Commands;
+import io.minilb.cli.HostPort;
+import io.minilb.cli.OpsServer;
+import io.minilb.resolver.dns.Answerer;
+import io.minilb.resolver.dns.DnsServer;
+import io.minilb.resolver.store.Store;
+import io.minilb.resolver.sync.ControllerStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code minilb resolver}: answers DNS from memory, fed by the controller's record stream. */
+@Command(
+    name = "minilb resolver",
+    mixinStandardHelpOptions = true,
+    description = "Serve DNS for the minilb zones from the controller's record stream.")
+public final class ResolverMain implements Callable<Integer> {
+
+  private static final Logger log = LoggerFactory.getLogger(ResolverMain.class);
+
+  @Option(
+      names = "--controller",
+      required = true,
+      split = ",",
+      description = "Controller gRPC address host:port; repeat (or comma-separate) for failover.")
+  List<String> controllers;
+
+  @Option(
+      names = "--listen",
+      defaultValue = "0.0.0.0:5353",
+      converter = HostPort.class,
+      description = "DNS address:port for UDP and TCP (default: ${DEFAULT-VALUE}).")
+  InetSocketAddress listen;
+
+  @Option(
+      names = "--http-listen",
+      defaultValue = "0.0.0.0:8081",
+      converter = HostPort.class,
+      description = "Address:port for /healthz, /readyz, /metrics (default: ${DEFAULT-VALUE}).")
+  InetSocketAddress httpListen;
+
+  @Option(
+      names = "--node-name",
+      defaultValue = "${env:NODE_NAME:-${env:HOSTNAME:-resolver}}",
+      description = "This resolver's identity, sent to the controller (default: $NODE_NAME).")
+  String nodeName;
+
+  @Option(
+      names = "--threads",
+      defaultValue = "0",
+      description = "DNS event loops; 0 means one per available core (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(
+      names = "--tcp-idle-timeout",
+      defaultValue = "10s",
+      converter = DurationConverter.class,
+      description = "Close idle DNS TCP connections after this long (default: ${DEFAULT-VALUE}).")
+  Duration tcpIdleTimeout;
+
+  @Option(
+      names = "--tcp-max-connections",
+      defaultValue = "1024",
+      description = "Concurrent DNS TCP connections, all clients (default: ${DEFAULT-VALUE}).")
+  int tcpMaxConnections;
+
+  @Option(
+      names = "--tcp-max-per-client",
+      defaultValue = "16",
+      description = "Concurrent DNS TCP connections per client address (default: ${DEFAULT-VALUE}).")
+  int tcpMaxPerClient;
+
+  public static void main(String[] args) {
+    System.exit(Commands.of(new ResolverMain(), System.getenv()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (threads < 0 || tcpMaxConnections < 1 || tcpMaxPerClient < 1) {
+      System.err.println("minilb: --threads must be >= 0 and the TCP caps >= 1");
+      return 2;
+    }
+    int loops = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+    var store = new Store();
+    var scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              var t = new Thread(r, "controller-stream");
+              t.setDaemon(true);
+              return t;
+            });
+    var stream =
+        new ControllerStream(controllers, ResolverMain::channel, store, nodeName, scheduler);
+    var limits = new DnsServer.TcpLimits(tcpIdleTimeout, tcpMaxConnections, tcpMaxPerClient);
+    var done = new CountDownLatch(1);
+    DnsServer dns;
+    try {
+      dns = DnsServer.start(listen, new Answerer(store::index), limits, loops);
+    } catch (Exception e) {
+      System.err.println("minilb: cannot listen for DNS on " + listen + ": " + e.getMessage());
+      scheduler.shutdownNow();
+      return 1;
+    }
+    try (dns;
+        OpsServer ops = OpsServer.start(httpListen, () -> store.index() != null)) {
+      stream.start();
+      log.info(
+          "resolver {} serving DNS on {}, ops on {}, controllers {}",
+          nodeName,
+          dns.address(),
+          ops.address(),
+          controllers);
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    log.info("shutting down");
+                    stream.close();
+                    done.countDown();
+                  }));
+      done.await();
+    }
+    scheduler.shutdownNow();
+    return 0;
+  }
+
+  /** One channel per controller, with keepalives so a dead peer is noticed within seconds. */
+  static ManagedChannel channel(String target) {
+    return NettyChannelBuilder.forTarget(target)
+        .usePlaintext()
+        .keepAliveTime(10, TimeUnit.SECONDS)
+        .keepAliveTimeout(5, TimeUnit.SECONDS)
+        .keepAliveWithoutCalls(true)
+        .maxInboundMessageSize(64 << 20)
+        .build();
+  }
+
+}

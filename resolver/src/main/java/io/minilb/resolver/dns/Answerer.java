@@ -1,0 +1,157 @@
+package io.minilb.resolver.dns;
+
+import io.minilb.resolver.store.ZoneIndex;
+import java.util.List;
+import java.util.function.Supplier;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.HINFORecord;
+import org.xbill.DNS.Header;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.NSRecord;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Opcode;
+import org.xbill.DNS.RRset;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * Turns a parsed query into a response, from the current {@link ZoneIndex}. A pure function of the
+ * query and the index: no sockets, no logging, safe to call from any number of threads.
+ *
+ * <p>Rules: AA on every answer from a served zone, RA never; REFUSED outside the zones; SERVFAIL
+ * before the first snapshot (never NXDOMAIN); NODATA for existing names and empty non-terminals
+ * (RFC 8020) and NXDOMAIN otherwise, both with the zone's SOA (RFC 2308); the question's case echoed
+ * in the answer; A/AAAA order rotated per query; RFC 8482 for ANY.
+ */
+public final class Answerer {
+
+  /** The UDP payload size we advertise and never exceed (DNS flag day 2020). */
+  public static final int MAX_UDP_PAYLOAD = 1232;
+
+  /** Without EDNS a UDP response must fit in 512 bytes (RFC 1035 section 4.2.1). */
+  public static final int CLASSIC_UDP_PAYLOAD = 512;
+
+  private static final int BADVERS = 16;
+
+  private final Supplier<ZoneIndex> index;
+
+  public Answerer(Supplier<ZoneIndex> index) {
+    this.index = index;
+  }
+
+  /** The largest UDP response this query may receive. */
+  public static int udpLimit(Message query) {
+    OPTRecord opt = query.getOPT();
+    if (opt == null) {
+      return CLASSIC_UDP_PAYLOAD;
+    }
+    return Math.max(CLASSIC_UDP_PAYLOAD, Math.min(opt.getPayloadSize(), MAX_UDP_PAYLOAD));
+  }
+
+  public Message answer(Message query) {
+    Header qh = query.getHeader();
+    Message response = new Message(qh.getID());
+    Header h = response.getHeader();
+    h.setFlag(Flags.QR);
+    h.setOpcode(qh.getOpcode());
+    if (qh.getFlag(Flags.RD)) {
+      h.setFlag(Flags.RD);
+    }
+    Record question = query.getQuestion();
+    if (question != null) {
+      response.addRecord(question, Section.QUESTION);
+    }
+    OPTRecord opt = query.getOPT();
+    if (opt != null) {
+      if (opt.getVersion() != 0) {
+        response.addRecord(new OPTRecord(MAX_UDP_PAYLOAD, BADVERS >>> 4, 0), Section.ADDITIONAL);
+        return response;
+      }
+      response.addRecord(new OPTRecord(MAX_UDP_PAYLOAD, 0, 0), Section.ADDITIONAL);
+    }
+    if (qh.getOpcode() != Opcode.QUERY) {
+      return rcode(response, Rcode.NOTIMP);
+    }
+    if (qh.getCount(Section.QUESTION) != 1
+        || qh.getCount(Section.ANSWER) != 0
+        || qh.getCount(Section.AUTHORITY) != 0) {
+      return rcode(response, Rcode.FORMERR);
+    }
+    if (question.getDClass() != DClass.IN) {
+      return rcode(response, Rcode.REFUSED);
+    }
+    ZoneIndex idx = index.get();
+    if (idx == null) {
+      return rcode(response, Rcode.SERVFAIL);
+    }
+    Name qname = question.getName();
+    ZoneIndex.Zone zone = idx.zoneOf(qname);
+    if (zone == null) {
+      return rcode(response, Rcode.REFUSED);
+    }
+    int qtype = question.getType();
+    if (qtype == Type.AXFR || qtype == Type.IXFR) {
+      return rcode(response, Rcode.REFUSED);
+    }
+    h.setFlag(Flags.AA);
+    if (qtype == Type.ANY) {
+      return answerAny(response, idx, zone, qname);
+    }
+    RRset rrset = idx.find(qname, qtype);
+    if (rrset != null) {
+      addRenamed(response, rrset.rrs(true), qname);
+      if (qtype == Type.NS) {
+        addGlue(response, idx, rrset);
+      }
+      return response;
+    }
+    return negative(response, idx, zone, qname);
+  }
+
+  private static Message answerAny(Message response, ZoneIndex idx, ZoneIndex.Zone zone, Name qname) {
+    if (idx.findAll(qname).isEmpty()) {
+      return negative(response, idx, zone, qname);
+    }
+    // RFC 8482 section 4.2: one synthesized HINFO instead of every RRset.
+    long ttl = zone.negativeSoa().getTTL();
+    response.addRecord(new HINFORecord(qname, DClass.IN, ttl, "RFC8482", ""), Section.ANSWER);
+    return response;
+  }
+
+  private static Message negative(Message response, ZoneIndex idx, ZoneIndex.Zone zone, Name qname) {
+    if (!idx.exists(qname) && !qname.equals(zone.apex())) {
+      response.getHeader().setRcode(Rcode.NXDOMAIN);
+    }
+    response.addRecord(zone.negativeSoa(), Section.AUTHORITY);
+    return response;
+  }
+
+  private static void addGlue(Message response, ZoneIndex idx, RRset ns) {
+    for (Record r : ns.rrs(false)) {
+      Name target = ((NSRecord) r).getTarget();
+      for (int type : new int[] {Type.A, Type.AAAA}) {
+        RRset glue = idx.find(target, type);
+        if (glue != null) {
+          glue.rrs(false).forEach(g -> response.addRecord(g, Section.ADDITIONAL));
+        }
+      }
+    }
+  }
+
+  private static void addRenamed(Message response, List<Record> records, Name qname) {
+    for (Record r : records) {
+      // Echo the question's spelling so 0x20-randomising resolvers accept the answer.
+      response.addRecord(r.getName().equals(qname) ? r.withName(qname) : r, Section.ANSWER);
+    }
+  }
+
+  private static Message rcode(Message response, int rcode) {
+    response.getHeader().setRcode(rcode);
+    response.getHeader().unsetFlag(Flags.AA);
+    return response;
+  }
+}

@@ -1,0 +1,126 @@
+package io.minilb.resolver.dns;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds the DNS listeners: UDP and TCP on one address and port. On Linux it uses epoll with one
+ * SO_REUSEPORT datagram socket per event loop, so each core reads its own queue; elsewhere NIO.
+ */
+public final class DnsServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(DnsServer.class);
+  private static final int SOCKET_BUFFER_BYTES = 4 << 20;
+
+  /** TCP limits (RFC 7766 section 6.2). */
+  public record TcpLimits(Duration idleTimeout, int maxConnections, int maxPerClient) {}
+
+  private final EventLoopGroup group;
+  private final List<Channel> channels = new ArrayList<>();
+  private final InetSocketAddress bound;
+
+  private DnsServer(EventLoopGroup group, List<Channel> channels, InetSocketAddress bound) {
+    this.group = group;
+    this.channels.addAll(channels);
+    this.bound = bound;
+  }
+
+  /**
+   * Binds UDP and TCP on {@code listen}. Port 0 picks a free port, the same for both transports.
+   */
+  public static DnsServer start(
+      InetSocketAddress listen, Answerer answerer, TcpLimits limits, int threads)
+      throws InterruptedException {
+    boolean epoll = Epoll.isAvailable();
+    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, io);
+    var responder = new Responder(answerer);
+    var channels = new ArrayList<Channel>();
+    try {
+      var tcpGuard = new TcpConnectionGuard(limits.maxConnections(), limits.maxPerClient());
+      Channel tcp =
+          new ServerBootstrap()
+              .group(group)
+              .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+              .option(ChannelOption.SO_BACKLOG, 1024)
+              .option(ChannelOption.SO_REUSEADDR, true)
+              .childHandler(
+                  new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                      ch.pipeline()
+                          .addLast(tcpGuard)
+                          .addLast(
+                              new IdleStateHandler(
+                                  0, 0, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                          .addLast(new LengthFieldBasedFrameDecoder(65535, 0, 2, 0, 2))
+                          .addLast(new LengthFieldPrepender(2))
+                          .addLast(new TcpDnsHandler(responder));
+                    }
+                  })
+              .bind(listen)
+              .sync()
+              .channel();
+      channels.add(tcp);
+      var bound = (InetSocketAddress) tcp.localAddress();
+      var udpAddress = new InetSocketAddress(listen.getAddress(), bound.getPort());
+      int udpSockets = epoll ? threads : 1;
+      for (int i = 0; i < udpSockets; i++) {
+        var b =
+            new Bootstrap()
+                .group(group)
+                .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
+                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
+                .handler(new UdpDnsHandler(responder));
+        if (epoll) {
+          b.option(EpollChannelOption.SO_REUSEPORT, true);
+        }
+        channels.add(b.bind(udpAddress).sync().channel());
+      }
+      log.info(
+          "DNS listening on {} (udp+tcp, {}, {} loops)", bound, epoll ? "epoll" : "nio", threads);
+      return new DnsServer(group, channels, bound);
+    } catch (Exception e) { // includes bind errors Netty rethrows unchecked
+      channels.forEach(Channel::close);
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      throw e;
+    }
+  }
+
+  /** The bound address (with the real port when 0 was asked for). */
+  public InetSocketAddress address() {
+    return bound;
+  }
+
+  @Override
+  public void close() {
+    channels.forEach(c -> c.close().awaitUninterruptibly());
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+  }
+}

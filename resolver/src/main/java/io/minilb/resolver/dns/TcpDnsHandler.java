@@ -1,0 +1,45 @@
+package io.minilb.resolver.dns;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+
+/**
+ * Answers each length-framed message on a TCP connection (RFC 7766: several queries per
+ * connection). Closes the connection when idle or on any framing error, never the server.
+ */
+final class TcpDnsHandler extends SimpleChannelInboundHandler<ByteBuf> {
+
+  private final Responder responder;
+
+  TcpDnsHandler(Responder responder) {
+    this.responder = responder;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+    byte[] response = responder.tcp(ByteBufUtil.getBytes(frame));
+    if (response == null) {
+      ctx.close();
+      return;
+    }
+    ctx.writeAndFlush(Unpooled.wrappedBuffer(response), ctx.voidPromise());
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof IdleStateEvent) {
+      ctx.close();
+      return;
+    }
+    super.userEventTriggered(ctx, evt);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close();
+  }
+}

@@ -1,0 +1,57 @@
+package io.minilb.resolver.store;
+
+import io.minilb.snapshot.Delta;
+import io.minilb.snapshot.Snapshot;
+import io.minilb.snapshot.Version;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The resolver's current {@link ZoneIndex}, swapped whole and atomically on each update. Readers
+ * (query threads) never lock; the single writer (the stream client) builds the next index off to
+ * the side and publishes it with one volatile write.
+ */
+public final class Store {
+
+  private final AtomicReference<ZoneIndex> current = new AtomicReference<>();
+  private volatile long updatedAtMillis;
+
+  /** The index to answer from, or null before the first snapshot. */
+  public ZoneIndex index() {
+    return current.get();
+  }
+
+  public Optional<Version> version() {
+    ZoneIndex idx = current.get();
+    return idx == null ? Optional.empty() : Optional.of(idx.snapshot().version());
+  }
+
+  /** Millis since epoch of the last applied update, 0 if none. */
+  public long updatedAtMillis() {
+    return updatedAtMillis;
+  }
+
+  /** Replaces everything with {@code snapshot}. */
+  public void replace(Snapshot snapshot) {
+    publish(ZoneIndex.of(snapshot));
+  }
+
+  /**
+   * Applies {@code delta} to the held snapshot.
+   *
+   * @return false, changing nothing, when the delta's base is not the held version
+   */
+  public boolean apply(Delta delta) {
+    ZoneIndex idx = current.get();
+    if (idx == null || !idx.snapshot().version().equals(delta.base())) {
+      return false;
+    }
+    publish(ZoneIndex.of(idx.snapshot().apply(delta)));
+    return true;
+  }
+
+  private void publish(ZoneIndex next) {
+    current.set(next);
+    updatedAtMillis = System.currentTimeMillis();
+  }
+}

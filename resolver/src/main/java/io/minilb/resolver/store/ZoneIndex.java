@@ -1,0 +1,134 @@
+package io.minilb.resolver.store;
+
+import io.minilb.snapshot.RRSet;
+import io.minilb.snapshot.Snapshot;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.RRset;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/**
+ * A read-only, query-ready view of one {@link Snapshot}: dnsjava RRsets by owner name and type, the
+ * set of names that exist (owners and the empty non-terminals above them), and the zone apexes with
+ * their SOA. Built once per update off the query path, then shared by every query thread; never
+ * mutated after construction.
+ */
+public final class ZoneIndex {
+
+  private final Snapshot snapshot;
+  private final List<Zone> zones;
+  private final Map<Name, Map<Integer, RRset>> byName;
+  private final Set<Name> existing;
+
+  /**
+   * A served zone: its apex and the SOA record negative answers carry, whose TTL is already
+   * min(SOA TTL, SOA minimum) as RFC 2308 section 3 asks.
+   */
+  public record Zone(Name apex, SOARecord negativeSoa) {}
+
+  private ZoneIndex(Snapshot snapshot) {
+    this.snapshot = snapshot;
+    this.byName = new HashMap<>();
+    for (RRSet set : snapshot.rrsets().values()) {
+      Name owner = name(set.name());
+      var rrset = new RRset();
+      for (var rdata : set.rdata()) {
+        rrset.addRR(Record.newRecord(owner, set.type(), DClass.IN, set.ttl(), rdata.toByteArray()));
+      }
+      byName.computeIfAbsent(owner, n -> new HashMap<>(4)).put(set.type(), rrset);
+    }
+    var zoneList = new ArrayList<Zone>();
+    for (String apex : snapshot.zones()) {
+      Name apexName = name(apex);
+      RRset soa = byName.getOrDefault(apexName, Map.of()).get(Type.SOA);
+      if (soa == null) {
+        throw new IllegalArgumentException("zone " + apex + " has no SOA");
+      }
+      var record = (SOARecord) soa.first();
+      long negativeTtl = Math.min(record.getTTL(), record.getMinimum());
+      zoneList.add(new Zone(apexName, withTtl(record, negativeTtl)));
+    }
+    // Longest apex first, so the most specific zone wins.
+    zoneList.sort((a, b) -> Integer.compare(b.apex().labels(), a.apex().labels()));
+    this.zones = List.copyOf(zoneList);
+    this.existing = new HashSet<>();
+    for (Name owner : byName.keySet()) {
+      Zone zone = zoneOf(owner);
+      for (Name n = owner; ; n = new Name(n, 1)) {
+        if (!existing.add(n) || zone == null || n.equals(zone.apex()) || n.labels() <= 1) {
+          break;
+        }
+      }
+    }
+  }
+
+  /**
+   * Indexes {@code snapshot}.
+   *
+   * @throws IllegalArgumentException if a name or rdata is malformed or a zone lacks its SOA
+   */
+  public static ZoneIndex of(Snapshot snapshot) {
+    return new ZoneIndex(snapshot);
+  }
+
+  public Snapshot snapshot() {
+    return snapshot;
+  }
+
+  /** The most specific served zone containing {@code name}, or null when none does. */
+  public Zone zoneOf(Name name) {
+    for (Zone z : zones) {
+      if (name.subdomain(z.apex())) {
+        return z;
+      }
+    }
+    return null;
+  }
+
+  /** The RRset of {@code type} at {@code name}, or null. Names compare case-insensitively. */
+  public RRset find(Name name, int type) {
+    Map<Integer, RRset> types = byName.get(name);
+    return types == null ? null : types.get(type);
+  }
+
+  /** All RRsets at {@code name}; empty for an empty non-terminal or a missing name. */
+  public Map<Integer, RRset> findAll(Name name) {
+    return byName.getOrDefault(name, Map.of());
+  }
+
+  /** Whether {@code name} exists: it owns records or is an empty non-terminal above an owner. */
+  public boolean exists(Name name) {
+    return existing.contains(name);
+  }
+
+  private static SOARecord withTtl(SOARecord r, long ttl) {
+    return new SOARecord(
+        r.getName(),
+        r.getDClass(),
+        ttl,
+        r.getHost(),
+        r.getAdmin(),
+        r.getSerial(),
+        r.getRefresh(),
+        r.getRetry(),
+        r.getExpire(),
+        r.getMinimum());
+  }
+
+  private static Name name(String s) {
+    try {
+      return Name.fromString(s);
+    } catch (TextParseException e) {
+      throw new IllegalArgumentException("bad name " + s, e);
+    }
+  }
+}

@@ -1,0 +1,191 @@
+package io.minilb.resolver.sync;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.minilb.proto.v1.Ack;
+import io.minilb.proto.v1.RecordStreamGrpc;
+import io.minilb.proto.v1.Subscribe;
+import io.minilb.proto.v1.WatchRequest;
+import io.minilb.proto.v1.WatchResponse;
+import io.minilb.resolver.store.Store;
+import io.minilb.snapshot.Delta;
+import io.minilb.snapshot.Snapshot;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the {@link Store} in step with a controller. Connects to one of several controller targets
+ * in turn, subscribes with the version it holds, applies each snapshot or delta, and acknowledges
+ * it. On any stream failure it moves to the next target after a capped exponential backoff; the
+ * store keeps answering from what it has meanwhile.
+ *
+ * <p>Threading: all stream callbacks and reconnects run on one scheduler thread per instance of
+ * gRPC's callback executor; state changes are confined to {@code synchronized} methods.
+ */
+public final class ControllerStream implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(ControllerStream.class);
+  static final Duration MIN_BACKOFF = Duration.ofMillis(100);
+  static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+  /** Connection state, for readiness and metrics. */
+  public enum State {
+    CONNECTING,
+    SYNCED,
+    DISCONNECTED
+  }
+
+  private final List<ManagedChannel> channels;
+  private final Store store;
+  private final String node;
+  private final ScheduledExecutorService scheduler;
+
+  private int target;
+  private Duration backoff = MIN_BACKOFF;
+  private StreamObserver<WatchRequest> requests;
+  private volatile State state = State.CONNECTING;
+  private boolean closed;
+
+  /**
+   * @param targets controller addresses ({@code host:port} or any gRPC target)
+   * @param channelFactory builds the channel for one target (transport, TLS and keepalive settings)
+   */
+  public ControllerStream(
+      List<String> targets,
+      Function<String, ManagedChannel> channelFactory,
+      Store store,
+      String node,
+      ScheduledExecutorService scheduler) {
+    if (targets.isEmpty()) {
+      throw new IllegalArgumentException("at least one controller target is required");
+    }
+    this.channels = targets.stream().map(channelFactory).toList();
+    this.store = store;
+    this.node = node;
+    this.scheduler = scheduler;
+  }
+
+  public State state() {
+    return state;
+  }
+
+  public synchronized void start() {
+    connect();
+  }
+
+  private synchronized void connect() {
+    if (closed) {
+      return;
+    }
+    ManagedChannel channel = channels.get(target);
+    var call = new Call();
+    requests = RecordStreamGrpc.newStub(channel).watch(call);
+    call.requests = requests;
+    subscribe(requests);
+  }
+
+  private void subscribe(StreamObserver<WatchRequest> out) {
+    var sub = Subscribe.newBuilder().setNode(node);
+    store.version().ifPresent(v -> sub.setHave(v.toProto()));
+    out.onNext(WatchRequest.newBuilder().setSubscribe(sub).build());
+  }
+
+  private synchronized void onResponse(Call call, WatchResponse response) {
+    if (call.requests != requests) {
+      return; // a stale stream
+    }
+    switch (response.getKindCase()) {
+      case SNAPSHOT -> {
+        Snapshot s = Snapshot.fromProto(response.getSnapshot());
+        store.replace(s);
+        log.info("full snapshot {} from {}: {} rrsets", s.version(), targetName(), s.rrsets().size());
+      }
+      case DELTA -> {
+        Delta d = Delta.fromProto(response.getDelta());
+        if (!store.apply(d)) {
+          log.warn("delta base {} does not match held {}; asking for a full snapshot", d.base(),
+              store.version().map(Object::toString).orElse("none"));
+          subscribe(requests);
+          return;
+        }
+      }
+      default -> {
+        return;
+      }
+    }
+    if (state != State.SYNCED) {
+      log.info("synced with controller {}", targetName());
+    }
+    state = State.SYNCED;
+    backoff = MIN_BACKOFF;
+    store.version()
+        .ifPresent(
+            v ->
+                requests.onNext(
+                    WatchRequest.newBuilder()
+                        .setAck(Ack.newBuilder().setVersion(v.toProto()))
+                        .build()));
+  }
+
+  private synchronized void onEnd(Call call, Throwable error) {
+    if (call.requests != requests || closed) {
+      return;
+    }
+    Status status = error == null ? Status.OK : Status.fromThrowable(error);
+    log.warn(
+        "stream to controller {} ended: {}{}; serving held version {}, retrying in {} ms",
+        targetName(),
+        status.getCode(),
+        status.getDescription() == null ? "" : " (" + status.getDescription() + ")",
+        store.version().map(Object::toString).orElse("none"),
+        backoff.toMillis());
+    state = State.DISCONNECTED;
+    requests = null;
+    target = (target + 1) % channels.size();
+    scheduler.schedule(this::connect, backoff.toMillis(), TimeUnit.MILLISECONDS);
+    backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+  }
+
+  private String targetName() {
+    return channels.get(target).authority();
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      closed = true;
+      if (requests != null) {
+        requests.onCompleted();
+        requests = null;
+      }
+    }
+    for (ManagedChannel c : channels) {
+      c.shutdownNow();
+    }
+  }
+
+  private final class Call implements StreamObserver<WatchResponse> {
+    volatile StreamObserver<WatchRequest> requests;
+
+    @Override
+    public void onNext(WatchResponse value) {
+      onResponse(this, value);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      onEnd(this, t);
+    }
+
+    @Override
+    public void onCompleted() {
+      onEnd(this, null);
+    }
+  }
+}
