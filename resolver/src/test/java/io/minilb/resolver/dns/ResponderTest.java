@@ -1,0 +1,93 @@
+package io.minilb.resolver.dns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.minilb.resolver.store.ZoneIndex;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+class ResponderTest {
+
+  private static final String BIG;
+
+  static {
+    var sb = new StringBuilder(AnswererTest.ZONE);
+    for (int i = 1; i <= 60; i++) {
+      sb.append("big.default.minilb. 5 IN A 10.244.3.").append(i).append('\n');
+    }
+    BIG = sb.toString();
+  }
+
+  private final ZoneIndex index = ZoneText.index(BIG);
+  private final Responder responder = new Responder(new Answerer(() -> index));
+
+  @Test
+  void udp_answerLargerThan512WithoutEdns_isTruncatedToWholeRRsets() throws Exception {
+    byte[] wire = responder.udp(AnswererTest.query("big.default.minilb.", Type.A).toWire());
+
+    Message response = new Message(wire);
+    assertThat(wire.length).isLessThanOrEqualTo(512);
+    assertThat(response.getHeader().getFlag(Flags.TC)).isTrue();
+    assertThat(response.getSection(Section.ANSWER)).isEmpty();
+  }
+
+  @Test
+  void tcp_sameQuery_returnsTheFullAnswer() throws Exception {
+    Message response = new Message(responder.tcp(AnswererTest.query("big.default.minilb.", Type.A).toWire()));
+
+    assertThat(response.getHeader().getFlag(Flags.TC)).isFalse();
+    assertThat(response.getSection(Section.ANSWER)).hasSize(60);
+  }
+
+  @Test
+  void udp_withEdns1232_fitsTheWholeAnswer() throws Exception {
+    Message q = AnswererTest.query("big.default.minilb.", Type.A);
+    q.addRecord(new OPTRecord(1232, 0, 0), Section.ADDITIONAL);
+
+    byte[] wire = responder.udp(q.toWire());
+
+    assertThat(wire.length).isLessThanOrEqualTo(1232);
+    assertThat(new Message(wire).getSection(Section.ANSWER)).hasSize(60);
+  }
+
+  @Test
+  void malformedQueryWithReadableHeader_getsFormerrWithItsId() throws Exception {
+    byte[] wire = AnswererTest.query("web.default.minilb.", Type.A).toWire();
+    byte[] cut = Arrays.copyOf(wire, wire.length - 3); // question runs past the end
+    cut[0] = 0x12;
+    cut[1] = 0x34;
+
+    Message response = new Message(responder.udp(cut));
+
+    assertThat(response.getHeader().getID()).isEqualTo(0x1234);
+    assertThat(response.getRcode()).isEqualTo(Rcode.FORMERR);
+    assertThat(response.getHeader().getFlag(Flags.QR)).isTrue();
+  }
+
+  @Test
+  void shorterThanAHeader_isDropped() {
+    assertThat(responder.udp(new byte[] {1, 2, 3})).isNull();
+  }
+
+  @Test
+  void aResponse_isNeverAnswered() throws Exception {
+    Message m = AnswererTest.query("web.default.minilb.", Type.A);
+    m.getHeader().setFlag(Flags.QR);
+
+    assertThat(responder.udp(m.toWire())).isNull();
+  }
+
+  @Test
+  void twoQuestions_getFormerr() throws Exception {
+    Message q = AnswererTest.query("web.default.minilb.", Type.A);
+    q.addRecord(AnswererTest.query("dual.default.minilb.", Type.A).getQuestion(), Section.QUESTION);
+
+    assertThat(new Message(responder.udp(q.toWire())).getRcode()).isEqualTo(Rcode.FORMERR);
+  }
+}
