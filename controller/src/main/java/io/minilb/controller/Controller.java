@@ -1,5 +1,6 @@
 package io.minilb.controller;
 
+import com.sun.net.httpserver.HttpExchange;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.grpc.Server;
 import io.grpc.Status;
@@ -12,7 +13,6 @@ import io.minilb.controller.kube.StatusWriter;
 import io.minilb.controller.records.RecordBuilder;
 import io.minilb.controller.records.ZoneConfig;
 import io.minilb.controller.routes.RouteTable;
-import com.sun.net.httpserver.HttpExchange;
 import io.minilb.controller.snapshot.SnapshotPublisher;
 import io.minilb.controller.stream.RecordStreamService;
 import java.io.IOException;
@@ -63,7 +63,10 @@ public final class Controller implements AutoCloseable {
   private OpsServer ops;
   private Leadership leadership;
 
-  public Controller(KubernetesClient client, Config config, StatusWriter.Listener statusListener,
+  public Controller(
+      KubernetesClient client,
+      Config config,
+      StatusWriter.Listener statusListener,
       Runnable onLostLeadership) {
     this.client = client;
     this.config = config;
@@ -135,8 +138,7 @@ public final class Controller implements AutoCloseable {
 
   private void startLeading() {
     long epoch = random.nextLong();
-    publisher =
-        new SnapshotPublisher(epoch, builder::soa, () -> System.currentTimeMillis() / 1000);
+    publisher = new SnapshotPublisher(epoch, builder::soa, () -> System.currentTimeMillis() / 1000);
     publisher.addListener(streams::onPublish);
     log.info("leading with epoch {}", Long.toHexString(epoch));
     scheduleReconcile();

@@ -31,7 +31,10 @@ public final class ControllerMain implements Callable<Integer> {
       description = "Kubeconfig file (default: in-cluster service account, then ~/.kube/config).")
   Path kubeconfig;
 
-  @Option(names = "--domain", defaultValue = "minilb", description = "Zone apex (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--domain",
+      defaultValue = "minilb",
+      description = "Zone apex (default: ${DEFAULT-VALUE}).")
   String domain;
 
   @Option(
@@ -40,12 +43,13 @@ public final class ControllerMain implements Callable<Integer> {
       description = "spec.loadBalancerClass served (default: ${DEFAULT-VALUE}).")
   String lbClass;
 
-  @Option(names = "--ttl", defaultValue = "5", description = "Record TTL in seconds (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--ttl",
+      defaultValue = "5",
+      description = "Record TTL in seconds (default: ${DEFAULT-VALUE}).")
   int ttl;
 
-  @Option(
-      names = "--ns-name",
-      description = "Apex NS target and SOA MNAME (default: ns.<domain>).")
+  @Option(names = "--ns-name", description = "Apex NS target and SOA MNAME (default: ns.<domain>).")
   String nsName;
 
   @Option(
@@ -64,7 +68,8 @@ public final class ControllerMain implements Callable<Integer> {
 
   @Option(
       names = "--lease-namespace",
-      description = "Namespace of the leader-election Lease (default: the pod's namespace, else minilb).")
+      description =
+          "Namespace of the leader-election Lease (default: the pod's namespace, else minilb).")
   String leaseNamespace;
 
   @Option(
@@ -96,7 +101,8 @@ public final class ControllerMain implements Callable<Integer> {
       return 2;
     }
     try (KubernetesClient client = client(kubeconfig)) {
-      String ns = leaseNamespace != null && !leaseNamespace.isBlank() ? leaseNamespace : podNamespace();
+      String ns =
+          leaseNamespace != null && !leaseNamespace.isBlank() ? leaseNamespace : podNamespace();
       String id = identity == null || identity.isBlank() ? "minilb-" + UUID.randomUUID() : identity;
       var config =
           new Controller.Config(
@@ -105,18 +111,23 @@ public final class ControllerMain implements Callable<Integer> {
       try (Controller controller =
           new Controller(client, config, (svc, status) -> {}, () -> System.exit(1))) {
         controller.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-          log.info("shutting down");
-          controller.close();
-          done.countDown();
-        }));
+        Runtime.getRuntime()
+            .addShutdownHook(
+                new Thread(
+                    () -> {
+                      log.info("shutting down");
+                      controller.close();
+                      done.countDown();
+                    }));
         done.await();
       }
     }
     return 0;
   }
 
-  /** A client from {@code kubeconfig}, or fabric8's auto-configuration (in-cluster, then ~/.kube). */
+  /**
+   * A client from {@code kubeconfig}, or fabric8's auto-configuration (in-cluster, then ~/.kube).
+   */
   static KubernetesClient client(Path kubeconfig) throws java.io.IOException {
     var builder = new KubernetesClientBuilder();
     if (kubeconfig != null) {
@@ -133,5 +144,4 @@ public final class ControllerMain implements Callable<Integer> {
       return "minilb";
     }
   }
-
 }

@@ -54,7 +54,8 @@ public final class Leadership implements AutoCloseable {
                     () -> {
                       onStop.run();
                       if (!closing) {
-                        log.error("{} lost leadership of {}/{}; exiting", identity, namespace, name);
+                        log.error(
+                            "{} lost leadership of {}/{}; exiting", identity, namespace, name);
                         onLost.run();
                       }
                     },

@@ -13,7 +13,13 @@ import java.util.Map;
 final class ApiDiscovery {
 
   /** One resource type: plural name, kind, scope and short names. */
-  record Resource(String group, String version, String plural, String kind, boolean namespaced, List<String> shortNames) {
+  record Resource(
+      String group,
+      String version,
+      String plural,
+      String kind,
+      boolean namespaced,
+      List<String> shortNames) {
     String groupVersion() {
       return group.isEmpty() ? version : group + "/" + version;
     }
@@ -28,15 +34,21 @@ final class ApiDiscovery {
           new Resource("", "v1", "endpoints", "Endpoints", true, List.of("ep")),
           new Resource("", "v1", "configmaps", "ConfigMap", true, List.of("cm")),
           new Resource("", "v1", "events", "Event", true, List.of("ev")),
-          new Resource("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", true, List.of()),
+          new Resource(
+              "discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", true, List.of()),
           new Resource("networking.k8s.io", "v1", "ingresses", "Ingress", true, List.of("ing")),
-          new Resource("networking.k8s.io", "v1", "ingressclasses", "IngressClass", false, List.of()),
+          new Resource(
+              "networking.k8s.io", "v1", "ingressclasses", "IngressClass", false, List.of()),
           new Resource("coordination.k8s.io", "v1", "leases", "Lease", true, List.of()),
           new Resource("events.k8s.io", "v1", "events", "Event", true, List.of("ev")),
-          new Resource("gateway.networking.k8s.io", "v1", "gateways", "Gateway", true, List.of("gtw")),
-          new Resource("gateway.networking.k8s.io", "v1", "httproutes", "HTTPRoute", true, List.of()),
-          new Resource("gateway.networking.k8s.io", "v1", "grpcroutes", "GRPCRoute", true, List.of()),
-          new Resource("gateway.networking.k8s.io", "v1alpha2", "tlsroutes", "TLSRoute", true, List.of()));
+          new Resource(
+              "gateway.networking.k8s.io", "v1", "gateways", "Gateway", true, List.of("gtw")),
+          new Resource(
+              "gateway.networking.k8s.io", "v1", "httproutes", "HTTPRoute", true, List.of()),
+          new Resource(
+              "gateway.networking.k8s.io", "v1", "grpcroutes", "GRPCRoute", true, List.of()),
+          new Resource(
+              "gateway.networking.k8s.io", "v1alpha2", "tlsroutes", "TLSRoute", true, List.of()));
 
   private static final List<String> VERBS =
       List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
@@ -60,7 +72,8 @@ final class ApiDiscovery {
     }
     if (path.startsWith("/apis/")) {
       String[] parts = path.substring("/apis/".length()).split("/");
-      if (parts.length == 2 && RESOURCES.stream().anyMatch(r -> r.groupVersion().equals(parts[0] + "/" + parts[1]))) {
+      if (parts.length == 2
+          && RESOURCES.stream().anyMatch(r -> r.groupVersion().equals(parts[0] + "/" + parts[1]))) {
         return resourceList(parts[0] + "/" + parts[1]);
       }
       if (parts.length == 1) {
@@ -77,12 +90,15 @@ final class ApiDiscovery {
     return null;
   }
 
-  /** The kind a resource URL addresses ({@code .../services} or {@code .../services/web}), or "". */
+  /**
+   * The kind a resource URL addresses ({@code .../services} or {@code .../services/web}), or "".
+   */
   static String kindOf(String path) {
     String[] parts = path.split("/");
     for (int i = parts.length - 1; i >= Math.max(0, parts.length - 2); i--) {
       for (Resource r : RESOURCES) {
-        if (r.plural().equals(parts[i]) && (i == parts.length - 1 || !parts[i - 1].equals("namespaces"))) {
+        if (r.plural().equals(parts[i])
+            && (i == parts.length - 1 || !parts[i - 1].equals("namespaces"))) {
           return r.kind();
         }
       }
@@ -111,9 +127,10 @@ final class ApiDiscovery {
     var list = new ArrayList<Map<String, Object>>();
     groups.forEach(
         (name, versions) -> {
-          var vs = versions.stream()
-              .map(v -> Map.<String, Object>of("groupVersion", name + "/" + v, "version", v))
-              .toList();
+          var vs =
+              versions.stream()
+                  .map(v -> Map.<String, Object>of("groupVersion", name + "/" + v, "version", v))
+                  .toList();
           list.add(Map.of("name", name, "versions", vs, "preferredVersion", vs.get(0)));
         });
     return Map.of("kind", "APIGroupList", "apiVersion", "v1", "groups", list);
@@ -134,11 +151,29 @@ final class ApiDiscovery {
         }
         resources.add(m);
         if (r.kind().equals("Service")) {
-          resources.add(Map.of("name", "services/status", "singularName", "", "namespaced", true,
-              "kind", "Service", "verbs", List.of("get", "patch", "update")));
+          resources.add(
+              Map.of(
+                  "name",
+                  "services/status",
+                  "singularName",
+                  "",
+                  "namespaced",
+                  true,
+                  "kind",
+                  "Service",
+                  "verbs",
+                  List.of("get", "patch", "update")));
         }
       }
     }
-    return Map.of("kind", "APIResourceList", "apiVersion", "v1", "groupVersion", groupVersion, "resources", resources);
+    return Map.of(
+        "kind",
+        "APIResourceList",
+        "apiVersion",
+        "v1",
+        "groupVersion",
+        groupVersion,
+        "resources",
+        resources);
   }
 }

@@ -22,13 +22,18 @@ final class Children {
 
   /** Footprint-oriented JVM flags, as in the images. */
   static final List<String> JVM_FLAGS =
-      List.of("-XX:+UseSerialGC", "-Xss512k", "-XX:MaxMetaspaceSize=96m", "-XX:ReservedCodeCacheSize=32m");
+      List.of(
+          "-XX:+UseSerialGC",
+          "-Xss512k",
+          "-XX:MaxMetaspaceSize=96m",
+          "-XX:ReservedCodeCacheSize=32m");
 
   private final List<Process> processes = new ArrayList<>();
 
   synchronized void start(String name, String mainClass, List<String> args) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
-    String classpath = System.getProperty("minilb." + name + ".classpath", System.getProperty("java.class.path"));
+    String classpath =
+        System.getProperty("minilb." + name + ".classpath", System.getProperty("java.class.path"));
     var cmd = new ArrayList<String>();
     cmd.add(java);
     cmd.addAll(JVM_FLAGS);
@@ -54,8 +59,10 @@ final class Children {
           return false;
         }
         try {
-          var req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
-              .timeout(Duration.ofSeconds(1)).build();
+          var req =
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
+                  .timeout(Duration.ofSeconds(1))
+                  .build();
           if (http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
             break;
           }
@@ -96,7 +103,8 @@ final class Children {
   }
 
   private static void forward(String name, Process p) {
-    try (var in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+    try (var in =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
         System.out.println("[" + name + "] " + line);

@@ -26,12 +26,23 @@ final class ClusterSeed {
 
   private static final Set<String> CLUSTER_SCOPED =
       Set.of(
-          "Node", "Namespace", "IngressClass", "GatewayClass", "CustomResourceDefinition",
-          "ClusterRole", "ClusterRoleBinding", "PersistentVolume", "StorageClass", "PriorityClass");
+          "Node",
+          "Namespace",
+          "IngressClass",
+          "GatewayClass",
+          "CustomResourceDefinition",
+          "ClusterRole",
+          "ClusterRoleBinding",
+          "PersistentVolume",
+          "StorageClass",
+          "PriorityClass");
 
   private ClusterSeed() {}
 
-  /** Parses every {@code *.yaml}, {@code *.yml} and {@code *.json} file under {@code dir}, sorted by path. */
+  /**
+   * Parses every {@code *.yaml}, {@code *.yml} and {@code *.json} file under {@code dir}, sorted by
+   * path.
+   */
   static List<HasMetadata> parse(KubernetesClient client, Path dir) throws SeedException {
     if (!Files.isDirectory(dir)) {
       throw new SeedException(dir + ": not a directory");
@@ -64,7 +75,10 @@ final class ClusterSeed {
     return objects;
   }
 
-  /** Creates {@code objects} in order; status, when present, is written through the status subresource. */
+  /**
+   * Creates {@code objects} in order; status, when present, is written through the status
+   * subresource.
+   */
   static void create(KubernetesClient client, List<HasMetadata> objects) {
     for (HasMetadata o : objects) {
       client.resource(o).create();

@@ -29,7 +29,8 @@ public final class DemoMain implements Callable<Integer> {
 
   @Option(
       names = "--cluster",
-      description = "Folder of YAML/JSON objects to seed the API server with (default: deploy/demo).")
+      description =
+          "Folder of YAML/JSON objects to seed the API server with (default: deploy/demo).")
   Path cluster;
 
   @Option(
@@ -38,7 +39,10 @@ public final class DemoMain implements Callable<Integer> {
       description = "Address the resolver listens on (default: ${DEFAULT-VALUE}).")
   String dnsAddress;
 
-  @Option(names = "--dns-port", defaultValue = "5353", description = "DNS port, UDP and TCP (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--dns-port",
+      defaultValue = "5353",
+      description = "DNS port, UDP and TCP (default: ${DEFAULT-VALUE}).")
   int dnsPort;
 
   @Option(
@@ -89,24 +93,44 @@ public final class DemoMain implements Callable<Integer> {
       int controllerHttp = freePort();
       int resolverHttp = freePort();
       var children = new Children();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        children.stop();
-        api.close();
-      }));
-      children.start("controller", "io.minilb.controller.ControllerMain", List.of(
-          "--kubeconfig", kubeconfig.toAbsolutePath().toString(),
-          "--grpc-listen", "127.0.0.1:" + grpcPort,
-          "--http-listen", "127.0.0.1:" + controllerHttp,
-          "--lease-namespace", "minilb",
-          "--identity", "demo-controller"));
-      children.start("resolver", "io.minilb.resolver.ResolverMain", List.of(
-          "--controller", "127.0.0.1:" + grpcPort,
-          "--listen", hostPort(dnsBind, dnsPort),
-          "--http-listen", "127.0.0.1:" + resolverHttp,
-          "--node-name", "demo-resolver",
-          "--threads", "1"));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    children.stop();
+                    api.close();
+                  }));
+      children.start(
+          "controller",
+          "io.minilb.controller.ControllerMain",
+          List.of(
+              "--kubeconfig",
+              kubeconfig.toAbsolutePath().toString(),
+              "--grpc-listen",
+              "127.0.0.1:" + grpcPort,
+              "--http-listen",
+              "127.0.0.1:" + controllerHttp,
+              "--lease-namespace",
+              "minilb",
+              "--identity",
+              "demo-controller"));
+      children.start(
+          "resolver",
+          "io.minilb.resolver.ResolverMain",
+          List.of(
+              "--controller",
+              "127.0.0.1:" + grpcPort,
+              "--listen",
+              hostPort(dnsBind, dnsPort),
+              "--http-listen",
+              "127.0.0.1:" + resolverHttp,
+              "--node-name",
+              "demo-resolver",
+              "--threads",
+              "1"));
       if (!children.awaitReady(List.of(controllerHttp, resolverHttp), 90)) {
-        System.err.println("minilb demo: controller or resolver did not become ready; see the log above");
+        System.err.println(
+            "minilb demo: controller or resolver did not become ready; see the log above");
         children.stop();
         api.close();
         return 1;
@@ -118,24 +142,32 @@ public final class DemoMain implements Callable<Integer> {
     }
   }
 
-  private void printSummary(List<HasMetadata> objects, Path kubeconfig, InetAddress dns, int port, int controllerHttp) {
+  private void printSummary(
+      List<HasMetadata> objects, Path kubeconfig, InetAddress dns, int port, int controllerHttp) {
     var zone = ZoneConfig.defaults();
-    var nodes = objects.stream().filter(Node.class::isInstance).map(o -> Views.of((Node) o)).toList();
+    var nodes =
+        objects.stream().filter(Node.class::isInstance).map(o -> Views.of((Node) o)).toList();
     var routes = RouteTable.of(nodes);
     var out = new StringBuilder("\n");
     out.append("Add the following routes to your default gateway (router):\n");
     out.append(routes.render(RouteTable.Format.IP));
     routes.warnings().forEach(w -> out.append("WARNING: ").append(w).append('\n'));
-    out.append("(other formats: curl 'http://127.0.0.1:").append(controllerHttp)
+    out.append("(other formats: curl 'http://127.0.0.1:")
+        .append(controllerHttp)
         .append("/routes?format=routeros|openwrt|dhcp121')\n\n");
     out.append("kubeconfig: ").append(kubeconfig.toAbsolutePath()).append("\n");
-    out.append("  kubectl --kubeconfig ").append(kubeconfig.toAbsolutePath()).append(" get svc -A\n\n");
+    out.append("  kubectl --kubeconfig ")
+        .append(kubeconfig.toAbsolutePath())
+        .append(" get svc -A\n\n");
     out.append("Try:\n");
     String server = "@" + dns.getHostAddress() + " -p " + port;
     for (HasMetadata o : objects) {
       if (o instanceof Service s && zone.qualifies(Views.of(s))) {
-        out.append("  dig ").append(server).append(' ')
-            .append(zone.hostname(s.getMetadata().getNamespace(), s.getMetadata().getName())).append('\n');
+        out.append("  dig ")
+            .append(server)
+            .append(' ')
+            .append(zone.hostname(s.getMetadata().getNamespace(), s.getMetadata().getName()))
+            .append('\n');
       }
     }
     out.append("\nminilb demo is running; Ctrl-C stops it.\n");

@@ -1,6 +1,5 @@
 package io.minilb.demo;
 
-import tools.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -8,8 +7,8 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import java.net.InetAddress;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -17,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * An embedded Kubernetes API server: fabric8's CRUD mock plus what kubectl needs from a real one
@@ -29,8 +29,10 @@ public final class MockApiServer implements AutoCloseable {
   public record Fault(Predicate<RecordedRequest> matches, int status, String body) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  // The mock logs every request at INFO through java.util.logging; keep a reference so the level sticks.
-  private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+  // The mock logs every request at INFO through java.util.logging; keep a reference so the level
+  // sticks.
+  private static final java.util.logging.Logger MOCK_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
   static {
     MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
@@ -42,7 +44,9 @@ public final class MockApiServer implements AutoCloseable {
 
   public MockApiServer() {
     var dispatcher = new Dispatcher();
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+    server =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
   }
 
   /** Starts on {@code address} (port 0 picks a free one). */
@@ -52,7 +56,10 @@ public final class MockApiServer implements AutoCloseable {
   }
 
   public String url() {
-    return "http://" + server.getHostName().replace("localhost", "127.0.0.1") + ":" + server.getPort();
+    return "http://"
+        + server.getHostName().replace("localhost", "127.0.0.1")
+        + ":"
+        + server.getPort();
   }
 
   public int port() {
@@ -124,8 +131,18 @@ public final class MockApiServer implements AutoCloseable {
       try {
         if ("GET".equals(request.getMethod())) {
           if (bare.equals("/version")) {
-            return json(200, JSON.writeValueAsString(Map.of(
-                "major", "1", "minor", "32", "gitVersion", "v1.32.0-minilb-demo", "platform", "linux/amd64")));
+            return json(
+                200,
+                JSON.writeValueAsString(
+                    Map.of(
+                        "major",
+                        "1",
+                        "minor",
+                        "32",
+                        "gitVersion",
+                        "v1.32.0-minilb-demo",
+                        "platform",
+                        "linux/amd64")));
           }
           Map<String, Object> doc = ApiDiscovery.document(bare);
           if (doc != null) {
@@ -142,7 +159,8 @@ public final class MockApiServer implements AutoCloseable {
             && response.code() == 200) {
           String table =
               Tables.toTable(
-                  new String(response.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8),
+                  new String(
+                      response.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8),
                   ApiDiscovery.kindOf(bare));
           if (table != null) {
             return json(200, table);
@@ -150,12 +168,17 @@ public final class MockApiServer implements AutoCloseable {
         }
         return response;
       } catch (RuntimeException e) {
-        return json(500, "{\"kind\":\"Status\",\"status\":\"Failure\",\"message\":\"" + e.getMessage() + "\"}");
+        return json(
+            500,
+            "{\"kind\":\"Status\",\"status\":\"Failure\",\"message\":\"" + e.getMessage() + "\"}");
       }
     }
 
     private MockResponse json(int code, String body) {
-      return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json").setBody(body);
+      return new MockResponse()
+          .setResponseCode(code)
+          .setHeader("Content-Type", "application/json")
+          .setBody(body);
     }
   }
 }

@@ -9,8 +9,8 @@ public final class Commands {
   private Commands() {}
 
   /**
-   * A picocli command line whose options fall back to {@code MINILB_*} variables from {@code env} and
-   * whose bad input ends in one line naming the flag and a non-zero exit.
+   * A picocli command line whose options fall back to {@code MINILB_*} variables from {@code env}
+   * and whose bad input ends in one line naming the flag and a non-zero exit.
    */
   public static CommandLine of(Object command, Map<String, String> env) {
     var cl = new CommandLine(command);

@@ -7,9 +7,9 @@ import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * Makes every long option also settable as an environment variable: {@code --lb-class} reads
- * {@code MINILB_LB_CLASS}. A flag on the command line wins over the variable. Repeatable options take
- * a comma-separated list.
+ * Makes every long option also settable as an environment variable: {@code --lb-class} reads {@code
+ * MINILB_LB_CLASS}. A flag on the command line wins over the variable. Repeatable options take a
+ * comma-separated list.
  */
 public final class EnvDefaults implements IDefaultValueProvider {
 

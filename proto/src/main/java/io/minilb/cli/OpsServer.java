@@ -22,7 +22,8 @@ public final class OpsServer implements AutoCloseable {
     this.server = server;
   }
 
-  public static OpsServer start(InetSocketAddress listen, BooleanSupplier ready) throws IOException {
+  public static OpsServer start(InetSocketAddress listen, BooleanSupplier ready)
+      throws IOException {
     HttpServer server = HttpServer.create(listen, 16);
     server.setExecutor(
         Executors.newSingleThreadExecutor(

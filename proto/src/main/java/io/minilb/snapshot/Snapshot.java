@@ -47,7 +47,10 @@ public final class Snapshot {
     return rrsets;
   }
 
-  /** Whether this snapshot carries the same zones and records as {@code other}, whatever the versions. */
+  /**
+   * Whether this snapshot carries the same zones and records as {@code other}, whatever the
+   * versions.
+   */
   public boolean sameContent(Snapshot other) {
     return zones.equals(other.zones) && rrsets.equals(other.rrsets);
   }
@@ -86,8 +89,11 @@ public final class Snapshot {
   }
 
   public io.minilb.proto.v1.Snapshot toProto() {
-    var b = io.minilb.proto.v1.Snapshot.newBuilder().setVersion(version.toProto()).addAllZones(zones);
-    rrsets.values().stream().sorted((a, c) -> a.key().compareTo(c.key())).forEach(s -> b.addRrsets(s.toProto()));
+    var b =
+        io.minilb.proto.v1.Snapshot.newBuilder().setVersion(version.toProto()).addAllZones(zones);
+    rrsets.values().stream()
+        .sorted((a, c) -> a.key().compareTo(c.key()))
+        .forEach(s -> b.addRrsets(s.toProto()));
     return b.build();
   }
 

@@ -82,7 +82,8 @@ class SnapshotTest {
         sets.add(randomSet(random, owner, AAAA));
       }
     }
-    List<String> zones = random.nextBoolean() ? List.of("minilb.") : List.of("minilb.", "10.in-addr.arpa.");
+    List<String> zones =
+        random.nextBoolean() ? List.of("minilb.") : List.of("minilb.", "10.in-addr.arpa.");
     return new Snapshot(version, zones, dedupe(sets));
   }
 

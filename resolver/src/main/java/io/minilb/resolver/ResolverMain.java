@@ -79,7 +79,8 @@ public final class ResolverMain implements Callable<Integer> {
   @Option(
       names = "--tcp-max-per-client",
       defaultValue = "16",
-      description = "Concurrent DNS TCP connections per client address (default: ${DEFAULT-VALUE}).")
+      description =
+          "Concurrent DNS TCP connections per client address (default: ${DEFAULT-VALUE}).")
   int tcpMaxPerClient;
 
   public static void main(String[] args) {
@@ -137,7 +138,7 @@ public final class ResolverMain implements Callable<Integer> {
   }
 
   /** One channel per controller, with keepalives so a dead peer is noticed within seconds. */
-  static ManagedChannel channel(String target) {
+  public static ManagedChannel channel(String target) {
     return NettyChannelBuilder.forTarget(target)
         .usePlaintext()
         .keepAliveTime(10, TimeUnit.SECONDS)
@@ -146,5 +147,4 @@ public final class ResolverMain implements Callable<Integer> {
         .maxInboundMessageSize(64 << 20)
         .build();
   }
-
 }

@@ -12,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches Services, EndpointSlices (all namespaces) and Nodes and feeds {@link ClusterViews}. Objects
- * are converted to views here; one that fails conversion is dropped with one WARN and the rest keep
- * flowing.
+ * Watches Services, EndpointSlices (all namespaces) and Nodes and feeds {@link ClusterViews}.
+ * Objects are converted to views here; one that fails conversion is dropped with one WARN and the
+ * rest keep flowing.
  */
 public final class Informers implements AutoCloseable {
 
@@ -27,8 +27,7 @@ public final class Informers implements AutoCloseable {
         client
             .services()
             .inAnyNamespace()
-            .inform(
-                handler(Views::of, views::putService, views::removeService), 0));
+            .inform(handler(Views::of, views::putService, views::removeService), 0));
     informers.add(
         client
             .discovery()
@@ -36,8 +35,7 @@ public final class Informers implements AutoCloseable {
             .endpointSlices()
             .inAnyNamespace()
             .inform(handler(Views::of, views::putSlice, views::removeSlice), 0));
-    informers.add(
-        client.nodes().inform(handler(Views::of, views::putNode, views::removeNode), 0));
+    informers.add(client.nodes().inform(handler(Views::of, views::putNode, views::removeNode), 0));
   }
 
   /** Whether every informer has completed its initial list. */

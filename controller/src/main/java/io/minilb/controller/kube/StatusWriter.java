@@ -134,10 +134,13 @@ public final class StatusWriter implements AutoCloseable {
 
   private static ServiceStatus withIngress(ServiceStatus status, Desired desired) {
     var ingress = new ArrayList<LoadBalancerIngress>();
-    desired.hostnames().forEach(h -> ingress.add(new LoadBalancerIngressBuilder().withHostname(h).build()));
+    desired
+        .hostnames()
+        .forEach(h -> ingress.add(new LoadBalancerIngressBuilder().withHostname(h).build()));
     desired.ips().forEach(ip -> ingress.add(new LoadBalancerIngressBuilder().withIp(ip).build()));
     ServiceStatus s = status == null ? new ServiceStatus() : status;
-    LoadBalancerStatus lb = s.getLoadBalancer() == null ? new LoadBalancerStatus() : s.getLoadBalancer();
+    LoadBalancerStatus lb =
+        s.getLoadBalancer() == null ? new LoadBalancerStatus() : s.getLoadBalancer();
     lb.setIngress(ingress);
     s.setLoadBalancer(lb);
     return s;
@@ -155,5 +158,4 @@ public final class StatusWriter implements AutoCloseable {
     enabled = false;
     executor.shutdownNow();
   }
-
 }

@@ -30,18 +30,20 @@ public final class Views {
     var spec = s.getSpec();
     var annotations = new TreeMap<String, String>();
     if (meta.getAnnotations() != null) {
-      meta.getAnnotations().forEach(
-          (k, v) -> {
-            if (k.startsWith(ANNOTATION_PREFIX) && v != null) {
-              annotations.put(k, v);
-            }
-          });
+      meta.getAnnotations()
+          .forEach(
+              (k, v) -> {
+                if (k.startsWith(ANNOTATION_PREFIX) && v != null) {
+                  annotations.put(k, v);
+                }
+              });
     }
     var ports = new ArrayList<ServiceView.PortView>();
     if (spec != null && spec.getPorts() != null) {
       for (ServicePort p : spec.getPorts()) {
         if (p.getPort() != null) {
-          ports.add(new ServiceView.PortView(nz(p.getName()), protocol(p.getProtocol()), p.getPort()));
+          ports.add(
+              new ServiceView.PortView(nz(p.getName()), protocol(p.getProtocol()), p.getPort()));
         }
       }
     }
@@ -117,7 +119,8 @@ public final class Views {
     if (e.getPorts() != null) {
       for (EndpointPort p : e.getPorts()) {
         if (p.getPort() != null) {
-          ports.add(new ServiceView.PortView(nz(p.getName()), protocol(p.getProtocol()), p.getPort()));
+          ports.add(
+              new ServiceView.PortView(nz(p.getName()), protocol(p.getProtocol()), p.getPort()));
         }
       }
     }

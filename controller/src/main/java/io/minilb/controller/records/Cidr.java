@@ -1,9 +1,9 @@
 package io.minilb.controller.records;
 
+import com.google.common.net.InetAddresses;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import com.google.common.net.InetAddresses;
 import org.xbill.DNS.Address;
 
 /** An IP prefix with its host bits cleared. Immutable. */

@@ -18,13 +18,30 @@ final class Rdata {
   }
 
   static ByteString ns(String target) {
-    return ByteString.copyFrom(new NSRecord(Name.root, DClass.IN, 0, name(target)).rdataToWireCanonical());
+    return ByteString.copyFrom(
+        new NSRecord(Name.root, DClass.IN, 0, name(target)).rdataToWireCanonical());
   }
 
-  static ByteString soa(String mname, String rname, long serial, long refresh, long retry, long expire, long minimum) {
+  static ByteString soa(
+      String mname,
+      String rname,
+      long serial,
+      long refresh,
+      long retry,
+      long expire,
+      long minimum) {
     var soa =
         new SOARecord(
-            Name.root, DClass.IN, 0, name(mname), name(rname), serial, refresh, retry, expire, minimum);
+            Name.root,
+            DClass.IN,
+            0,
+            name(mname),
+            name(rname),
+            serial,
+            refresh,
+            retry,
+            expire,
+            minimum);
     return ByteString.copyFrom(soa.rdataToWireCanonical());
   }
 

@@ -42,7 +42,9 @@ public final class RecordBuilder {
       slicesByService.computeIfAbsent(s.serviceKey(), k -> new ArrayList<>()).add(s);
     }
     var out = new TreeMap<String, List<RRSet>>();
-    out.put(zone.domain(), List.of(new RRSet(zone.domain(), Type.NS, zone.ttl(), List.of(Rdata.ns(zone.nsName())))));
+    out.put(
+        zone.domain(),
+        List.of(new RRSet(zone.domain(), Type.NS, zone.ttl(), List.of(Rdata.ns(zone.nsName())))));
     for (ServiceView svc : services) {
       if (!zone.qualifies(svc)) {
         continue;

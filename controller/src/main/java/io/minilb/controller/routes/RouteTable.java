@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The static routes a LAN router needs, {@code podCIDR via nodeIP}, one per node and address family,
- * rendered for the common router dialects. A pure function of the node views. Immutable.
+ * The static routes a LAN router needs, {@code podCIDR via nodeIP}, one per node and address
+ * family, rendered for the common router dialects. A pure function of the node views. Immutable.
  */
 public final class RouteTable {
 
@@ -31,7 +31,8 @@ public final class RouteTable {
       try {
         return valueOf(s.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("unknown route format '" + s + "' (ip, routeros, openwrt, dhcp121)");
+        throw new IllegalArgumentException(
+            "unknown route format '" + s + "' (ip, routeros, openwrt, dhcp121)");
       }
     }
   }
@@ -51,7 +52,9 @@ public final class RouteTable {
     for (NodeView n : nodes.stream().sorted(Comparator.comparing(NodeView::name)).toList()) {
       if (n.podCidrs().isEmpty()) {
         warnings.add(
-            "node " + n.name() + " has no spec.podCIDRs; run kube-controller-manager with"
+            "node "
+                + n.name()
+                + " has no spec.podCIDRs; run kube-controller-manager with"
                 + " --allocate-node-cidrs so minilb can route to its pods");
         continue;
       }
@@ -71,7 +74,12 @@ public final class RouteTable {
                 .orElse(null);
         if (gw == null) {
           warnings.add(
-              "node " + n.name() + " has pod CIDR " + cidr + " but no IPv" + (cidr.isIpv4() ? "4" : "6")
+              "node "
+                  + n.name()
+                  + " has pod CIDR "
+                  + cidr
+                  + " but no IPv"
+                  + (cidr.isIpv4() ? "4" : "6")
                   + " InternalIP to route it via");
           continue;
         }
@@ -103,20 +111,40 @@ public final class RouteTable {
   public String render(Format format) {
     var sb = new StringBuilder();
     switch (format) {
-      case IP -> routes.forEach(r -> sb.append(r.destination().isIpv4() ? "ip route add " : "ip -6 route add ")
-          .append(r.destination()).append(" via ").append(InetAddresses.toAddrString(r.gateway())).append('\n'));
-      case ROUTEROS -> routes.forEach(r -> sb.append(r.destination().isIpv4() ? "/ip route add" : "/ipv6 route add")
-          .append(" dst-address=").append(r.destination())
-          .append(" gateway=").append(InetAddresses.toAddrString(r.gateway()))
-          .append(" comment=\"minilb ").append(r.node()).append("\"\n"));
+      case IP ->
+          routes.forEach(
+              r ->
+                  sb.append(r.destination().isIpv4() ? "ip route add " : "ip -6 route add ")
+                      .append(r.destination())
+                      .append(" via ")
+                      .append(InetAddresses.toAddrString(r.gateway()))
+                      .append('\n'));
+      case ROUTEROS ->
+          routes.forEach(
+              r ->
+                  sb.append(r.destination().isIpv4() ? "/ip route add" : "/ipv6 route add")
+                      .append(" dst-address=")
+                      .append(r.destination())
+                      .append(" gateway=")
+                      .append(InetAddresses.toAddrString(r.gateway()))
+                      .append(" comment=\"minilb ")
+                      .append(r.node())
+                      .append("\"\n"));
       case OPENWRT -> {
         for (Route r : routes) {
           String section = r.destination().isIpv4() ? "route" : "route6";
           sb.append("uci add network ").append(section).append('\n');
           sb.append("uci set network.@").append(section).append("[-1].interface='lan'\n");
-          sb.append("uci set network.@").append(section).append("[-1].target='").append(r.destination()).append("'\n");
-          sb.append("uci set network.@").append(section).append("[-1].gateway='")
-              .append(InetAddresses.toAddrString(r.gateway())).append("'\n");
+          sb.append("uci set network.@")
+              .append(section)
+              .append("[-1].target='")
+              .append(r.destination())
+              .append("'\n");
+          sb.append("uci set network.@")
+              .append(section)
+              .append("[-1].gateway='")
+              .append(InetAddresses.toAddrString(r.gateway()))
+              .append("'\n");
         }
         if (!routes.isEmpty()) {
           sb.append("uci commit network\n");
@@ -129,8 +157,8 @@ public final class RouteTable {
 
   /**
    * RFC 3442 classless static routes (IPv4 only): a dnsmasq {@code dhcp-option} line and the same
-   * option as colon-separated hex (ISC dhcpd / Kea). Each route is the prefix length, the significant
-   * octets of the destination, then the router.
+   * option as colon-separated hex (ISC dhcpd / Kea). Each route is the prefix length, the
+   * significant octets of the destination, then the router.
    */
   private void renderDhcp121(StringBuilder sb) {
     List<Route> v4 = routes.stream().filter(r -> r.destination().isIpv4()).toList();
@@ -140,7 +168,11 @@ public final class RouteTable {
     var dnsmasq = new StringBuilder("dhcp-option=121");
     var bytes = new java.io.ByteArrayOutputStream();
     for (Route r : v4) {
-      dnsmasq.append(',').append(r.destination()).append(',').append(InetAddresses.toAddrString(r.gateway()));
+      dnsmasq
+          .append(',')
+          .append(r.destination())
+          .append(',')
+          .append(InetAddresses.toAddrString(r.gateway()));
       int len = r.destination().prefixLength();
       bytes.write(len);
       bytes.write(r.destination().network().getAddress(), 0, (len + 7) / 8);

@@ -12,8 +12,8 @@ import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
 
 /**
- * Holds the current {@link Snapshot} of one leadership epoch and the few before it. A new version is
- * published only when the records really changed; the SOA serial then moves forward too.
+ * Holds the current {@link Snapshot} of one leadership epoch and the few before it. A new version
+ * is published only when the records really changed; the SOA serial then moves forward too.
  *
  * <p>The SOA serial is {@code max(previous + 1, unix seconds)}, so it grows with every change and,
  * because a new leader starts from the clock, keeps growing across restarts and failovers (as long

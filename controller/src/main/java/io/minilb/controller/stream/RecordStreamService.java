@@ -62,7 +62,8 @@ public final class RecordStreamService extends RecordStreamGrpc.RecordStreamImpl
           case SUBSCRIBE -> {
             var s = req.getSubscribe();
             Version have = s.hasHave() ? Version.fromProto(s.getHave()) : null;
-            log.info("resolver {} subscribed holding {}", s.getNode(), have == null ? "nothing" : have);
+            log.info(
+                "resolver {} subscribed holding {}", s.getNode(), have == null ? "nothing" : have);
             sub.subscribe(s.getNode(), have);
           }
           case ACK -> sub.ack(Version.fromProto(req.getAck().getVersion()));

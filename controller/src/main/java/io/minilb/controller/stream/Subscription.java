@@ -8,9 +8,9 @@ import io.minilb.snapshot.Snapshot;
 import io.minilb.snapshot.Version;
 
 /**
- * One resolver's stream. At most one message is in flight: the next is sent only after the
- * resolver acknowledges the previous one, and it is the diff from what the resolver acknowledged to
- * the newest snapshot. Bursts therefore coalesce, and a resolver that stops reading pins at most two
+ * One resolver's stream. At most one message is in flight: the next is sent only after the resolver
+ * acknowledges the previous one, and it is the diff from what the resolver acknowledged to the
+ * newest snapshot. Bursts therefore coalesce, and a resolver that stops reading pins at most two
  * snapshots, never a queue.
  *
  * <p>Thread-safe: every method is synchronized, which also serialises calls into gRPC.

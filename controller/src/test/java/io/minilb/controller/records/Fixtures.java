@@ -22,14 +22,33 @@ public final class Fixtures {
   }
 
   public static ServiceView service(
-      String ns, String name, String type, String lbClass, boolean publishNotReady, Map<String, String> annotations) {
+      String ns,
+      String name,
+      String type,
+      String lbClass,
+      boolean publishNotReady,
+      Map<String, String> annotations) {
     return new ServiceView(
-        ns, name, type, lbClass, publishNotReady, Instant.parse("2026-01-01T00:00:00Z"), annotations,
-        List.of(new ServiceView.PortView("http", "TCP", 80)), List.of(), List.of());
+        ns,
+        name,
+        type,
+        lbClass,
+        publishNotReady,
+        Instant.parse("2026-01-01T00:00:00Z"),
+        annotations,
+        List.of(new ServiceView.PortView("http", "TCP", 80)),
+        List.of(),
+        List.of());
   }
 
-  public static SliceView slice(String ns, String name, String service, String type, SliceView.EndpointView... eps) {
-    return new SliceView(ns, name, service, type, Arrays.asList(eps),
+  public static SliceView slice(
+      String ns, String name, String service, String type, SliceView.EndpointView... eps) {
+    return new SliceView(
+        ns,
+        name,
+        service,
+        type,
+        Arrays.asList(eps),
         List.of(new ServiceView.PortView("http", "TCP", 8080)));
   }
 
@@ -55,7 +74,10 @@ public final class Fixtures {
         long ttl = t.getTTL();
         int dclass = DClass.value(t.getString());
         int type = org.xbill.DNS.Type.value(t.getString());
-        out.add(Record.fromString(owner, type, dclass, ttl, t, Name.root).toString().replaceAll("\\s+", " "));
+        out.add(
+            Record.fromString(owner, type, dclass, ttl, t, Name.root)
+                .toString()
+                .replaceAll("\\s+", " "));
       } catch (Exception e) {
         throw new IllegalArgumentException(line, e);
       }
@@ -69,8 +91,11 @@ public final class Fixtures {
     for (RRSet s : sets) {
       for (var rdata : s.rdata()) {
         try {
-          out.add(Record.newRecord(Name.fromString(s.name()), s.type(), DClass.IN, s.ttl(), rdata.toByteArray())
-              .toString().replaceAll("\\s+", " "));
+          out.add(
+              Record.newRecord(
+                      Name.fromString(s.name()), s.type(), DClass.IN, s.ttl(), rdata.toByteArray())
+                  .toString()
+                  .replaceAll("\\s+", " "));
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }

@@ -74,11 +74,20 @@ class SnapshotPublisherTest {
   }
 
   private static long serialOf(SnapshotPublisher p) {
-    RRSet soa = p.current().rrsets().values().stream().filter(s -> s.type() == Type.SOA).findFirst().orElseThrow();
+    RRSet soa =
+        p.current().rrsets().values().stream()
+            .filter(s -> s.type() == Type.SOA)
+            .findFirst()
+            .orElseThrow();
     try {
-      var rec = (SOARecord) org.xbill.DNS.Record.newRecord(
-          org.xbill.DNS.Name.fromString(soa.name()), Type.SOA, org.xbill.DNS.DClass.IN, soa.ttl(),
-          soa.rdata().get(0).toByteArray());
+      var rec =
+          (SOARecord)
+              org.xbill.DNS.Record.newRecord(
+                  org.xbill.DNS.Name.fromString(soa.name()),
+                  Type.SOA,
+                  org.xbill.DNS.DClass.IN,
+                  soa.ttl(),
+                  soa.rdata().get(0).toByteArray());
       return rec.getSerial();
     } catch (Exception e) {
       throw new IllegalStateException(e);

@@ -8,8 +8,8 @@ import org.xbill.DNS.Flags;
 import org.xbill.DNS.HINFORecord;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
 import org.xbill.DNS.NSRecord;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Opcode;
 import org.xbill.DNS.RRset;
@@ -24,8 +24,8 @@ import org.xbill.DNS.Type;
  *
  * <p>Rules: AA on every answer from a served zone, RA never; REFUSED outside the zones; SERVFAIL
  * before the first snapshot (never NXDOMAIN); NODATA for existing names and empty non-terminals
- * (RFC 8020) and NXDOMAIN otherwise, both with the zone's SOA (RFC 2308); the question's case echoed
- * in the answer; A/AAAA order rotated per query; RFC 8482 for ANY.
+ * (RFC 8020) and NXDOMAIN otherwise, both with the zone's SOA (RFC 2308); the question's case
+ * echoed in the answer; A/AAAA order rotated per query; RFC 8482 for ANY.
  */
 public final class Answerer {
 
@@ -112,7 +112,8 @@ public final class Answerer {
     return negative(response, idx, zone, qname);
   }
 
-  private static Message answerAny(Message response, ZoneIndex idx, ZoneIndex.Zone zone, Name qname) {
+  private static Message answerAny(
+      Message response, ZoneIndex idx, ZoneIndex.Zone zone, Name qname) {
     if (idx.findAll(qname).isEmpty()) {
       return negative(response, idx, zone, qname);
     }
@@ -122,7 +123,8 @@ public final class Answerer {
     return response;
   }
 
-  private static Message negative(Message response, ZoneIndex idx, ZoneIndex.Zone zone, Name qname) {
+  private static Message negative(
+      Message response, ZoneIndex idx, ZoneIndex.Zone zone, Name qname) {
     if (!idx.exists(qname) && !qname.equals(zone.apex())) {
       response.getHeader().setRcode(Rcode.NXDOMAIN);
     }

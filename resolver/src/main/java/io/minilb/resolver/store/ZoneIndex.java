@@ -30,8 +30,8 @@ public final class ZoneIndex {
   private final Set<Name> existing;
 
   /**
-   * A served zone: its apex and the SOA record negative answers carry, whose TTL is already
-   * min(SOA TTL, SOA minimum) as RFC 2308 section 3 asks.
+   * A served zone: its apex and the SOA record negative answers carry, whose TTL is already min(SOA
+   * TTL, SOA minimum) as RFC 2308 section 3 asks.
    */
   public record Zone(Name apex, SOARecord negativeSoa) {}
 

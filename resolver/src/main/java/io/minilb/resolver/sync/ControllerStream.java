@@ -104,12 +104,15 @@ public final class ControllerStream implements AutoCloseable {
       case SNAPSHOT -> {
         Snapshot s = Snapshot.fromProto(response.getSnapshot());
         store.replace(s);
-        log.info("full snapshot {} from {}: {} rrsets", s.version(), targetName(), s.rrsets().size());
+        log.info(
+            "full snapshot {} from {}: {} rrsets", s.version(), targetName(), s.rrsets().size());
       }
       case DELTA -> {
         Delta d = Delta.fromProto(response.getDelta());
         if (!store.apply(d)) {
-          log.warn("delta base {} does not match held {}; asking for a full snapshot", d.base(),
+          log.warn(
+              "delta base {} does not match held {}; asking for a full snapshot",
+              d.base(),
               store.version().map(Object::toString).orElse("none"));
           subscribe(requests);
           return;
@@ -124,7 +127,8 @@ public final class ControllerStream implements AutoCloseable {
     }
     state = State.SYNCED;
     backoff = MIN_BACKOFF;
-    store.version()
+    store
+        .version()
         .ifPresent(
             v ->
                 requests.onNext(
@@ -149,7 +153,8 @@ public final class ControllerStream implements AutoCloseable {
     requests = null;
     target = (target + 1) % channels.size();
     scheduler.schedule(this::connect, backoff.toMillis(), TimeUnit.MILLISECONDS);
-    backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+    backoff =
+        backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
   }
 
   private String targetName() {

@@ -39,7 +39,8 @@ class AnswererTest {
   private final ZoneIndex index = ZoneText.index(ZONE);
   private final Answerer answerer = new Answerer(() -> index);
 
-  record Case(String description, String qname, int qtype, int rcode, String answer, String authority) {
+  record Case(
+      String description, String qname, int qtype, int rcode, String answer, String authority) {
     @Override
     public String toString() {
       return description;
@@ -48,28 +49,74 @@ class AnswererTest {
 
   static Stream<Case> cases() {
     return Stream.of(
-        new Case("A of a service returns every ready address", "web.default.minilb.", Type.A, Rcode.NOERROR,
+        new Case(
+            "A of a service returns every ready address",
+            "web.default.minilb.",
+            Type.A,
+            Rcode.NOERROR,
             """
             web.default.minilb. 5 IN A 10.244.0.10
             web.default.minilb. 5 IN A 10.244.1.11
             web.default.minilb. 5 IN A 10.244.2.12
-            """, ""),
-        new Case("AAAA of a dual-stack service", "dual.default.minilb.", Type.AAAA, Rcode.NOERROR,
-            "dual.default.minilb. 5 IN AAAA fd00:10:244::20", ""),
-        new Case("AAAA of an IPv4-only name is NODATA with the SOA", "web.default.minilb.", Type.AAAA,
-            Rcode.NOERROR, "", NEG_SOA),
-        new Case("a missing name is NXDOMAIN with the SOA", "nope.default.minilb.", Type.A, Rcode.NXDOMAIN,
-            "", NEG_SOA),
-        new Case("a name below an existing one is NXDOMAIN", "x.web.default.minilb.", Type.A,
-            Rcode.NXDOMAIN, "", NEG_SOA),
-        new Case("an empty non-terminal (namespace) is NODATA, not NXDOMAIN (RFC 8020)",
-            "default.minilb.", Type.A, Rcode.NOERROR, "", NEG_SOA),
-        new Case("a namespace with only AAAA names is still an empty non-terminal", "apps.minilb.",
-            Type.AAAA, Rcode.NOERROR, "", NEG_SOA),
-        new Case("SOA at the apex", "minilb.", Type.SOA, Rcode.NOERROR,
-            "minilb. 5 IN SOA ns.minilb. hostmaster.minilb. 42 60 30 3600 3", ""),
+            """,
+            ""),
+        new Case(
+            "AAAA of a dual-stack service",
+            "dual.default.minilb.",
+            Type.AAAA,
+            Rcode.NOERROR,
+            "dual.default.minilb. 5 IN AAAA fd00:10:244::20",
+            ""),
+        new Case(
+            "AAAA of an IPv4-only name is NODATA with the SOA",
+            "web.default.minilb.",
+            Type.AAAA,
+            Rcode.NOERROR,
+            "",
+            NEG_SOA),
+        new Case(
+            "a missing name is NXDOMAIN with the SOA",
+            "nope.default.minilb.",
+            Type.A,
+            Rcode.NXDOMAIN,
+            "",
+            NEG_SOA),
+        new Case(
+            "a name below an existing one is NXDOMAIN",
+            "x.web.default.minilb.",
+            Type.A,
+            Rcode.NXDOMAIN,
+            "",
+            NEG_SOA),
+        new Case(
+            "an empty non-terminal (namespace) is NODATA, not NXDOMAIN (RFC 8020)",
+            "default.minilb.",
+            Type.A,
+            Rcode.NOERROR,
+            "",
+            NEG_SOA),
+        new Case(
+            "a namespace with only AAAA names is still an empty non-terminal",
+            "apps.minilb.",
+            Type.AAAA,
+            Rcode.NOERROR,
+            "",
+            NEG_SOA),
+        new Case(
+            "SOA at the apex",
+            "minilb.",
+            Type.SOA,
+            Rcode.NOERROR,
+            "minilb. 5 IN SOA ns.minilb. hostmaster.minilb. 42 60 30 3600 3",
+            ""),
         new Case("A at the apex is NODATA", "minilb.", Type.A, Rcode.NOERROR, "", NEG_SOA),
-        new Case("TXT of a service is NODATA", "web.default.minilb.", Type.TXT, Rcode.NOERROR, "", NEG_SOA));
+        new Case(
+            "TXT of a service is NODATA",
+            "web.default.minilb.",
+            Type.TXT,
+            Rcode.NOERROR,
+            "",
+            NEG_SOA));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -93,7 +140,8 @@ class AnswererTest {
   void answer_toNsAtApex_addsGlue() throws Exception {
     Message response = answerer.answer(query("minilb.", Type.NS));
 
-    assertThat(ZoneText.section(response, Section.ANSWER)).containsExactly("minilb. 5 IN NS ns.minilb.");
+    assertThat(ZoneText.section(response, Section.ANSWER))
+        .containsExactly("minilb. 5 IN NS ns.minilb.");
     assertThat(ZoneText.section(response, Section.ADDITIONAL))
         .containsExactly("ns.minilb. 5 IN A 192.168.1.53");
   }

@@ -39,7 +39,8 @@ class ResponderTest {
 
   @Test
   void tcp_sameQuery_returnsTheFullAnswer() throws Exception {
-    Message response = new Message(responder.tcp(AnswererTest.query("big.default.minilb.", Type.A).toWire()));
+    Message response =
+        new Message(responder.tcp(AnswererTest.query("big.default.minilb.", Type.A).toWire()));
 
     assertThat(response.getHeader().getFlag(Flags.TC)).isFalse();
     assertThat(response.getSection(Section.ANSWER)).hasSize(60);

@@ -82,7 +82,10 @@ final class ZoneText {
 
   /** Normalises expected zone-file lines the same way {@link #section} renders them. */
   static List<String> lines(String text) {
-    return records(text).stream().map(Record::toString).map(s -> s.replaceAll("\\s+", " ")).toList();
+    return records(text).stream()
+        .map(Record::toString)
+        .map(s -> s.replaceAll("\\s+", " "))
+        .toList();
   }
 
   static Map<Integer, List<String>> sections(Message m) {

@@ -1,0 +1,212 @@
+package io.minilb.controller.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.StreamObserver;
+import io.minilb.controller.records.RecordBuilder;
+import io.minilb.controller.records.ZoneConfig;
+import io.minilb.controller.snapshot.SnapshotPublisher;
+import io.minilb.proto.v1.Ack;
+import io.minilb.proto.v1.RecordStreamGrpc;
+import io.minilb.proto.v1.Subscribe;
+import io.minilb.proto.v1.WatchRequest;
+import io.minilb.proto.v1.WatchResponse;
+import io.minilb.snapshot.Delta;
+import io.minilb.snapshot.RRSet;
+import io.minilb.snapshot.Snapshot;
+import io.minilb.snapshot.Version;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Type;
+
+class RecordStreamServiceTest {
+
+  private final AtomicLong clock = new AtomicLong(1_000_000);
+  private final AtomicReference<SnapshotPublisher> leader = new AtomicReference<>();
+  private final RecordStreamService service = new RecordStreamService(leader::get);
+  private Server server;
+  private ManagedChannel channel;
+
+  @BeforeEach
+  void start() throws Exception {
+    String name = InProcessServerBuilder.generateName();
+    server =
+        InProcessServerBuilder.forName(name).directExecutor().addService(service).build().start();
+    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    lead(11);
+  }
+
+  @AfterEach
+  void stop() {
+    channel.shutdownNow();
+    server.shutdownNow();
+  }
+
+  @Test
+  void firstConnect_getsAFullSnapshot_thenDeltas() throws Exception {
+    publish("10.0.0.1");
+    var client = new Client();
+
+    client.subscribe(null);
+    WatchResponse first = client.next();
+    client.ack(first);
+    publish("10.0.0.2");
+    WatchResponse second = client.next();
+
+    assertThat(first.hasSnapshot()).isTrue();
+    assertThat(second.hasDelta()).isTrue();
+    Snapshot held =
+        Snapshot.fromProto(first.getSnapshot()).apply(Delta.fromProto(second.getDelta()));
+    assertThat(held).isEqualTo(leader.get().current());
+  }
+
+  @Test
+  void reconnectWithARetainedVersionOfTheSameEpoch_getsOnlyADelta() throws Exception {
+    publish("10.0.0.1");
+    Version held = leader.get().current().version();
+    publish("10.0.0.2");
+
+    var client = new Client();
+    client.subscribe(held);
+    WatchResponse response = client.next();
+
+    assertThat(response.hasDelta()).isTrue();
+    assertThat(Version.fromProto(response.getDelta().getBase())).isEqualTo(held);
+  }
+
+  @Test
+  void reconnectHoldingTheNewestVersion_getsNothingUntilTheNextChange() throws Exception {
+    publish("10.0.0.1");
+    var client = new Client();
+
+    client.subscribe(leader.get().current().version());
+
+    assertThat(client.poll()).isNull();
+    publish("10.0.0.2");
+    assertThat(client.next().hasDelta()).isTrue();
+  }
+
+  @Test
+  void unknownBase_orAnotherEpoch_getsAFullSnapshot() throws Exception {
+    publish("10.0.0.1");
+
+    var stranger = new Client();
+    stranger.subscribe(new Version(99, 1));
+    var behind = new Client();
+    behind.subscribe(new Version(11, 12345));
+
+    assertThat(stranger.next().hasSnapshot()).isTrue();
+    assertThat(behind.next().hasSnapshot()).isTrue();
+  }
+
+  @Test
+  void aResolverThatStopsAcking_getsOneMessage_andThenOneCoalescedDelta() throws Exception {
+    publish("10.0.0.1");
+    var slow = new Client();
+    var healthy = new Client();
+    slow.subscribe(null);
+    healthy.subscribe(null);
+    WatchResponse first = slow.next();
+    healthy.ack(healthy.next());
+
+    for (int i = 2; i <= 200; i++) {
+      publish("10.0.1." + (i % 250));
+      healthy.ack(healthy.next());
+    }
+
+    assertThat(slow.poll()).as("nothing queued behind the unacknowledged message").isNull();
+    slow.ack(first);
+    WatchResponse catchUp = slow.next();
+    assertThat(Version.fromProto(catchUp.getDelta().getBase())).isEqualTo(new Version(11, 1));
+    assertThat(Version.fromProto(catchUp.getDelta().getVersion()))
+        .isEqualTo(leader.get().current().version());
+    assertThat(slow.poll()).isNull();
+  }
+
+  @Test
+  void aFollower_refusesStreamsWithUnavailable() throws Exception {
+    leader.set(null);
+    var client = new Client();
+
+    client.subscribe(null);
+
+    assertThat(client.error.poll(5, TimeUnit.SECONDS))
+        .satisfies(
+            t -> assertThat(Status.fromThrowable(t).getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+  }
+
+  private void lead(long epoch) {
+    var p = new SnapshotPublisher(epoch, new RecordBuilder(ZoneConfig.defaults())::soa, clock::get);
+    p.addListener(service::onPublish);
+    leader.set(p);
+  }
+
+  private void publish(String ip) {
+    byte[] b = new byte[4];
+    String[] parts = ip.split("\\.");
+    for (int i = 0; i < 4; i++) {
+      b[i] = (byte) Integer.parseInt(parts[i]);
+    }
+    leader
+        .get()
+        .publish(
+            List.of("minilb."),
+            List.of(new RRSet("web.default.minilb.", Type.A, 5, List.of(ByteString.copyFrom(b)))));
+  }
+
+  /** A recording resolver-side stream. */
+  private final class Client implements StreamObserver<WatchResponse> {
+    final BlockingQueue<WatchResponse> received = new LinkedBlockingQueue<>();
+    final BlockingQueue<Throwable> error = new LinkedBlockingQueue<>();
+    final StreamObserver<WatchRequest> requests = RecordStreamGrpc.newStub(channel).watch(this);
+
+    void subscribe(Version have) {
+      var s = Subscribe.newBuilder().setNode("test");
+      if (have != null) {
+        s.setHave(have.toProto());
+      }
+      requests.onNext(WatchRequest.newBuilder().setSubscribe(s).build());
+    }
+
+    void ack(WatchResponse r) {
+      var v = r.hasSnapshot() ? r.getSnapshot().getVersion() : r.getDelta().getVersion();
+      requests.onNext(WatchRequest.newBuilder().setAck(Ack.newBuilder().setVersion(v)).build());
+    }
+
+    WatchResponse next() throws InterruptedException {
+      WatchResponse r = received.poll(5, TimeUnit.SECONDS);
+      assertThat(r).as("a response within 5 s").isNotNull();
+      return r;
+    }
+
+    WatchResponse poll() {
+      return received.poll();
+    }
+
+    @Override
+    public void onNext(WatchResponse value) {
+      received.add(value);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      error.add(t);
+    }
+
+    @Override
+    public void onCompleted() {}
+  }
+}

@@ -1,0 +1,115 @@
+package io.minilb.demo;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.minilb.controller.Controller;
+import io.minilb.controller.Leadership;
+import io.minilb.controller.kube.ObjectKey;
+import io.minilb.controller.kube.StatusWriter;
+import io.minilb.controller.records.ZoneConfig;
+import io.minilb.resolver.ResolverMain;
+import io.minilb.resolver.dns.Answerer;
+import io.minilb.resolver.dns.DnsServer;
+import io.minilb.resolver.store.Store;
+import io.minilb.resolver.sync.ControllerStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SimpleResolver;
+
+/**
+ * The real parts wired for a test: the CRUD mock API server, a controller speaking real gRPC on
+ * loopback, and a resolver with a real DNS socket on 127.0.0.1 (port picked by the kernel).
+ */
+final class Pipeline implements AutoCloseable {
+
+  static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+  final MockApiServer api = new MockApiServer().start(LOOPBACK, 0);
+  final KubernetesClient client = api.client();
+  final List<String> statusWrites = new CopyOnWriteArrayList<>();
+  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+  Controller controller;
+  int grpcPort;
+  Store store;
+  ControllerStream stream;
+  DnsServer dns;
+
+  /** Starts (or restarts) the controller, keeping the gRPC port of the previous one. */
+  Controller startController() throws Exception {
+    var config =
+        new Controller.Config(
+            ZoneConfig.defaults(),
+            new InetSocketAddress(LOOPBACK, grpcPort),
+            new InetSocketAddress(LOOPBACK, 0),
+            "minilb",
+            "minilb-controller",
+            "test-controller-" + System.nanoTime(),
+            new Leadership.Timing(
+                Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500)));
+    StatusWriter.Listener listener =
+        (ObjectKey key, StatusWriter.Desired d) -> statusWrites.add(key + "=" + d.hostnames());
+    controller = new Controller(client, config, listener, () -> {}).start();
+    grpcPort = controller.grpcAddress().getPort();
+    return controller;
+  }
+
+  void stopController() {
+    controller.close();
+    controller = null;
+  }
+
+  void startResolver() throws Exception {
+    store = new Store();
+    stream =
+        new ControllerStream(
+            List.of("127.0.0.1:" + grpcPort),
+            ResolverMain::channel,
+            store,
+            "test-resolver",
+            scheduler);
+    stream.start();
+    dns =
+        DnsServer.start(
+            new InetSocketAddress(LOOPBACK, 0),
+            new Answerer(store::index),
+            new DnsServer.TcpLimits(Duration.ofSeconds(10), 64, 8),
+            1);
+  }
+
+  int dnsPort() {
+    return dns.address().getPort();
+  }
+
+  /** One UDP query to the resolver with dnsjava's stub resolver. */
+  Message query(String name, int type) throws Exception {
+    var resolver = new SimpleResolver(LOOPBACK);
+    resolver.setPort(dnsPort());
+    resolver.setTimeout(Duration.ofSeconds(2));
+    return resolver.send(
+        Message.newQuery(Record.newRecord(Name.fromString(name), type, DClass.IN)));
+  }
+
+  @Override
+  public void close() {
+    if (stream != null) {
+      stream.close();
+    }
+    if (dns != null) {
+      dns.close();
+    }
+    if (controller != null) {
+      controller.close();
+    }
+    scheduler.shutdownNow();
+    client.close();
+    api.close();
+  }
+}
