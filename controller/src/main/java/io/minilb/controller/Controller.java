@@ -6,10 +6,13 @@ import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
 import io.minilb.cli.OpsServer;
+import io.minilb.controller.kube.ClusterState;
 import io.minilb.controller.kube.ClusterViews;
+import io.minilb.controller.kube.EventRecorder;
 import io.minilb.controller.kube.Informers;
 import io.minilb.controller.kube.ServiceView;
 import io.minilb.controller.kube.StatusWriter;
+import io.minilb.controller.records.Finding;
 import io.minilb.controller.records.RecordBuilder;
 import io.minilb.controller.records.ZoneConfig;
 import io.minilb.controller.routes.RouteTable;
@@ -21,6 +24,7 @@ import java.security.SecureRandom;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -52,8 +56,16 @@ public final class Controller implements AutoCloseable {
   private final ClusterViews views;
   private final RecordStreamService streams;
   private final StatusWriter statusWriter;
+  private final EventRecorder events;
   private final ExecutorService reconciler;
   private final AtomicBoolean dirty = new AtomicBoolean();
+  private final ScheduledExecutorService discovery =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            var t = new Thread(r, "api-discovery");
+            t.setDaemon(true);
+            return t;
+          });
   private final SecureRandom random = new SecureRandom();
   private volatile SnapshotPublisher publisher;
   private volatile RouteTable routes = RouteTable.of(List.of());
@@ -74,7 +86,22 @@ public final class Controller implements AutoCloseable {
     this.builder = new RecordBuilder(config.zone());
     this.views = new ClusterViews(this::scheduleReconcile);
     this.streams = new RecordStreamService(() -> publisher);
-    this.statusWriter = new StatusWriter(client, statusListener);
+    this.events = EventRecorder.forCluster(client, config.identity());
+    this.statusWriter =
+        new StatusWriter(
+            client,
+            (key, status) -> {
+              statusListener.written(key, status);
+              if (!status.hostnames().isEmpty()) {
+                events.record(
+                    new Finding(
+                        "Service",
+                        key,
+                        Finding.Type.Normal,
+                        "HostnameAssigned",
+                        "minilb assigned " + String.join(", ", status.hostnames())));
+              }
+            });
     this.reconciler =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -98,6 +125,7 @@ public final class Controller implements AutoCloseable {
     ops = OpsServer.start(config.httpListen(), this::ready);
     ops.handle("/routes", this::serveRoutes);
     informers = new Informers(client, views);
+    discovery.scheduleWithFixedDelay(informers::discoverGatewayApi, 30, 30, TimeUnit.SECONDS);
     log.info(
         "controller {} up: zone {}, class {}, stream on {}, ops on {}",
         config.identity(),
@@ -130,6 +158,11 @@ public final class Controller implements AutoCloseable {
   public boolean ready() {
     SnapshotPublisher p = publisher;
     return p != null && p.current() != null && informers != null && informers.synced();
+  }
+
+  /** Looks for newly installed Gateway API kinds now rather than at the next periodic check. */
+  public void discoverGatewayApi() {
+    informers.discoverGatewayApi();
   }
 
   public boolean leading() {
@@ -167,12 +200,17 @@ public final class Controller implements AutoCloseable {
       if (p == null) {
         return;
       }
-      List<ServiceView> services = views.services();
-      var records = builder.build(services, views.slices());
-      if (p.publish(List.of(config.zone().domain()), records)) {
-        log.info("published {} ({} rrsets)", p.current().version(), p.current().rrsets().size());
+      ClusterState state = views.state();
+      RecordBuilder.Build build = builder.build(state);
+      if (p.publish(build.zones(), build.records())) {
+        log.info(
+            "published {} ({} rrsets, {} zones)",
+            p.current().version(),
+            p.current().rrsets().size(),
+            build.zones().size());
       }
-      for (ServiceView s : services) {
+      build.findings().forEach(events::record);
+      for (ServiceView s : state.services()) {
         statusWriter.ensure(s, desiredStatus(config.zone(), s));
       }
     } catch (RuntimeException e) {
@@ -235,7 +273,9 @@ public final class Controller implements AutoCloseable {
     }
     streams.closeAll(Status.UNAVAILABLE.withDescription("controller shutting down"));
     statusWriter.close();
+    events.close();
     reconciler.shutdownNow();
+    discovery.shutdownNow();
     if (informers != null) {
       informers.close();
     }

@@ -53,6 +53,19 @@ public final class ControllerMain implements Callable<Integer> {
   String nsName;
 
   @Option(
+      names = "--claim-classless",
+      defaultValue = "false",
+      fallbackValue = "true",
+      arity = "0..1",
+      description = "Also serve LoadBalancer Services that set no loadBalancerClass.")
+  boolean claimClassless;
+
+  @Option(
+      names = "--ingress-class",
+      description = "Only resolve hosts of Ingresses of this class (default: every Ingress).")
+  String ingressClass;
+
+  @Option(
       names = "--grpc-listen",
       defaultValue = "0.0.0.0:9090",
       converter = HostPort.class,
@@ -95,7 +108,7 @@ public final class ControllerMain implements Callable<Integer> {
       if (ttl < 1 || ttl > 3600) {
         throw new IllegalArgumentException("--ttl must be between 1 and 3600, got " + ttl);
       }
-      zone = new ZoneConfig(domain, lbClass, ttl, nsName);
+      zone = new ZoneConfig(domain, lbClass, ttl, nsName, claimClassless, ingressClass);
     } catch (IllegalArgumentException e) {
       System.err.println("minilb: " + e.getMessage());
       return 2;

@@ -15,6 +15,9 @@ public final class ClusterViews {
   private final Map<ObjectKey, ServiceView> services = new ConcurrentHashMap<>();
   private final Map<ObjectKey, SliceView> slices = new ConcurrentHashMap<>();
   private final Map<ObjectKey, NodeView> nodes = new ConcurrentHashMap<>();
+  private final Map<ObjectKey, IngressView> ingresses = new ConcurrentHashMap<>();
+  private final Map<ObjectKey, GatewayView> gateways = new ConcurrentHashMap<>();
+  private final Map<ObjectKey, RouteView> routes = new ConcurrentHashMap<>();
   private final Runnable onChange;
 
   public ClusterViews(Runnable onChange) {
@@ -47,6 +50,45 @@ public final class ClusterViews {
 
   public List<NodeView> nodes() {
     return List.copyOf(nodes.values());
+  }
+
+  public void putIngress(IngressView v) {
+    changedIf(!Objects.equals(ingresses.put(v.key(), v), v));
+  }
+
+  public void removeIngress(ObjectKey key) {
+    changedIf(ingresses.remove(key) != null);
+  }
+
+  public void putGateway(GatewayView v) {
+    changedIf(!Objects.equals(gateways.put(v.key(), v), v));
+  }
+
+  public void removeGateway(ObjectKey key) {
+    changedIf(gateways.remove(key) != null);
+  }
+
+  public void putRoute(RouteView v) {
+    changedIf(!Objects.equals(routes.put(v.key(), v), v));
+  }
+
+  /**
+   * Removes a route; routes are keyed by kind too, since an HTTPRoute and a TLSRoute may share a
+   * name.
+   */
+  public void removeRoute(ObjectKey key) {
+    changedIf(routes.remove(key) != null);
+  }
+
+  /** Everything the record builder reads, copied now. */
+  public ClusterState state() {
+    return new ClusterState(
+        List.copyOf(services.values()),
+        List.copyOf(slices.values()),
+        List.copyOf(ingresses.values()),
+        List.copyOf(gateways.values()),
+        List.copyOf(routes.values()),
+        List.copyOf(nodes.values()));
   }
 
   public List<ServiceView> services() {

@@ -1,28 +1,51 @@
 package io.minilb.controller.kube;
 
+import io.fabric8.kubernetes.api.model.APIResourceList;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches Services, EndpointSlices (all namespaces) and Nodes and feeds {@link ClusterViews}.
- * Objects are converted to views here; one that fails conversion is dropped with one WARN and the
- * rest keep flowing.
+ * Watches Services, EndpointSlices and Ingresses (all namespaces) and Nodes, and — when their CRDs
+ * are installed — the Gateway API's Gateways and HTTP/GRPC/TLS routes, read as generic resources.
+ * Objects become views here; one that fails conversion is dropped with one WARN and the rest keep
+ * flowing. The Gateway API may appear at any time: {@link #discoverGatewayApi()} (called
+ * periodically) starts the informers for whatever kinds the API server now serves.
  */
 public final class Informers implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Informers.class);
+  static final String GATEWAY_GROUP = "gateway.networking.k8s.io";
 
-  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  /** A Gateway API kind and the versions to try, newest first. */
+  private record GatewayKind(String kind, String plural, List<String> versions) {}
+
+  private static final List<GatewayKind> GATEWAY_KINDS =
+      List.of(
+          new GatewayKind("Gateway", "gateways", List.of("v1", "v1beta1")),
+          new GatewayKind("HTTPRoute", "httproutes", List.of("v1", "v1beta1")),
+          new GatewayKind("GRPCRoute", "grpcroutes", List.of("v1", "v1alpha2")),
+          new GatewayKind("TLSRoute", "tlsroutes", List.of("v1", "v1alpha3", "v1alpha2")));
+
+  private final KubernetesClient client;
+  private final ClusterViews views;
+  private final List<SharedIndexInformer<?>> informers = new CopyOnWriteArrayList<>();
+  private final Set<String> gatewayKindsWatched = ConcurrentHashMap.newKeySet();
 
   public Informers(KubernetesClient client, ClusterViews views) {
+    this.client = client;
+    this.views = views;
     informers.add(
         client
             .services()
@@ -35,12 +58,77 @@ public final class Informers implements AutoCloseable {
             .endpointSlices()
             .inAnyNamespace()
             .inform(handler(Views::of, views::putSlice, views::removeSlice), 0));
+    informers.add(
+        client
+            .network()
+            .v1()
+            .ingresses()
+            .inAnyNamespace()
+            .inform(handler(Views::of, views::putIngress, views::removeIngress), 0));
     informers.add(client.nodes().inform(handler(Views::of, views::putNode, views::removeNode), 0));
+    discoverGatewayApi();
   }
 
   /** Whether every informer has completed its initial list. */
   public boolean synced() {
     return informers.stream().allMatch(SharedIndexInformer::hasSynced);
+  }
+
+  /** The Gateway API kinds being watched, e.g. {@code HTTPRoute}. */
+  public Set<String> gatewayKinds() {
+    return Set.copyOf(gatewayKindsWatched);
+  }
+
+  /** Starts informers for Gateway API kinds that are served now and not yet watched. */
+  public synchronized void discoverGatewayApi() {
+    for (GatewayKind k : GATEWAY_KINDS) {
+      if (gatewayKindsWatched.contains(k.kind())) {
+        continue;
+      }
+      String version = servedVersion(k);
+      if (version == null) {
+        continue;
+      }
+      var ctx =
+          new ResourceDefinitionContext.Builder()
+              .withGroup(GATEWAY_GROUP)
+              .withVersion(version)
+              .withPlural(k.plural())
+              .withKind(k.kind())
+              .withNamespaced(true)
+              .build();
+      ResourceEventHandler<GenericKubernetesResource> h =
+          k.kind().equals("Gateway")
+              ? handler(Views::gateway, views::putGateway, views::removeGateway)
+              : handler(
+                  Views::route,
+                  views::putRoute,
+                  key ->
+                      views.removeRoute(
+                          new ObjectKey(key.namespace(), k.kind() + "/" + key.name())));
+      try {
+        informers.add(client.genericKubernetesResources(ctx).inAnyNamespace().inform(h, 0));
+        gatewayKindsWatched.add(k.kind());
+        log.info("watching {}/{} {}", GATEWAY_GROUP, version, k.plural());
+      } catch (RuntimeException e) {
+        log.warn("cannot watch {}/{} {}: {}", GATEWAY_GROUP, version, k.plural(), e.getMessage());
+      }
+    }
+  }
+
+  private String servedVersion(GatewayKind k) {
+    for (String v : k.versions()) {
+      try {
+        APIResourceList list = client.getApiResources(GATEWAY_GROUP + "/" + v);
+        if (list != null
+            && list.getResources().stream().anyMatch(r -> r.getName().equals(k.plural()))) {
+          return v;
+        }
+      } catch (RuntimeException notServed) {
+        // the group or version is not installed
+      }
+    }
+    return null;
   }
 
   @Override

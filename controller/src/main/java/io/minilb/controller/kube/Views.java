@@ -1,5 +1,6 @@
 package io.minilb.controller.kube;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
@@ -9,6 +10,10 @@ import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressTLS;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -126,6 +131,122 @@ public final class Views {
     }
     return new SliceView(
         meta.getNamespace(), meta.getName(), service, nz(e.getAddressType()), endpoints, ports);
+  }
+
+  public static IngressView of(Ingress i) {
+    var meta = i.getMetadata();
+    var spec = i.getSpec();
+    String cls = spec == null ? null : spec.getIngressClassName();
+    if (cls == null && meta.getAnnotations() != null) {
+      cls = meta.getAnnotations().get("kubernetes.io/ingress.class");
+    }
+    var hosts = new ArrayList<String>();
+    if (spec != null && spec.getRules() != null) {
+      for (IngressRule r : spec.getRules()) {
+        if (r.getHost() != null && !hosts.contains(r.getHost())) {
+          hosts.add(r.getHost());
+        }
+      }
+    }
+    if (spec != null && spec.getTls() != null) {
+      for (IngressTLS t : spec.getTls()) {
+        if (t.getHosts() != null) {
+          t.getHosts().stream().filter(h -> h != null && !hosts.contains(h)).forEach(hosts::add);
+        }
+      }
+    }
+    var hostnames = new ArrayList<String>();
+    var ips = new ArrayList<String>();
+    if (i.getStatus() != null
+        && i.getStatus().getLoadBalancer() != null
+        && i.getStatus().getLoadBalancer().getIngress() != null) {
+      for (IngressLoadBalancerIngress lb : i.getStatus().getLoadBalancer().getIngress()) {
+        if (lb.getHostname() != null) {
+          hostnames.add(lb.getHostname());
+        }
+        if (lb.getIp() != null) {
+          ips.add(lb.getIp());
+        }
+      }
+    }
+    return new IngressView(
+        meta.getNamespace(),
+        meta.getName(),
+        cls,
+        instant(meta.getCreationTimestamp()),
+        hosts,
+        hostnames,
+        ips);
+  }
+
+  /** A Gateway read as a generic resource. */
+  public static GatewayView gateway(GenericKubernetesResource g) {
+    var hostnames = new ArrayList<String>();
+    var ips = new ArrayList<String>();
+    for (Map<String, Object> a : maps(path(g.getAdditionalProperties(), "status", "addresses"))) {
+      Object value = a.get("value");
+      if (!(value instanceof String v)) {
+        continue;
+      }
+      Object type = a.get("type");
+      if ("Hostname".equals(type)) {
+        hostnames.add(v);
+      } else if (type == null || "IPAddress".equals(type)) {
+        ips.add(v);
+      }
+    }
+    return new GatewayView(
+        g.getMetadata().getNamespace(), g.getMetadata().getName(), hostnames, ips);
+  }
+
+  /** An HTTPRoute, GRPCRoute or TLSRoute read as a generic resource. */
+  public static RouteView route(GenericKubernetesResource r) {
+    var meta = r.getMetadata();
+    var hostnames = new ArrayList<String>();
+    Object hs = path(r.getAdditionalProperties(), "spec", "hostnames");
+    if (hs instanceof List<?> list) {
+      list.stream()
+          .filter(String.class::isInstance)
+          .map(String.class::cast)
+          .forEach(hostnames::add);
+    }
+    var gateways = new ArrayList<ObjectKey>();
+    for (Map<String, Object> ref : maps(path(r.getAdditionalProperties(), "spec", "parentRefs"))) {
+      Object kind = ref.getOrDefault("kind", "Gateway");
+      Object group = ref.getOrDefault("group", "gateway.networking.k8s.io");
+      if ("Gateway".equals(kind)
+          && "gateway.networking.k8s.io".equals(group)
+          && ref.get("name") instanceof String n) {
+        Object ns = ref.get("namespace");
+        gateways.add(new ObjectKey(ns instanceof String s ? s : meta.getNamespace(), n));
+      }
+    }
+    return new RouteView(
+        r.getKind(),
+        meta.getNamespace(),
+        meta.getName(),
+        instant(meta.getCreationTimestamp()),
+        hostnames,
+        gateways);
+  }
+
+  private static Object path(Map<String, Object> root, String... keys) {
+    Object cur = root;
+    for (String k : keys) {
+      if (!(cur instanceof Map<?, ?> m)) {
+        return null;
+      }
+      cur = m.get(k);
+    }
+    return cur;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> maps(Object list) {
+    if (!(list instanceof List<?> l)) {
+      return List.of();
+    }
+    return l.stream().filter(Map.class::isInstance).map(o -> (Map<String, Object>) o).toList();
   }
 
   private static String protocol(String p) {

@@ -5,7 +5,9 @@ import java.net.InetAddress;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.SRVRecord;
 import org.xbill.DNS.TextParseException;
 
 /** Encodes record data in uncompressed wire format, with dnsjava doing the per-type layout. */
@@ -19,7 +21,18 @@ final class Rdata {
 
   static ByteString ns(String target) {
     return ByteString.copyFrom(
-        new NSRecord(Name.root, DClass.IN, 0, name(target)).rdataToWireCanonical());
+        new NSRecord(Name.root, DClass.IN, 0, parse(target)).rdataToWireCanonical());
+  }
+
+  static ByteString name(String target) {
+    return ByteString.copyFrom(
+        new PTRRecord(Name.root, DClass.IN, 0, parse(target)).rdataToWireCanonical());
+  }
+
+  static ByteString srv(int priority, int weight, int port, String target) {
+    return ByteString.copyFrom(
+        new SRVRecord(Name.root, DClass.IN, 0, priority, weight, port, parse(target))
+            .rdataToWireCanonical());
   }
 
   static ByteString soa(
@@ -35,8 +48,8 @@ final class Rdata {
             Name.root,
             DClass.IN,
             0,
-            name(mname),
-            name(rname),
+            parse(mname),
+            parse(rname),
             serial,
             refresh,
             retry,
@@ -45,7 +58,7 @@ final class Rdata {
     return ByteString.copyFrom(soa.rdataToWireCanonical());
   }
 
-  static Name name(String s) {
+  private static Name parse(String s) {
     try {
       return Name.fromString(s);
     } catch (TextParseException e) {

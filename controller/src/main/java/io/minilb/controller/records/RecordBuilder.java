@@ -1,5 +1,8 @@
 package io.minilb.controller.records;
 
+import com.google.protobuf.ByteString;
+import io.minilb.controller.kube.ClusterState;
+import io.minilb.controller.kube.NodeView;
 import io.minilb.controller.kube.ObjectKey;
 import io.minilb.controller.kube.ServiceView;
 import io.minilb.controller.kube.SliceView;
@@ -7,23 +10,35 @@ import io.minilb.snapshot.RRSet;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.xbill.DNS.Type;
 
 /**
  * The record set as a pure function of the cluster views: no I/O, no clock, no fabric8. Output is
  * sorted and deterministic, so equal inputs give equal record sets and the publisher can detect "no
- * real change". The SOA is not built here: its serial belongs to the publisher.
+ * real change". SOAs are not built here: their serial belongs to the publisher.
+ *
+ * <p>Per served Service {@code <svc>.<ns>.<domain>}: A/AAAA of its published addresses; a name per
+ * ready endpoint ({@code <hostname or dashed IP>.<svc>.<ns>.<domain>}) with its own A/AAAA; one SRV
+ * per ready endpoint for each named port, carrying the endpoint's real port; and, inside the node
+ * pod-CIDR reverse zones, PTRs to the endpoint name and the Service name. Then the extra hosts of
+ * {@link HostClaims}, each outside the domain becoming a zone of its own, and NS at every apex.
  */
 public final class RecordBuilder {
 
-  private static final Comparator<InetAddress> BY_BYTES =
-      (a, b) -> java.util.Arrays.compareUnsigned(a.getAddress(), b.getAddress());
+  /** What a build produces. Immutable. */
+  public record Build(List<String> zones, List<RRSet> records, List<Finding> findings) {
+    public Build {
+      zones = List.copyOf(zones);
+      records = List.copyOf(records);
+      findings = List.copyOf(findings);
+    }
+  }
 
   private final ZoneConfig zone;
 
@@ -35,73 +50,113 @@ public final class RecordBuilder {
     return zone;
   }
 
-  /** Every RRset but the SOA, sorted by owner and type. */
+  /** Only Services and EndpointSlices; every other input empty. */
   public List<RRSet> build(List<ServiceView> services, List<SliceView> slices) {
-    Map<ObjectKey, List<SliceView>> slicesByService = new HashMap<>();
-    for (SliceView s : slices) {
-      slicesByService.computeIfAbsent(s.serviceKey(), k -> new ArrayList<>()).add(s);
-    }
-    var out = new TreeMap<String, List<RRSet>>();
-    out.put(
-        zone.domain(),
-        List.of(new RRSet(zone.domain(), Type.NS, zone.ttl(), List.of(Rdata.ns(zone.nsName())))));
-    for (ServiceView svc : services) {
-      if (!zone.qualifies(svc)) {
-        continue;
-      }
-      var v4 = new TreeSet<>(BY_BYTES);
-      var v6 = new TreeSet<>(BY_BYTES);
-      for (SliceView slice : slicesByService.getOrDefault(svc.key(), List.of())) {
-        if (!slice.addressType().equals("IPv4") && !slice.addressType().equals("IPv6")) {
-          continue; // FQDN slices name no address we could publish
-        }
-        for (SliceView.EndpointView ep : slice.endpoints()) {
-          if (!counts(svc, ep)) {
-            continue;
-          }
-          for (String ip : ep.addresses()) {
-            InetAddress a = Cidr.literal(ip);
-            if (a != null) {
-              (a instanceof Inet4Address ? v4 : v6).add(a);
-            }
-          }
-        }
-      }
-      String owner = zone.owner(svc.namespace(), svc.name());
-      var sets = new ArrayList<RRSet>(2);
-      if (!v4.isEmpty()) {
-        sets.add(new RRSet(owner, Type.A, zone.ttl(), v4.stream().map(Rdata::address).toList()));
-      }
-      if (!v6.isEmpty()) {
-        sets.add(new RRSet(owner, Type.AAAA, zone.ttl(), v6.stream().map(Rdata::address).toList()));
-      }
-      if (!sets.isEmpty()) {
-        out.put(owner, sets);
-      }
-    }
-    return out.values().stream().flatMap(List::stream).toList();
+    return build(ClusterState.of(services, slices)).records();
   }
 
-  /** The SOA RRset at the apex for {@code serial}. */
-  public RRSet soa(long serial) {
-    String mname = zone.nsName();
-    String rname = "hostmaster." + zone.domain();
+  public Build build(ClusterState state) {
+    var findings = new ArrayList<Finding>();
+    Consumer<Finding> report = findings::add;
+    var records = new Records();
+    var zones = new TreeSet<String>();
+    zones.add(zone.domain());
+    var reverse = reverseZones(state.nodes());
+    zones.addAll(reverse.keySet());
+
+    var served = new TreeMap<ObjectKey, ServiceTarget>();
+    var slicesByService = new HashMap<ObjectKey, List<SliceView>>();
+    state
+        .slices()
+        .forEach(
+            s -> slicesByService.computeIfAbsent(s.serviceKey(), k -> new ArrayList<>()).add(s));
+    for (ServiceView svc : state.services()) {
+      if (zone.qualifies(svc)) {
+        served.put(
+            svc.key(),
+            ServiceTarget.of(
+                zone, svc, slicesByService.getOrDefault(svc.key(), List.of()), report));
+      }
+    }
+    served.values().forEach(t -> addService(records, t, reverse));
+
+    for (HostClaims.Alias alias : HostClaims.resolve(zone, state, served, report)) {
+      String owner = alias.host() + ".";
+      alias.addresses().forEach(a -> records.add(owner, type(a), alias.ttl(), Rdata.address(a)));
+      if (!HostNames.within(alias.host(), zone.domainName())) {
+        zones.add(HostNames.isWildcard(alias.host()) ? owner.substring(2) : owner);
+      }
+    }
+    ByteString ns = Rdata.ns(zone.nsName());
+    zones.forEach(z -> records.add(z, Type.NS, zone.ttl(), ns));
+    return new Build(List.copyOf(zones), records.toList(), findings);
+  }
+
+  private void addService(Records records, ServiceTarget t, Map<String, Cidr> reverse) {
+    ByteString serviceName = Rdata.name(t.owner());
+    t.addresses().forEach(a -> records.add(t.owner(), type(a), t.ttl(), Rdata.address(a)));
+    t.endpoints()
+        .forEach(
+            (label, ep) -> {
+              String target = label + "." + t.owner();
+              for (InetAddress a : ep.addresses()) {
+                records.add(target, type(a), t.ttl(), Rdata.address(a));
+                if (reverse.values().stream().anyMatch(c -> c.contains(a))) {
+                  String ptr = Reverse.name(a);
+                  records.add(ptr, Type.PTR, t.ttl(), Rdata.name(target));
+                  records.add(ptr, Type.PTR, t.ttl(), serviceName);
+                }
+              }
+              for (ServiceView.PortView port : t.service().ports()) {
+                Integer real = ep.ports().get(port.name() + "/" + port.protocol());
+                if (!port.name().isEmpty() && real != null) {
+                  String srv =
+                      "_"
+                          + port.name()
+                          + "._"
+                          + port.protocol().toLowerCase(java.util.Locale.ROOT)
+                          + "."
+                          + t.owner();
+                  records.add(srv, Type.SRV, t.ttl(), Rdata.srv(0, 1, real, target));
+                }
+              }
+            });
+  }
+
+  /** Reverse zone apex → the pod CIDR it was made for. */
+  private static Map<String, Cidr> reverseZones(List<NodeView> nodes) {
+    var out = new TreeMap<String, Cidr>();
+    for (NodeView n : nodes) {
+      for (String c : n.podCidrs()) {
+        try {
+          Cidr cidr = Cidr.parse(c);
+          out.put(Reverse.zone(cidr), cidr);
+        } catch (IllegalArgumentException e) {
+          // reported with the routes
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The SOA RRset at {@code apex} for {@code serial}. */
+  public RRSet soa(String apex, long serial) {
     // refresh/retry/expire matter only to secondaries; minimum is the negative-caching TTL.
     return new RRSet(
-        zone.domain(),
+        apex,
         Type.SOA,
         zone.ttl(),
-        List.of(Rdata.soa(mname, rname, serial, 60, 30, 3600, zone.ttl())));
+        List.of(
+            Rdata.soa(
+                zone.nsName(), "hostmaster." + zone.domain(), serial, 60, 30, 3600, zone.ttl())));
   }
 
-  /**
-   * Whether an endpoint's addresses are published: ready (true or unset) and not terminating; with
-   * {@code publishNotReadyAddresses}, any endpoint that is not terminating.
-   */
-  static boolean counts(ServiceView svc, SliceView.EndpointView ep) {
-    if (ep.terminating()) {
-      return false;
-    }
-    return ep.ready() || svc.publishNotReadyAddresses();
+  /** The SOA RRset at the main apex for {@code serial}. */
+  public RRSet soa(long serial) {
+    return soa(zone.domain(), serial);
+  }
+
+  private static int type(InetAddress a) {
+    return a instanceof Inet4Address ? Type.A : Type.AAAA;
   }
 }

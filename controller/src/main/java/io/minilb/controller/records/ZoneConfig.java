@@ -12,8 +12,16 @@ import java.util.Objects;
  * @param lbClass the {@code spec.loadBalancerClass} minilb serves
  * @param ttl default record TTL in seconds
  * @param nsName the apex NS target and SOA MNAME, absolute
+ * @param claimClassless also serve LoadBalancer Services that name no class
+ * @param ingressClass only read Ingresses of this class; null reads all
  */
-public record ZoneConfig(String domain, String lbClass, int ttl, String nsName) {
+public record ZoneConfig(
+    String domain,
+    String lbClass,
+    int ttl,
+    String nsName,
+    boolean claimClassless,
+    String ingressClass) {
 
   public ZoneConfig {
     domain = absolute(domain);
@@ -25,12 +33,21 @@ public record ZoneConfig(String domain, String lbClass, int ttl, String nsName) 
   }
 
   public static ZoneConfig defaults() {
-    return new ZoneConfig("minilb", "minilb", 5, null);
+    return new ZoneConfig("minilb", "minilb", 5, null, false, null);
   }
 
-  /** Whether minilb serves this Service: type LoadBalancer with our class. */
+  /** Whether minilb serves this Service: type LoadBalancer with our class (or none, if claimed). */
   public boolean qualifies(ServiceView s) {
-    return ServiceView.LOAD_BALANCER.equals(s.type()) && lbClass.equals(s.loadBalancerClass());
+    if (!ServiceView.LOAD_BALANCER.equals(s.type())) {
+      return false;
+    }
+    String cls = s.loadBalancerClass();
+    return lbClass.equals(cls) || (claimClassless && (cls == null || cls.isEmpty()));
+  }
+
+  /** The apex without its trailing dot, as host names are compared. */
+  public String domainName() {
+    return domain.substring(0, domain.length() - 1);
   }
 
   /** {@code <svc>.<ns>.<domain>} without the trailing dot, as written into the Service status. */

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
 
 /**
@@ -26,8 +25,14 @@ public final class SnapshotPublisher {
   /** How many recent snapshots a reconnecting resolver can resume from. */
   static final int HISTORY = 4;
 
+  /** Builds the SOA RRset of one zone apex for a serial. */
+  @FunctionalInterface
+  public interface Soa {
+    RRSet at(String apex, long serial);
+  }
+
   private final long epoch;
-  private final LongFunction<RRSet> soa;
+  private final Soa soa;
   private final LongSupplier clockSeconds;
   private final Deque<Snapshot> history = new ArrayDeque<>();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
@@ -38,10 +43,10 @@ public final class SnapshotPublisher {
 
   /**
    * @param epoch this leadership's epoch; must differ from every earlier one
-   * @param soa builds the SOA RRset for a serial
+   * @param soa builds each zone's SOA RRset for a serial
    * @param clockSeconds the wall clock in seconds, for the serial
    */
-  public SnapshotPublisher(long epoch, LongFunction<RRSet> soa, LongSupplier clockSeconds) {
+  public SnapshotPublisher(long epoch, Soa soa, LongSupplier clockSeconds) {
     this.epoch = epoch;
     this.soa = soa;
     this.clockSeconds = clockSeconds;
@@ -72,7 +77,7 @@ public final class SnapshotPublisher {
   }
 
   /**
-   * Publishes {@code records} (everything but the SOA) for {@code zones}.
+   * Publishes {@code records} (everything but the SOAs) for {@code zones}.
    *
    * @return true when a new version was published, false when nothing changed
    */
@@ -82,9 +87,11 @@ public final class SnapshotPublisher {
         return false;
       }
       serial = Math.min(Math.max(serial + 1, clockSeconds.getAsLong()), 0xFFFF_FFFFL);
-      var all = new ArrayList<RRSet>(records.size() + 1);
+      var all = new ArrayList<RRSet>(records.size() + zones.size());
       all.addAll(records);
-      all.add(soa.apply(serial));
+      for (String zone : zones) {
+        all.add(soa.at(zone, serial));
+      }
       Version version = current == null ? new Version(epoch, 1) : current.version().next();
       Snapshot next = new Snapshot(version, zones, all);
       lastZones = List.copyOf(zones);

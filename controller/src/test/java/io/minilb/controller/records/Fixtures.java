@@ -85,6 +85,14 @@ public final class Fixtures {
     return out;
   }
 
+  /** Without the per-endpoint (dashed-IP) names, SRV and PTR lines. */
+  public static List<String> serviceLevel(List<String> lines) {
+    return lines.stream()
+        .filter(l -> !l.startsWith("_") && !l.split(" ")[0].matches(".*\\.(in-addr|ip6)\\.arpa\\."))
+        .filter(l -> !l.split("\\.")[0].matches("[0-9a-f]*-[0-9a-f-]*"))
+        .toList();
+  }
+
   /** Each RRset as zone-file lines, in builder order. */
   public static List<String> lines(List<RRSet> sets) {
     var out = new ArrayList<String>();

@@ -139,20 +139,22 @@ class RecordBuilderTest {
   void build_matchesTable(Case c) {
     var builder = new RecordBuilder(ZoneConfig.defaults());
 
-    assertThat(Fixtures.lines(builder.build(c.services(), c.slices())))
+    assertThat(Fixtures.serviceLevel(Fixtures.lines(builder.build(c.services(), c.slices()))))
         .containsExactlyInAnyOrderElementsOf(Fixtures.normalized(c.expected()));
   }
 
   @Test
   void build_usesTheConfiguredDomainTtlAndNsName() {
     var builder =
-        new RecordBuilder(new ZoneConfig("LB.Home.Arpa", "minilb", 30, "dns.lb.home.arpa"));
+        new RecordBuilder(
+            new ZoneConfig("LB.Home.Arpa", "minilb", 30, "dns.lb.home.arpa", false, null));
 
     var lines =
-        Fixtures.lines(
-            builder.build(
-                List.of(lb("default", "web")),
-                List.of(slice("default", "web-1", "web", "IPv4", ready("10.0.0.1")))));
+        Fixtures.serviceLevel(
+            Fixtures.lines(
+                builder.build(
+                    List.of(lb("default", "web")),
+                    List.of(slice("default", "web-1", "web", "IPv4", ready("10.0.0.1"))))));
 
     assertThat(lines)
         .containsExactly(

@@ -1,0 +1,76 @@
+package io.minilb.controller.records;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Host names from annotations, Ingresses and routes: trimmed, lower-cased and checked against RFC
+ * 1123 (labels of letters, digits and inner hyphens, at most 63 characters each, 253 in all). A
+ * leading {@code *.} is a wildcard that matches exactly one label.
+ */
+public final class HostNames {
+
+  private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+
+  /** The outcome of parsing a comma list: the valid names and the rejected entries. */
+  public record Parsed(List<String> valid, List<String> invalid) {}
+
+  private HostNames() {}
+
+  /** Normalises one name (no trailing dot), or returns null when it is not a valid host name. */
+  public static String normalize(String raw) {
+    if (raw == null) {
+      return null;
+    }
+    String h = raw.trim().toLowerCase(Locale.ROOT);
+    if (h.endsWith(".")) {
+      h = h.substring(0, h.length() - 1);
+    }
+    if (h.isEmpty() || h.length() > 253) {
+      return null;
+    }
+    String rest = h.startsWith("*.") ? h.substring(2) : h;
+    String[] labels = rest.split("\\.", -1);
+    if (labels.length < (h.startsWith("*.") ? 2 : 1)) {
+      return null;
+    }
+    for (String l : labels) {
+      if (!LABEL.matcher(l).matches()) {
+        return null;
+      }
+    }
+    return h;
+  }
+
+  /** Parses a comma-separated list, keeping order and dropping duplicates and empty entries. */
+  public static Parsed parseList(String list) {
+    var valid = new ArrayList<String>();
+    var invalid = new ArrayList<String>();
+    if (list == null) {
+      return new Parsed(valid, invalid);
+    }
+    for (String part : list.split(",")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      String h = normalize(part);
+      if (h == null) {
+        invalid.add(part.trim());
+      } else if (!valid.contains(h)) {
+        valid.add(h);
+      }
+    }
+    return new Parsed(valid, invalid);
+  }
+
+  public static boolean isWildcard(String host) {
+    return host.startsWith("*.");
+  }
+
+  /** Whether {@code host} is {@code domain} or below it (both without trailing dots). */
+  public static boolean within(String host, String domain) {
+    return host.equals(domain) || host.endsWith("." + domain);
+  }
+}

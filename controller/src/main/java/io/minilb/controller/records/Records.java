@@ -1,0 +1,44 @@
+package io.minilb.controller.records;
+
+import com.google.protobuf.ByteString;
+import io.minilb.snapshot.RRKey;
+import io.minilb.snapshot.RRSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Collects records by owner and type into RRsets: rdata deduplicated and sorted, the smallest TTL
+ * contributed winning. Output order is deterministic. Not thread-safe; one per build.
+ */
+final class Records {
+
+  private static final class Pending {
+    int ttl;
+    final TreeSet<ByteString> rdata = new TreeSet<>(ByteString.unsignedLexicographicalComparator());
+
+    Pending(int ttl) {
+      this.ttl = ttl;
+    }
+  }
+
+  private final Map<RRKey, Pending> sets = new TreeMap<>();
+
+  void add(String owner, int type, int ttl, ByteString rdata) {
+    Pending p = sets.computeIfAbsent(new RRKey(owner, type), k -> new Pending(ttl));
+    p.ttl = Math.min(p.ttl, ttl);
+    p.rdata.add(rdata);
+  }
+
+  boolean has(String owner, int type) {
+    return sets.containsKey(new RRKey(owner, type));
+  }
+
+  List<RRSet> toList() {
+    var out = new ArrayList<RRSet>(sets.size());
+    sets.forEach((k, p) -> out.add(new RRSet(k.name(), k.type(), p.ttl, List.copyOf(p.rdata))));
+    return out;
+  }
+}
