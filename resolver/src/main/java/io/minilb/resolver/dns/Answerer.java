@@ -15,6 +15,7 @@ import org.xbill.DNS.Opcode;
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.SRVRecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
@@ -101,15 +102,27 @@ public final class Answerer {
     if (qtype == Type.ANY) {
       return answerAny(response, idx, zone, qname);
     }
-    RRset rrset = idx.find(qname, qtype);
-    if (rrset != null) {
-      addRenamed(response, rrset.rrs(true), qname);
-      if (qtype == Type.NS) {
-        addGlue(response, idx, rrset);
+    Name owner = qname;
+    if (!idx.exists(qname)) {
+      Name wild = idx.wildcardFor(qname, zone);
+      if (wild == null) {
+        return negative(response, idx, zone, qname);
       }
-      return response;
+      owner = wild;
     }
-    return negative(response, idx, zone, qname);
+    RRset rrset = idx.find(owner, qtype);
+    if (rrset == null) {
+      return negative(response, idx, zone, owner);
+    }
+    addRenamed(response, rrset.rrs(true), qname);
+    if (qtype == Type.NS) {
+      addAddresses(
+          response, idx, rrset.rrs(false).stream().map(r -> ((NSRecord) r).getTarget()).toList());
+    } else if (qtype == Type.SRV) {
+      addAddresses(
+          response, idx, rrset.rrs(false).stream().map(r -> ((SRVRecord) r).getTarget()).toList());
+    }
+    return response;
   }
 
   private static Message answerAny(
@@ -132,9 +145,9 @@ public final class Answerer {
     return response;
   }
 
-  private static void addGlue(Message response, ZoneIndex idx, RRset ns) {
-    for (Record r : ns.rrs(false)) {
-      Name target = ((NSRecord) r).getTarget();
+  /** Adds the A/AAAA of NS or SRV targets we hold to the additional section. */
+  private static void addAddresses(Message response, ZoneIndex idx, List<Name> targets) {
+    for (Name target : targets) {
       for (int type : new int[] {Type.A, Type.AAAA}) {
         RRset glue = idx.find(target, type);
         if (glue != null) {
@@ -146,8 +159,8 @@ public final class Answerer {
 
   private static void addRenamed(Message response, List<Record> records, Name qname) {
     for (Record r : records) {
-      // Echo the question's spelling so 0x20-randomising resolvers accept the answer.
-      response.addRecord(r.getName().equals(qname) ? r.withName(qname) : r, Section.ANSWER);
+      // Echo the question's spelling (0x20) and synthesise wildcard answers at the question's name.
+      response.addRecord(r.withName(qname), Section.ANSWER);
     }
   }
 

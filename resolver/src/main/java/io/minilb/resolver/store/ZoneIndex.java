@@ -105,6 +105,26 @@ public final class ZoneIndex {
     return byName.getOrDefault(name, Map.of());
   }
 
+  /**
+   * The wildcard owner that covers {@code name} in {@code zone}: {@code *.<parent>} when it exists.
+   * A wildcard matches exactly one label, as Kubernetes host wildcards do; null when none applies.
+   */
+  public Name wildcardFor(Name name, Zone zone) {
+    if (name.labels() <= zone.apex().labels()) {
+      return null;
+    }
+    Name parent = new Name(name, 1);
+    if (!parent.subdomain(zone.apex())) {
+      return null;
+    }
+    try {
+      Name wild = Name.concatenate(Name.fromConstantString("*"), parent);
+      return byName.containsKey(wild) ? wild : null;
+    } catch (org.xbill.DNS.NameTooLongException e) {
+      return null;
+    }
+  }
+
   /** Whether {@code name} exists: it owns records or is an empty non-terminal above an owner. */
   public boolean exists(Name name) {
     return existing.contains(name);
