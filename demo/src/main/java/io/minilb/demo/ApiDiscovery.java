@@ -56,7 +56,36 @@ final class ApiDiscovery {
   private ApiDiscovery() {}
 
   /** The document for {@code path}, or null when it is not a discovery path. */
-  static Map<String, Object> document(String path) {
+  static Map<String, Object> document(String path, boolean gatewayApi) {
+    if (!gatewayApi && path.startsWith("/apis/gateway.networking.k8s.io")) {
+      return Map.of(
+          "kind",
+          "Status",
+          "apiVersion",
+          "v1",
+          "status",
+          "Failure",
+          "code",
+          404,
+          "reason",
+          "NotFound");
+    }
+    Map<String, Object> doc = document(path);
+    if (!gatewayApi && path.equals("/apis")) {
+      @SuppressWarnings("unchecked")
+      var groups = (List<Map<String, Object>>) doc.get("groups");
+      return Map.of(
+          "kind",
+          "APIGroupList",
+          "apiVersion",
+          "v1",
+          "groups",
+          groups.stream().filter(g -> !"gateway.networking.k8s.io".equals(g.get("name"))).toList());
+    }
+    return doc;
+  }
+
+  private static Map<String, Object> document(String path) {
     if (path.equals("/api")) {
       return Map.of(
           "kind", "APIVersions",

@@ -41,6 +41,7 @@ public final class MockApiServer implements AutoCloseable {
   private final KubernetesMockServer server;
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
   private final List<String> requests = new CopyOnWriteArrayList<>();
+  private volatile boolean gatewayApi = true;
 
   public MockApiServer() {
     var dispatcher = new Dispatcher();
@@ -73,6 +74,11 @@ public final class MockApiServer implements AutoCloseable {
   /** Method and path of every request served so far, e.g. {@code PUT /api/v1/...}. */
   public List<String> requests() {
     return List.copyOf(requests);
+  }
+
+  /** Whether the Gateway API CRDs appear installed (in discovery); on by default. */
+  public void setGatewayApi(boolean installed) {
+    this.gatewayApi = installed;
   }
 
   public void addFault(Fault fault) {
@@ -144,9 +150,10 @@ public final class MockApiServer implements AutoCloseable {
                         "platform",
                         "linux/amd64")));
           }
-          Map<String, Object> doc = ApiDiscovery.document(bare);
+          Map<String, Object> doc = ApiDiscovery.document(bare, gatewayApi);
           if (doc != null) {
-            return json(200, JSON.writeValueAsString(doc));
+            return json(
+                doc.get("code") instanceof Integer c ? c : 200, JSON.writeValueAsString(doc));
           }
           if (bare.startsWith("/openapi")) {
             return json(404, "{}");

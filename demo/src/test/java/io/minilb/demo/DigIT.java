@@ -145,4 +145,61 @@ class DigIT {
         .hasSize(3)
         .allSatisfy(l -> assertThat(l).startsWith("WeB.DeFaUlT.MiNiLb. "));
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dig", "kdig"})
+  void srv_givesTheEndpointsRealPort_andTargetAddressesInAdditional(String tool) throws Exception {
+    Dig d = Dig.run(tool, p.dnsPort(), "_https._tcp.envoy-gateway.gateway.minilb", "SRV");
+
+    assertThat(d.status()).isEqualTo("NOERROR");
+    assertThat(d.answer())
+        .containsExactlyInAnyOrder(
+            "_https._tcp.envoy-gateway.gateway.minilb. 5 IN SRV 0 1 10443 10-244-0-80.envoy-gateway.gateway.minilb.",
+            "_https._tcp.envoy-gateway.gateway.minilb. 5 IN SRV 0 1 10443 10-244-2-81.envoy-gateway.gateway.minilb.");
+    assertThat(d.additional())
+        .contains(
+            "10-244-0-80.envoy-gateway.gateway.minilb. 5 IN A 10.244.0.80",
+            "10-244-2-81.envoy-gateway.gateway.minilb. 5 IN A 10.244.2.81");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dig", "kdig"})
+  void ptr_ofAPodIp_namesTheEndpointAndTheService(String tool) throws Exception {
+    Dig d = Dig.run(tool, p.dnsPort(), "-x", "10.244.0.176");
+
+    assertThat(d.status()).isEqualTo("NOERROR");
+    assertThat(d.flags()).contains("aa");
+    assertThat(d.answer())
+        .containsExactlyInAnyOrder(
+            "176.0.244.10.in-addr.arpa. 5 IN PTR haproxy-0.internal-ingress.haproxy.minilb.",
+            "176.0.244.10.in-addr.arpa. 5 IN PTR internal-ingress.haproxy.minilb.");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dig", "kdig"})
+  void ptr_outsideThePodCidrs_isRefused(String tool) throws Exception {
+    assertThat(Dig.run(tool, p.dnsPort(), "-x", "192.0.2.1").status()).isEqualTo("REFUSED");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dig", "kdig"})
+  void extraNames_fromAnnotationIngressAndGateway_resolveFlattened(String tool) throws Exception {
+    assertThat(Dig.run(tool, p.dnsPort(), "mqtt.home.example", "A").answer())
+        .containsExactly("mqtt.home.example. 30 IN A 10.244.2.40");
+    assertThat(Dig.run(tool, p.dnsPort(), "paperless.home.example", "A").answer())
+        .containsExactlyInAnyOrder(
+            "paperless.home.example. 5 IN A 10.244.0.176",
+            "paperless.home.example. 5 IN A 10.244.1.104");
+    assertThat(Dig.run(tool, p.dnsPort(), "docs.wiki.home.example", "A").answer()).hasSize(2);
+    assertThat(Dig.run(tool, p.dnsPort(), "grafana.home.example", "A").answer())
+        .containsExactlyInAnyOrder(
+            "grafana.home.example. 5 IN A 10.244.0.80", "grafana.home.example. 5 IN A 10.244.2.81");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dig", "kdig"})
+  void dualStack_answersAaaa(String tool) throws Exception {
+    assertThat(Dig.run(tool, p.dnsPort(), "jellyfin.media.minilb", "AAAA").answer())
+        .containsExactly("jellyfin.media.minilb. 5 IN AAAA fd00:10:244:1::50");
+  }
 }

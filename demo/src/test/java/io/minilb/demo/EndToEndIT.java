@@ -165,6 +165,60 @@ class EndToEndIT {
     assertThat(p.statusWrites).containsExactly("default/web=[web.default.minilb]");
   }
 
+  @Test
+  void aServiceThatStopsQualifying_losesItsHostname() throws Exception {
+    p.client.resource(service("default", "web", "minilb")).create();
+    await().atMost(WAIT).until(() -> hostnames("web").equals(List.of("web.default.minilb")));
+
+    p.client
+        .services()
+        .inNamespace("default")
+        .withName("web")
+        .edit(
+            s -> {
+              s.getSpec().setLoadBalancerClass("other.example/lb");
+              return s;
+            });
+
+    await().atMost(WAIT).until(() -> hostnames("web").isEmpty());
+  }
+
+  @Test
+  void statusWriteConflicts_areRetriedWithAFreshRead() throws Exception {
+    var conflicts = new java.util.concurrent.atomic.AtomicInteger();
+    p.api.addFault(
+        new MockApiServer.Fault(
+            r ->
+                r.getMethod().equals("PUT")
+                    && r.getPath().endsWith("/services/web/status")
+                    && conflicts.incrementAndGet() <= 2,
+            409,
+            "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Conflict\",\"code\":409}"));
+
+    p.client.resource(service("default", "web", "minilb")).create();
+
+    await().atMost(WAIT).until(() -> hostnames("web").equals(List.of("web.default.minilb")));
+    assertThat(conflicts.get()).isGreaterThanOrEqualTo(3);
+    assertThat(
+            p.api.requests().stream()
+                .filter(r -> r.startsWith("GET /api/v1/namespaces/default/services/web"))
+                .count())
+        .as("each attempt re-reads the Service")
+        .isGreaterThanOrEqualTo(3);
+  }
+
+  private List<String> hostnames(String name) {
+    Service s = p.client.services().inNamespace("default").withName(name).get();
+    if (s.getStatus() == null
+        || s.getStatus().getLoadBalancer() == null
+        || s.getStatus().getLoadBalancer().getIngress() == null) {
+      return List.of();
+    }
+    return s.getStatus().getLoadBalancer().getIngress().stream()
+        .map(io.fabric8.kubernetes.api.model.LoadBalancerIngress::getHostname)
+        .toList();
+  }
+
   private Set<String> addresses(String name) throws Exception {
     Message m = p.query(name, Type.A);
     return m.getSection(Section.ANSWER).stream()
