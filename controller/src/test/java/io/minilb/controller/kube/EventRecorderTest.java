@@ -1,0 +1,56 @@
+package io.minilb.controller.kube;
+
+import static org.awaitility.Awaitility.await;
+
+import io.minilb.controller.records.Finding;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class EventRecorderTest {
+
+  private final AtomicLong clock = new AtomicLong(1_000_000);
+  private final List<Finding> sent = new CopyOnWriteArrayList<>();
+  private final EventRecorder recorder = new EventRecorder(sent::add, clock::get);
+
+  @AfterEach
+  void close() {
+    recorder.close();
+  }
+
+  @Test
+  void anIdenticalEvent_isSentOncePerHour() {
+    Finding f = finding("web", "bad host");
+
+    for (int i = 0; i < 100; i++) {
+      recorder.record(f);
+    }
+    clock.addAndGet(EventRecorder.REPEAT_AFTER.toMillis());
+    recorder.record(f);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 2);
+  }
+
+  @Test
+  void aHotLoopOfDistinctEvents_isCappedPerWindow() {
+    for (int i = 0; i < 1_000; i++) {
+      recorder.record(finding("svc-" + i, "bad host"));
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() == EventRecorder.BURST);
+    await("nothing more arrives")
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> sent.size() == EventRecorder.BURST);
+
+    clock.addAndGet(EventRecorder.WINDOW.toMillis());
+    recorder.record(finding("late", "bad host"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() == EventRecorder.BURST + 1);
+  }
+
+  private static Finding finding(String name, String message) {
+    return Finding.warning("Service", new ObjectKey("default", name), "InvalidHost", message);
+  }
+}
