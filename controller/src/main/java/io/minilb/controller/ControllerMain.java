@@ -9,6 +9,7 @@ import io.minilb.controller.records.ZoneConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -51,6 +52,12 @@ public final class ControllerMain implements Callable<Integer> {
 
   @Option(names = "--ns-name", description = "Apex NS target and SOA MNAME (default: ns.<domain>).")
   String nsName;
+
+  @Option(
+      names = "--ns-address",
+      split = ",",
+      description = "IP addresses of --ns-name, published as glue (e.g. the resolvers' node IPs).")
+  List<String> nsAddresses;
 
   @Option(
       names = "--claim-classless",
@@ -108,7 +115,15 @@ public final class ControllerMain implements Callable<Integer> {
       if (ttl < 1 || ttl > 3600) {
         throw new IllegalArgumentException("--ttl must be between 1 and 3600, got " + ttl);
       }
-      zone = new ZoneConfig(domain, lbClass, ttl, nsName, claimClassless, ingressClass);
+      var glue = new java.util.ArrayList<java.net.InetAddress>();
+      for (String a : nsAddresses == null ? List.<String>of() : nsAddresses) {
+        var ip = io.minilb.net.Cidr.literal(a.trim());
+        if (ip == null) {
+          throw new IllegalArgumentException("--ns-address: '" + a + "' is not an IP address");
+        }
+        glue.add(ip);
+      }
+      zone = new ZoneConfig(domain, lbClass, ttl, nsName, claimClassless, ingressClass, glue);
     } catch (IllegalArgumentException e) {
       System.err.println("minilb: " + e.getMessage());
       return 2;

@@ -5,11 +5,16 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.minilb.cli.Commands;
 import io.minilb.cli.HostPort;
 import io.minilb.cli.OpsServer;
+import io.minilb.net.Cidr;
 import io.minilb.resolver.dns.Answerer;
 import io.minilb.resolver.dns.DnsServer;
+import io.minilb.resolver.dns.Forwarder;
+import io.minilb.resolver.store.Freshness;
+import io.minilb.resolver.store.SnapshotFile;
 import io.minilb.resolver.store.Store;
 import io.minilb.resolver.sync.ControllerStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -83,6 +88,32 @@ public final class ResolverMain implements Callable<Integer> {
           "Concurrent DNS TCP connections per client address (default: ${DEFAULT-VALUE}).")
   int tcpMaxPerClient;
 
+  @Option(
+      names = "--upstream",
+      converter = HostPort.class,
+      description =
+          "Forward queries outside the minilb zones to this host:port (default: refuse them).")
+  InetSocketAddress upstream;
+
+  @Option(
+      names = "--allow-recursion",
+      split = ",",
+      description = "CIDRs whose clients may use --upstream (default: loopback only).")
+  List<String> allowRecursion;
+
+  @Option(
+      names = "--snapshot-file",
+      description = "Keep the last snapshot here (atomic writes) and answer from it at start-up.")
+  Path snapshotFile;
+
+  @Option(
+      names = "--max-stale",
+      defaultValue = "0s",
+      converter = DurationConverter.class,
+      description =
+          "Answer SERVFAIL once data is unconfirmed for longer than this; 0s = never (default).")
+  Duration maxStale;
+
   public static void main(String[] args) {
     System.exit(Commands.of(new ResolverMain(), System.getenv()).execute(args));
   }
@@ -94,7 +125,44 @@ public final class ResolverMain implements Callable<Integer> {
       return 2;
     }
     int loops = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
-    var store = new Store();
+    List<Cidr> recursionAllowed;
+    try {
+      recursionAllowed =
+          allowRecursion == null || allowRecursion.isEmpty()
+              ? Forwarder.LOOPBACK_ONLY
+              : allowRecursion.stream().map(String::trim).map(Cidr::parse).toList();
+    } catch (IllegalArgumentException e) {
+      System.err.println("minilb: --allow-recursion: " + e.getMessage());
+      return 2;
+    }
+    var store = new Store(new Freshness(maxStale, System::currentTimeMillis));
+    var file = snapshotFile == null ? null : new SnapshotFile(snapshotFile);
+    if (file != null) {
+      file.load()
+          .ifPresent(
+              loaded -> {
+                store.replace(loaded.snapshot());
+                store.freshness().staleSince(loaded.currentAtMillis());
+                log.info(
+                    "loaded snapshot {} from {} ({} rrsets, current as of {})",
+                    loaded.snapshot().version(),
+                    file.path(),
+                    loaded.snapshot().rrsets().size(),
+                    java.time.Instant.ofEpochMilli(loaded.currentAtMillis()));
+              });
+      store.addListener(file::write);
+    }
+    var forwarderPool =
+        Executors.newCachedThreadPool(
+            r -> {
+              var t = new Thread(r, "forwarder");
+              t.setDaemon(true);
+              return t;
+            });
+    Forwarder forwarder =
+        upstream == null
+            ? null
+            : new Forwarder(upstream, recursionAllowed, Duration.ofSeconds(3), forwarderPool);
     var scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -108,14 +176,22 @@ public final class ResolverMain implements Callable<Integer> {
     var done = new CountDownLatch(1);
     DnsServer dns;
     try {
-      dns = DnsServer.start(listen, new Answerer(store::index), limits, loops);
+      dns =
+          DnsServer.start(
+              listen,
+              new Answerer(store::index, store.freshness(), nodeName),
+              forwarder,
+              limits,
+              loops);
     } catch (Exception e) {
       System.err.println("minilb: cannot listen for DNS on " + listen + ": " + e.getMessage());
       scheduler.shutdownNow();
       return 1;
     }
     try (dns;
-        OpsServer ops = OpsServer.start(httpListen, () -> store.index() != null)) {
+        OpsServer ops =
+            OpsServer.start(
+                httpListen, () -> store.index() != null && !store.freshness().expired())) {
       stream.start();
       log.info(
           "resolver {} serving DNS on {}, ops on {}, controllers {}",
@@ -128,6 +204,9 @@ public final class ResolverMain implements Callable<Integer> {
               new Thread(
                   () -> {
                     log.info("shutting down");
+                    if (file != null && stream.state() == ControllerStream.State.SYNCED) {
+                      file.touch();
+                    }
                     stream.close();
                     done.countDown();
                   }));

@@ -5,6 +5,7 @@ import io.minilb.controller.kube.GatewayView;
 import io.minilb.controller.kube.IngressView;
 import io.minilb.controller.kube.ObjectKey;
 import io.minilb.controller.kube.RouteView;
+import io.minilb.net.Cidr;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.ArrayList;

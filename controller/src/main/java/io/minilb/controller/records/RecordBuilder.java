@@ -6,6 +6,7 @@ import io.minilb.controller.kube.NodeView;
 import io.minilb.controller.kube.ObjectKey;
 import io.minilb.controller.kube.ServiceView;
 import io.minilb.controller.kube.SliceView;
+import io.minilb.net.Cidr;
 import io.minilb.snapshot.RRSet;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -86,6 +87,10 @@ public final class RecordBuilder {
       if (!HostNames.within(alias.host(), zone.domainName())) {
         zones.add(HostNames.isWildcard(alias.host()) ? owner.substring(2) : owner);
       }
+    }
+    if (HostNames.within(zone.nsName(), zone.domain())) {
+      zone.nsAddresses()
+          .forEach(a -> records.add(zone.nsName(), type(a), zone.ttl(), Rdata.address(a)));
     }
     ByteString ns = Rdata.ns(zone.nsName());
     zones.forEach(z -> records.add(z, Type.NS, zone.ttl(), ns));

@@ -1,5 +1,6 @@
 package io.minilb.controller.records;
 
+import io.minilb.net.Cidr;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 

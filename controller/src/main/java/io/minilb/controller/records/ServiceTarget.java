@@ -3,6 +3,7 @@ package io.minilb.controller.records;
 import io.minilb.controller.kube.ObjectKey;
 import io.minilb.controller.kube.ServiceView;
 import io.minilb.controller.kube.SliceView;
+import io.minilb.net.Cidr;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,6 +1,8 @@
 package io.minilb.controller.records;
 
 import io.minilb.controller.kube.ServiceView;
+import java.net.InetAddress;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -14,6 +16,7 @@ import java.util.Objects;
  * @param nsName the apex NS target and SOA MNAME, absolute
  * @param claimClassless also serve LoadBalancer Services that name no class
  * @param ingressClass only read Ingresses of this class; null reads all
+ * @param nsAddresses addresses of {@code nsName}, published as glue when it is inside the zone
  */
 public record ZoneConfig(
     String domain,
@@ -21,12 +24,25 @@ public record ZoneConfig(
     int ttl,
     String nsName,
     boolean claimClassless,
-    String ingressClass) {
+    String ingressClass,
+    List<InetAddress> nsAddresses) {
+
+  /** Without name-server addresses. */
+  public ZoneConfig(
+      String domain,
+      String lbClass,
+      int ttl,
+      String nsName,
+      boolean claimClassless,
+      String ingressClass) {
+    this(domain, lbClass, ttl, nsName, claimClassless, ingressClass, List.of());
+  }
 
   public ZoneConfig {
     domain = absolute(domain);
     nsName = nsName == null || nsName.isBlank() ? "ns." + domain : absolute(nsName);
     Objects.requireNonNull(lbClass, "lbClass");
+    nsAddresses = List.copyOf(nsAddresses);
     if (ttl < 0 || ttl > 604_800) {
       throw new IllegalArgumentException("ttl out of range: " + ttl);
     }

@@ -1,5 +1,6 @@
 package io.minilb.resolver.dns;
 
+import io.minilb.resolver.store.Freshness;
 import io.minilb.resolver.store.ZoneIndex;
 import java.util.List;
 import java.util.function.Supplier;
@@ -17,6 +18,7 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SRVRecord;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
 /**
@@ -38,10 +40,39 @@ public final class Answerer {
 
   private static final int BADVERS = 16;
 
-  private final Supplier<ZoneIndex> index;
+  private static final Name ID_SERVER = Name.fromConstantString("id.server.");
+  private static final Name HOSTNAME_BIND = Name.fromConstantString("hostname.bind.");
 
+  private final Supplier<ZoneIndex> index;
+  private final Freshness freshness;
+  private final String identity;
+
+  /** An answerer with no staleness bound and no identity (for tests and tools). */
   public Answerer(Supplier<ZoneIndex> index) {
+    this(index, Freshness.unbounded(), "");
+  }
+
+  /**
+   * @param freshness past its bound, in-zone queries get SERVFAIL rather than old data
+   * @param identity returned for CH TXT {@code id.server} / {@code hostname.bind} (e.g. the node)
+   */
+  public Answerer(Supplier<ZoneIndex> index, Freshness freshness, String identity) {
     this.index = index;
+    this.freshness = freshness;
+    this.identity = identity;
+  }
+
+  /**
+   * Whether {@code query} is an IN query for a name outside every served zone — the only kind an
+   * upstream may be asked about. False before the first snapshot (nothing is known yet).
+   */
+  public boolean outsideZones(Message query) {
+    Record q = query.getQuestion();
+    ZoneIndex idx = index.get();
+    return q != null
+        && idx != null
+        && q.getDClass() == DClass.IN
+        && idx.zoneOf(q.getName()) == null;
   }
 
   /** The largest UDP response this query may receive. */
@@ -82,6 +113,9 @@ public final class Answerer {
         || qh.getCount(Section.AUTHORITY) != 0) {
       return rcode(response, Rcode.FORMERR);
     }
+    if (question.getDClass() == DClass.CH) {
+      return chaos(response, question);
+    }
     if (question.getDClass() != DClass.IN) {
       return rcode(response, Rcode.REFUSED);
     }
@@ -97,6 +131,9 @@ public final class Answerer {
     int qtype = question.getType();
     if (qtype == Type.AXFR || qtype == Type.IXFR) {
       return rcode(response, Rcode.REFUSED);
+    }
+    if (freshness.expired()) {
+      return rcode(response, Rcode.SERVFAIL); // rather than answer from data past --max-stale
     }
     h.setFlag(Flags.AA);
     if (qtype == Type.ANY) {
@@ -162,6 +199,21 @@ public final class Answerer {
       // Echo the question's spelling (0x20) and synthesise wildcard answers at the question's name.
       response.addRecord(r.withName(qname), Section.ANSWER);
     }
+  }
+
+  /** CH TXT {@code id.server} and {@code hostname.bind} name this resolver (RFC 4892). */
+  private Message chaos(Message response, Record question) {
+    Name n = question.getName();
+    boolean known = n.equals(ID_SERVER) || n.equals(HOSTNAME_BIND);
+    if (!known || identity.isEmpty()) {
+      return rcode(response, Rcode.REFUSED);
+    }
+    int t = question.getType();
+    if (t == Type.TXT || t == Type.ANY) {
+      response.addRecord(new TXTRecord(n, DClass.CH, 0, identity), Section.ANSWER);
+    }
+    response.getHeader().setFlag(Flags.AA);
+    return response;
   }
 
   private static Message rcode(Message response, int rcode) {

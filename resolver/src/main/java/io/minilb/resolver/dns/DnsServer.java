@@ -56,10 +56,21 @@ public final class DnsServer implements AutoCloseable {
   public static DnsServer start(
       InetSocketAddress listen, Answerer answerer, TcpLimits limits, int threads)
       throws InterruptedException {
+    return start(listen, answerer, null, limits, threads);
+  }
+
+  /** As {@link #start(InetSocketAddress, Answerer, TcpLimits, int)}, forwarding when configured. */
+  public static DnsServer start(
+      InetSocketAddress listen,
+      Answerer answerer,
+      Forwarder forwarder,
+      TcpLimits limits,
+      int threads)
+      throws InterruptedException {
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, io);
-    var responder = new Responder(answerer);
+    var responder = new Responder(answerer, forwarder);
     var channels = new ArrayList<Channel>();
     try {
       var tcpGuard = new TcpConnectionGuard(limits.maxConnections(), limits.maxPerClient());

@@ -1,5 +1,7 @@
 package io.minilb.resolver.dns;
 
+import java.net.InetAddress;
+import java.util.function.Consumer;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
@@ -7,8 +9,9 @@ import org.xbill.DNS.Rcode;
 
 /**
  * The wire edge of the {@link Answerer}: query bytes in, response bytes out. Malformed input whose
- * header is readable gets FORMERR; anything shorter is dropped (null). Any unexpected failure
- * becomes SERVFAIL, never an exception for the transport.
+ * header is readable gets FORMERR; anything shorter is dropped. Any unexpected failure becomes
+ * SERVFAIL, never an exception for the transport. Queries outside the zones go to the {@link
+ * Forwarder} when one is configured and the client may recurse.
  */
 final class Responder {
 
@@ -18,22 +21,33 @@ final class Responder {
   private static final int RD_BIT = 0x0100;
 
   private final Answerer answerer;
+  private final Forwarder forwarder;
 
   Responder(Answerer answerer) {
+    this(answerer, null);
+  }
+
+  Responder(Answerer answerer, Forwarder forwarder) {
     this.answerer = answerer;
+    this.forwarder = forwarder;
   }
 
-  /** Answers a UDP datagram; null means drop it. */
+  /** Answers a UDP datagram synchronously from the zones; null means drop it. */
   byte[] udp(byte[] query) {
-    return respond(query, true);
+    return respond(query, true, null, r -> {});
   }
 
-  /** Answers one TCP message; null means drop it. */
+  /** Answers one TCP message synchronously from the zones; null means drop it. */
   byte[] tcp(byte[] query) {
-    return respond(query, false);
+    return respond(query, false, null, r -> {});
   }
 
-  private byte[] respond(byte[] wire, boolean udp) {
+  /**
+   * Answers {@code wire}. The return value is the response when it is known at once; null means
+   * either "drop" or "forwarded", in which case {@code later} receives the response (or nothing if
+   * the upstream fails: the client retries).
+   */
+  byte[] respond(byte[] wire, boolean udp, InetAddress client, Consumer<byte[]> later) {
     if (wire.length < HEADER_LENGTH) {
       return null;
     }
@@ -47,6 +61,23 @@ final class Responder {
       return null; // a response, not a query: never answer it (reflection loops)
     }
     try {
+      if (forwarder != null
+          && client != null
+          && answerer.outsideZones(query)
+          && forwarder.allows(client)) {
+        int limit = udp ? Answerer.udpLimit(query) : MAX_TCP_MESSAGE;
+        forwarder
+            .forward(query, !udp)
+            .whenComplete(
+                (r, err) -> {
+                  if (r != null) {
+                    later.accept(r.toWire(limit));
+                  } else {
+                    later.accept(errorFromHeader(wire, Rcode.SERVFAIL));
+                  }
+                });
+        return null;
+      }
       Message response = answerer.answer(query);
       return response.toWire(udp ? Answerer.udpLimit(query) : MAX_TCP_MESSAGE);
     } catch (RuntimeException e) {

@@ -21,12 +21,23 @@ final class TcpDnsHandler extends SimpleChannelInboundHandler<ByteBuf> {
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
-    byte[] response = responder.tcp(ByteBufUtil.getBytes(frame));
-    if (response == null) {
-      ctx.close();
-      return;
+    var client = ((java.net.InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+    byte[] wire = ByteBufUtil.getBytes(frame);
+    byte[] response =
+        responder.respond(
+            wire,
+            false,
+            client,
+            later -> {
+              if (later != null) {
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(later), ctx.voidPromise());
+              }
+            });
+    if (response != null) {
+      ctx.writeAndFlush(Unpooled.wrappedBuffer(response), ctx.voidPromise());
+    } else if (wire.length < Responder.HEADER_LENGTH) {
+      ctx.close(); // not DNS: do not keep the connection
     }
-    ctx.writeAndFlush(Unpooled.wrappedBuffer(response), ctx.voidPromise());
   }
 
   @Override

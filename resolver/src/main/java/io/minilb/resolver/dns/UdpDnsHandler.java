@@ -19,10 +19,21 @@ final class UdpDnsHandler extends SimpleChannelInboundHandler<DatagramPacket> {
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-    byte[] response = responder.udp(ByteBufUtil.getBytes(packet.content()));
+    var sender = packet.sender();
+    byte[] response =
+        responder.respond(
+            ByteBufUtil.getBytes(packet.content()),
+            true,
+            sender.getAddress(),
+            later -> send(ctx, later, sender));
+    send(ctx, response, sender);
+  }
+
+  private static void send(
+      ChannelHandlerContext ctx, byte[] response, java.net.InetSocketAddress to) {
     if (response != null) {
       ctx.writeAndFlush(
-          new DatagramPacket(Unpooled.wrappedBuffer(response), packet.sender()), ctx.voidPromise());
+          new DatagramPacket(Unpooled.wrappedBuffer(response), to), ctx.voidPromise());
     }
   }
 

@@ -3,8 +3,11 @@ package io.minilb.resolver.store;
 import io.minilb.snapshot.Delta;
 import io.minilb.snapshot.Snapshot;
 import io.minilb.snapshot.Version;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * The resolver's current {@link ZoneIndex}, swapped whole and atomically on each update. Readers
@@ -14,7 +17,26 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Store {
 
   private final AtomicReference<ZoneIndex> current = new AtomicReference<>();
+  private final Freshness freshness;
+  private final List<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
   private volatile long updatedAtMillis;
+
+  public Store() {
+    this(Freshness.unbounded());
+  }
+
+  public Store(Freshness freshness) {
+    this.freshness = freshness;
+  }
+
+  public Freshness freshness() {
+    return freshness;
+  }
+
+  /** Runs after every update with the new snapshot, on the updating thread. */
+  public void addListener(Consumer<Snapshot> listener) {
+    listeners.add(listener);
+  }
 
   /** The index to answer from, or null before the first snapshot. */
   public ZoneIndex index() {
@@ -53,5 +75,6 @@ public final class Store {
   private void publish(ZoneIndex next) {
     current.set(next);
     updatedAtMillis = System.currentTimeMillis();
+    listeners.forEach(l -> l.accept(next.snapshot()));
   }
 }

@@ -51,6 +51,7 @@ public final class ControllerStream implements AutoCloseable {
   private StreamObserver<WatchRequest> requests;
   private volatile State state = State.CONNECTING;
   private boolean closed;
+  private int failures;
 
   /**
    * @param targets controller addresses ({@code host:port} or any gRPC target)
@@ -126,6 +127,8 @@ public final class ControllerStream implements AutoCloseable {
       log.info("synced with controller {}", targetName());
     }
     state = State.SYNCED;
+    failures = 0;
+    store.freshness().current();
     backoff = MIN_BACKOFF;
     store
         .version()
@@ -142,14 +145,28 @@ public final class ControllerStream implements AutoCloseable {
       return;
     }
     Status status = error == null ? Status.OK : Status.fromThrowable(error);
-    log.warn(
-        "stream to controller {} ended: {}{}; serving held version {}, retrying in {} ms",
-        targetName(),
-        status.getCode(),
-        status.getDescription() == null ? "" : " (" + status.getDescription() + ")",
-        store.version().map(Object::toString).orElse("none"),
-        backoff.toMillis());
-    state = State.DISCONNECTED;
+    boolean wasSynced = state == State.SYNCED;
+    if (store.index() != null) {
+      store.freshness().disconnected();
+    }
+    failures = wasSynced ? 1 : failures + 1;
+    // A WARN when a working stream drops, then one per ten failed attempts: never a log flood.
+    org.slf4j.event.Level level =
+        failures == 1 || failures % 10 == 0
+            ? org.slf4j.event.Level.WARN
+            : org.slf4j.event.Level.DEBUG;
+    log.atLevel(level)
+        .log(
+            "stream to controller {} ended: {}{}; serving {}; retry {} in {} ms",
+            targetName(),
+            status.getCode(),
+            status.getDescription() == null ? "" : " (" + status.getDescription() + ")",
+            store.version().map(v -> "held version " + v).orElse("SERVFAIL (no data yet)"),
+            failures,
+            backoff.toMillis());
+    if (wasSynced) {
+      state = State.DISCONNECTED;
+    }
     requests = null;
     target = (target + 1) % channels.size();
     scheduler.schedule(this::connect, backoff.toMillis(), TimeUnit.MILLISECONDS);

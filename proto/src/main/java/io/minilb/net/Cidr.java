@@ -1,10 +1,9 @@
-package io.minilb.controller.records;
+package io.minilb.net;
 
 import com.google.common.net.InetAddresses;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import org.xbill.DNS.Address;
 
 /** An IP prefix with its host bits cleared. Immutable. */
 public record Cidr(InetAddress network, int prefixLength) {
@@ -41,18 +40,10 @@ public record Cidr(InetAddress network, int prefixLength) {
 
   /** The address of a literal IPv4 or IPv6 string, without any name lookup; null otherwise. */
   public static InetAddress literal(String ip) {
-    if (ip == null) {
+    if (ip == null || ip.isEmpty() || ip.contains("%") || !InetAddresses.isInetAddress(ip)) {
       return null;
     }
-    byte[] b = Address.toByteArray(ip, Address.IPv4);
-    if (b == null) {
-      b = Address.toByteArray(ip, Address.IPv6);
-    }
-    try {
-      return b == null ? null : InetAddress.getByAddress(b);
-    } catch (UnknownHostException e) {
-      return null;
-    }
+    return InetAddresses.forString(ip);
   }
 
   public boolean isIpv4() {
