@@ -1,4 +1,4 @@
-package io.minilb.demo;
+package io.minilb.resolver.it;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * Runs a real DNS client (ISC {@code dig} or Knot {@code kdig}) and parses its presentation output:
  * status, header flags and the records of each section, whitespace-normalised.
  */
-record Dig(
+public record Dig(
     String status,
     Set<String> flags,
     List<String> answer,
@@ -25,7 +25,8 @@ record Dig(
   private static final Pattern FLAGS = Pattern.compile(";; [Ff]lags: ([a-z ]*);");
 
   /** Runs {@code tool @127.0.0.1 -p port args...} with a short timeout and one try. */
-  static Dig run(String tool, int port, String... args) throws IOException, InterruptedException {
+  public static Dig run(String tool, int port, String... args)
+      throws IOException, InterruptedException {
     var cmd = new ArrayList<>(List.of(tool, "@127.0.0.1", "-p", Integer.toString(port)));
     cmd.addAll(
         tool.equals("kdig")
@@ -51,7 +52,7 @@ record Dig(
     Matcher s = STATUS.matcher(out);
     Matcher f = FLAGS.matcher(out);
     return new Dig(
-        s.find() ? s.group(1) : "NONE",
+        s.find() ? s.group(1).replace("NOTIMPL", "NOTIMP") : "NONE",
         f.find() ? Set.of(f.group(1).trim().split("\\s+")) : Set.of(),
         section(out, "ANSWER"),
         section(out, "AUTHORITY"),
