@@ -250,4 +250,38 @@ class AnswererTest {
   static Message query(String name, int type) throws Exception {
     return Message.newQuery(Record.newRecord(Name.fromString(name), type, DClass.IN));
   }
+
+  @Test
+  void answer_pastMaxStale_isServfail_butOutsideTheZoneStillRefused() throws Exception {
+    var clock = new java.util.concurrent.atomic.AtomicLong(1_000_000);
+    var freshness =
+        new io.minilb.resolver.store.Freshness(java.time.Duration.ofMinutes(5), clock::get);
+    var stale = new Answerer(() -> index, freshness, "node");
+    freshness.disconnected();
+
+    clock.addAndGet(java.time.Duration.ofMinutes(4).toMillis());
+    assertThat(stale.answer(query("web.default.minilb.", Type.A)).getRcode())
+        .isEqualTo(Rcode.NOERROR);
+    clock.addAndGet(java.time.Duration.ofMinutes(2).toMillis());
+    assertThat(stale.answer(query("web.default.minilb.", Type.A)).getRcode())
+        .isEqualTo(Rcode.SERVFAIL);
+    assertThat(stale.answer(query("example.com.", Type.A)).getRcode()).isEqualTo(Rcode.REFUSED);
+  }
+
+  @Test
+  void answer_chaosIdServer_namesTheResolver_andNothingElseInChaos() throws Exception {
+    var named = new Answerer(() -> index, io.minilb.resolver.store.Freshness.unbounded(), "node-7");
+
+    Message id =
+        named.answer(
+            Message.newQuery(Record.newRecord(Name.fromString("id.server."), Type.TXT, DClass.CH)));
+    Message other =
+        named.answer(
+            Message.newQuery(
+                Record.newRecord(Name.fromString("version.bind."), Type.TXT, DClass.CH)));
+
+    assertThat(ZoneText.section(id, Section.ANSWER))
+        .containsExactly("id.server. 0 CH TXT \"node-7\"");
+    assertThat(other.getRcode()).isEqualTo(Rcode.REFUSED);
+  }
 }

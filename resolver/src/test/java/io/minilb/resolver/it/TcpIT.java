@@ -1,0 +1,164 @@
+package io.minilb.resolver.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.minilb.resolver.dns.Answerer;
+import io.minilb.resolver.dns.DnsServer;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/** DNS over TCP (RFC 7766): pipelining, idle timeout, connection caps, hostile framing. */
+class TcpIT {
+
+  private DnsServer server;
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private void start(Duration idle, int max, int perClient) throws Exception {
+    var index = RealClientIT.index(RealClientIT.ZONE);
+    server =
+        DnsServer.start(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            new Answerer(index::self),
+            new DnsServer.TcpLimits(idle, max, perClient),
+            1);
+  }
+
+  @Test
+  void severalPipelinedQueriesOnOneConnection_allGetTheirAnswers() throws Exception {
+    start(Duration.ofSeconds(10), 16, 4);
+    try (Socket s = connect()) {
+      var out = new DataOutputStream(s.getOutputStream());
+      for (int id = 1; id <= 5; id++) {
+        write(out, query(id, "web.default.minilb.", Type.A));
+      }
+      var in = new DataInputStream(s.getInputStream());
+      Set<Integer> ids = new HashSet<>();
+      for (int i = 0; i < 5; i++) {
+        Message m = read(in);
+        ids.add(m.getHeader().getID());
+        assertThat(m.getSection(Section.ANSWER)).hasSize(3);
+      }
+      assertThat(ids).containsExactlyInAnyOrder(1, 2, 3, 4, 5);
+    }
+  }
+
+  @Test
+  void anIdleConnection_isClosedAfterTheTimeout() throws Exception {
+    start(Duration.ofMillis(300), 16, 4);
+    try (Socket s = connect()) {
+      s.setSoTimeout(5_000);
+      long t0 = System.nanoTime();
+      assertThat(s.getInputStream().read()).isEqualTo(-1);
+      assertThat(Duration.ofNanos(System.nanoTime() - t0))
+          .isBetween(Duration.ofMillis(200), Duration.ofSeconds(4));
+    }
+  }
+
+  @Test
+  void connectionsOverThePerClientCap_areClosed_andTheOthersKeepWorking() throws Exception {
+    start(Duration.ofSeconds(10), 16, 2);
+    try (Socket a = connect();
+        Socket b = connect();
+        Socket c = connect()) {
+      c.setSoTimeout(5_000);
+      assertThat(c.getInputStream().read()).as("third connection closed").isEqualTo(-1);
+      for (Socket ok : new Socket[] {a, b}) {
+        write(new DataOutputStream(ok.getOutputStream()), query(7, "web.default.minilb.", Type.A));
+        assertThat(read(new DataInputStream(ok.getInputStream())).getHeader().getID()).isEqualTo(7);
+      }
+    }
+  }
+
+  @Test
+  void connectionsOverTheTotalCap_areClosed() throws Exception {
+    start(Duration.ofSeconds(10), 1, 8);
+    try (Socket a = connect();
+        Socket b = connect()) {
+      b.setSoTimeout(5_000);
+      assertThat(b.getInputStream().read()).isEqualTo(-1);
+      write(new DataOutputStream(a.getOutputStream()), query(9, "web.default.minilb.", Type.A));
+      assertThat(read(new DataInputStream(a.getInputStream())).getHeader().getID()).isEqualTo(9);
+    }
+  }
+
+  @Test
+  void aLengthPrefixPromisingMoreThanIsSent_neverHangsTheServer() throws Exception {
+    start(Duration.ofMillis(500), 16, 4);
+    try (Socket s = connect()) {
+      var out = new DataOutputStream(s.getOutputStream());
+      out.writeShort(0xFFFF);
+      out.write(new byte[100]);
+      out.flush();
+      s.setSoTimeout(5_000);
+      assertThat(s.getInputStream().read()).as("closed on idle").isEqualTo(-1);
+    }
+    try (Socket fresh = connect()) {
+      write(new DataOutputStream(fresh.getOutputStream()), query(3, "web.default.minilb.", Type.A));
+      assertThat(read(new DataInputStream(fresh.getInputStream())).getSection(Section.ANSWER))
+          .hasSize(3);
+    }
+  }
+
+  @Test
+  void aZeroLengthFrame_closesTheConnection() throws Exception {
+    start(Duration.ofSeconds(10), 16, 4);
+    try (Socket s = connect()) {
+      var out = new DataOutputStream(s.getOutputStream());
+      out.writeShort(0);
+      out.flush();
+      s.setSoTimeout(5_000);
+      assertThat(s.getInputStream().read()).isEqualTo(-1);
+    }
+  }
+
+  private Socket connect() throws IOException {
+    var s = new Socket();
+    s.connect(server.address(), 2_000);
+    s.setSoTimeout(5_000);
+    return s;
+  }
+
+  static byte[] query(int id, String name, int type) throws IOException {
+    Message q = Message.newQuery(Record.newRecord(Name.fromString(name), type, DClass.IN));
+    q.getHeader().setID(id);
+    return q.toWire();
+  }
+
+  private static void write(DataOutputStream out, byte[] msg) throws IOException {
+    out.writeShort(msg.length);
+    out.write(msg);
+    out.flush();
+  }
+
+  private static Message read(DataInputStream in) throws IOException {
+    try {
+      int len = in.readUnsignedShort();
+      byte[] b = new byte[len];
+      in.readFully(b);
+      return new Message(b);
+    } catch (EOFException | SocketTimeoutException e) {
+      throw new IOException("no response", e);
+    }
+  }
+}
