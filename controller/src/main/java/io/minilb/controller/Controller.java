@@ -10,6 +10,7 @@ import io.minilb.controller.kube.ClusterState;
 import io.minilb.controller.kube.ClusterViews;
 import io.minilb.controller.kube.EventRecorder;
 import io.minilb.controller.kube.Informers;
+import io.minilb.controller.kube.ObjectKey;
 import io.minilb.controller.kube.ServiceView;
 import io.minilb.controller.kube.StatusWriter;
 import io.minilb.controller.records.Finding;
@@ -18,6 +19,8 @@ import io.minilb.controller.records.ZoneConfig;
 import io.minilb.controller.routes.RouteTable;
 import io.minilb.controller.snapshot.SnapshotPublisher;
 import io.minilb.controller.stream.RecordStreamService;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -57,6 +60,8 @@ public final class Controller implements AutoCloseable {
   private final RecordStreamService streams;
   private final StatusWriter statusWriter;
   private final EventRecorder events;
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final ControllerMetrics metrics;
   private final ExecutorService reconciler;
   private final AtomicBoolean dirty = new AtomicBoolean();
   private final ScheduledExecutorService discovery =
@@ -87,19 +92,31 @@ public final class Controller implements AutoCloseable {
     this.views = new ClusterViews(this::scheduleReconcile);
     this.streams = new RecordStreamService(() -> publisher);
     this.events = EventRecorder.forCluster(client, config.identity());
+    JvmMetrics.builder().register(registry);
+    this.metrics = new ControllerMetrics(registry, views, () -> publisher, streams);
     this.statusWriter =
         new StatusWriter(
             client,
-            (key, status) -> {
-              statusListener.written(key, status);
-              if (!status.hostnames().isEmpty()) {
-                events.record(
-                    new Finding(
-                        "Service",
-                        key,
-                        Finding.Type.Normal,
-                        "HostnameAssigned",
-                        "minilb assigned " + String.join(", ", status.hostnames())));
+            new StatusWriter.Listener() {
+              @Override
+              public void failed(ObjectKey key, String reason) {
+                metrics.failed(key, reason);
+                statusListener.failed(key, reason);
+              }
+
+              @Override
+              public void written(ObjectKey key, StatusWriter.Desired status) {
+                metrics.written(key, status);
+                statusListener.written(key, status);
+                if (!status.hostnames().isEmpty()) {
+                  events.record(
+                      new Finding(
+                          "Service",
+                          key,
+                          Finding.Type.Normal,
+                          "HostnameAssigned",
+                          "minilb assigned " + String.join(", ", status.hostnames())));
+                }
               }
             });
     this.reconciler =
@@ -122,7 +139,7 @@ public final class Controller implements AutoCloseable {
             .maxInboundMessageSize(64 << 10)
             .build()
             .start();
-    ops = OpsServer.start(config.httpListen(), this::ready);
+    ops = OpsServer.start(config.httpListen(), this::ready, registry);
     ops.handle("/routes", this::serveRoutes);
     informers = new Informers(client, views);
     discovery.scheduleWithFixedDelay(informers::discoverGatewayApi, 30, 30, TimeUnit.SECONDS);
@@ -201,8 +218,11 @@ public final class Controller implements AutoCloseable {
         return;
       }
       ClusterState state = views.state();
+      long t0 = System.nanoTime();
       RecordBuilder.Build build = builder.build(state);
-      if (p.publish(build.zones(), build.records())) {
+      boolean published = p.publish(build.zones(), build.records());
+      metrics.built(published, System.nanoTime() - t0);
+      if (published) {
         log.info(
             "published {} ({} rrsets, {} zones)",
             p.current().version(),

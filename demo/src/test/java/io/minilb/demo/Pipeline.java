@@ -1,16 +1,19 @@
 package io.minilb.demo;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.minilb.cli.OpsServer;
 import io.minilb.controller.Controller;
 import io.minilb.controller.Leadership;
 import io.minilb.controller.kube.ObjectKey;
 import io.minilb.controller.kube.StatusWriter;
 import io.minilb.controller.records.ZoneConfig;
 import io.minilb.resolver.ResolverMain;
+import io.minilb.resolver.ResolverMetrics;
 import io.minilb.resolver.dns.Answerer;
 import io.minilb.resolver.dns.DnsServer;
 import io.minilb.resolver.store.Store;
 import io.minilb.resolver.sync.ControllerStream;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -41,6 +44,8 @@ final class Pipeline implements AutoCloseable {
   Store store;
   ControllerStream stream;
   DnsServer dns;
+  OpsServer resolverOps;
+  final PrometheusRegistry resolverRegistry = new PrometheusRegistry();
 
   /** Starts (or restarts) the controller, keeping the gRPC port of the previous one. */
   Controller startController() throws Exception {
@@ -76,12 +81,18 @@ final class Pipeline implements AutoCloseable {
             "test-resolver",
             scheduler);
     stream.start();
+    ResolverMetrics.register(resolverRegistry, store, stream);
     dns =
         DnsServer.start(
             new InetSocketAddress(LOOPBACK, 0),
             new Answerer(store::index),
+            null,
             new DnsServer.TcpLimits(Duration.ofSeconds(10), 64, 8),
-            1);
+            1,
+            resolverRegistry);
+    resolverOps =
+        OpsServer.start(
+            new InetSocketAddress(LOOPBACK, 0), () -> store.index() != null, resolverRegistry);
   }
 
   int dnsPort() {
@@ -104,6 +115,7 @@ final class Pipeline implements AutoCloseable {
     }
     if (dns != null) {
       dns.close();
+      resolverOps.close();
     }
     if (controller != null) {
       controller.close();

@@ -3,6 +3,8 @@ package io.minilb.cli;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -12,7 +14,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The operations HTTP port: {@code /healthz} (the process is alive), {@code /readyz} (it can do its
- * job) and any extra handlers a process registers. One small daemon thread; never on a hot path.
+ * job), {@code /metrics} (Prometheus text format) and any extra handlers a process registers. One
+ * small daemon thread; never on a hot path.
  */
 public final class OpsServer implements AutoCloseable {
 
@@ -23,6 +26,13 @@ public final class OpsServer implements AutoCloseable {
   }
 
   public static OpsServer start(InetSocketAddress listen, BooleanSupplier ready)
+      throws IOException {
+    return start(listen, ready, null);
+  }
+
+  /** As above, with {@code /metrics} in the Prometheus text format from {@code registry}. */
+  public static OpsServer start(
+      InetSocketAddress listen, BooleanSupplier ready, PrometheusRegistry registry)
       throws IOException {
     HttpServer server = HttpServer.create(listen, 16);
     server.setExecutor(
@@ -39,6 +49,21 @@ public final class OpsServer implements AutoCloseable {
           boolean ok = ready.getAsBoolean();
           text(ex, ok ? 200 : 503, ok ? "ready\n" : "not ready\n");
         });
+    if (registry != null) {
+      var writer = new PrometheusTextFormatWriter(false);
+      server.createContext(
+          "/metrics",
+          ex -> {
+            var body = new java.io.ByteArrayOutputStream(8192);
+            writer.write(
+                body, registry.scrape(), io.prometheus.metrics.config.EscapingScheme.ALLOW_UTF8);
+            ex.getResponseHeaders().set("Content-Type", PrometheusTextFormatWriter.CONTENT_TYPE);
+            ex.sendResponseHeaders(200, body.size());
+            try (OutputStream out = ex.getResponseBody()) {
+              body.writeTo(out);
+            }
+          });
+    }
     server.start();
     return new OpsServer(server);
   }

@@ -13,6 +13,8 @@ import io.minilb.resolver.store.Freshness;
 import io.minilb.resolver.store.SnapshotFile;
 import io.minilb.resolver.store.Store;
 import io.minilb.resolver.sync.ControllerStream;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -173,6 +175,9 @@ public final class ResolverMain implements Callable<Integer> {
     var stream =
         new ControllerStream(controllers, ResolverMain::channel, store, nodeName, scheduler);
     var limits = new DnsServer.TcpLimits(tcpIdleTimeout, tcpMaxConnections, tcpMaxPerClient);
+    var registry = new PrometheusRegistry();
+    JvmMetrics.builder().register(registry);
+    ResolverMetrics.register(registry, store, stream);
     var done = new CountDownLatch(1);
     DnsServer dns;
     try {
@@ -191,7 +196,9 @@ public final class ResolverMain implements Callable<Integer> {
     try (dns;
         OpsServer ops =
             OpsServer.start(
-                httpListen, () -> store.index() != null && !store.freshness().expired())) {
+                httpListen,
+                () -> store.index() != null && !store.freshness().expired(),
+                registry)) {
       stream.start();
       log.info(
           "resolver {} serving DNS on {}, ops on {}, controllers {}",

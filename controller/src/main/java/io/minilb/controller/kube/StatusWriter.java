@@ -43,6 +43,9 @@ public final class StatusWriter implements AutoCloseable {
   /** Called once per successful write (for tests and metrics). */
   public interface Listener {
     void written(ObjectKey service, Desired status);
+
+    /** A write that failed for good (after retries). */
+    default void failed(ObjectKey service, String reason) {}
   }
 
   private final KubernetesClient client;
@@ -105,10 +108,12 @@ public final class StatusWriter implements AutoCloseable {
         }
       }
       log.warn("gave up writing {} status after {} conflicts", key, ATTEMPTS);
+      listener.failed(key, "conflict");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       log.warn("writing {} status failed: {}", key, e.getMessage());
+      listener.failed(key, e.getMessage());
     } finally {
       queued.remove(key, desired);
     }

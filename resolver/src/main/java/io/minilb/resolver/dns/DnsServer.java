@@ -20,6 +20,8 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,13 +69,33 @@ public final class DnsServer implements AutoCloseable {
       TcpLimits limits,
       int threads)
       throws InterruptedException {
+    return start(listen, answerer, forwarder, limits, threads, null);
+  }
+
+  /** With metrics registered in {@code registry} (null: none). */
+  public static DnsServer start(
+      InetSocketAddress listen,
+      Answerer answerer,
+      Forwarder forwarder,
+      TcpLimits limits,
+      int threads,
+      PrometheusRegistry registry)
+      throws InterruptedException {
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, io);
-    var responder = new Responder(answerer, forwarder);
+    var responder =
+        new Responder(answerer, forwarder, registry == null ? null : new QueryMetrics(registry));
     var channels = new ArrayList<Channel>();
     try {
       var tcpGuard = new TcpConnectionGuard(limits.maxConnections(), limits.maxPerClient());
+      if (registry != null) {
+        GaugeWithCallback.builder()
+            .name("minilb_resolver_tcp_connections")
+            .help("Open DNS TCP connections")
+            .callback(cb -> cb.call(tcpGuard.open()))
+            .register(registry);
+      }
       Channel tcp =
           new ServerBootstrap()
               .group(group)

@@ -6,6 +6,7 @@ import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
 
 /**
  * The wire edge of the {@link Answerer}: query bytes in, response bytes out. Malformed input whose
@@ -22,14 +23,16 @@ final class Responder {
 
   private final Answerer answerer;
   private final Forwarder forwarder;
+  private final QueryMetrics metrics;
 
   Responder(Answerer answerer) {
-    this(answerer, null);
+    this(answerer, null, null);
   }
 
-  Responder(Answerer answerer, Forwarder forwarder) {
+  Responder(Answerer answerer, Forwarder forwarder, QueryMetrics metrics) {
     this.answerer = answerer;
     this.forwarder = forwarder;
+    this.metrics = metrics;
   }
 
   /** Answers a UDP datagram synchronously from the zones; null means drop it. */
@@ -48,16 +51,26 @@ final class Responder {
    * the upstream fails: the client retries).
    */
   byte[] respond(byte[] wire, boolean udp, InetAddress client, Consumer<byte[]> later) {
+    long start = System.nanoTime();
     if (wire.length < HEADER_LENGTH) {
+      if (metrics != null) {
+        metrics.dropped();
+      }
       return null;
     }
     Message query;
     try {
       query = new Message(wire);
     } catch (Exception malformed) {
+      if (metrics != null) {
+        metrics.formerr();
+      }
       return errorFromHeader(wire, Rcode.FORMERR);
     }
     if (query.getHeader().getFlag(Flags.QR)) {
+      if (metrics != null) {
+        metrics.dropped();
+      }
       return null; // a response, not a query: never answer it (reflection loops)
     }
     try {
@@ -79,7 +92,12 @@ final class Responder {
         return null;
       }
       Message response = answerer.answer(query);
-      return response.toWire(udp ? Answerer.udpLimit(query) : MAX_TCP_MESSAGE);
+      byte[] out = response.toWire(udp ? Answerer.udpLimit(query) : MAX_TCP_MESSAGE);
+      if (metrics != null) {
+        Record q = query.getQuestion();
+        metrics.query(q == null ? -1 : q.getType(), response.getRcode(), System.nanoTime() - start);
+      }
+      return out;
     } catch (RuntimeException e) {
       return errorFromHeader(wire, Rcode.SERVFAIL);
     }
