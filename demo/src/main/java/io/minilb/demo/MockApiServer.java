@@ -81,6 +81,10 @@ public final class MockApiServer implements AutoCloseable {
     this.gatewayApi = installed;
   }
 
+  public void clearRequests() {
+    requests.clear();
+  }
+
   public void addFault(Fault fault) {
     faults.add(fault);
   }
