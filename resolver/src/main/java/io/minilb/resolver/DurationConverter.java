@@ -4,7 +4,7 @@ import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Parses {@code 250ms}, {@code 10s}, {@code 5m}, {@code 1h} into a positive duration. */
+/** Parses {@code 250ms}, {@code 10s}, {@code 5m}, {@code 1h} (or {@code 0s}) into a duration. */
 final class DurationConverter implements ITypeConverter<Duration> {
 
   @Override
@@ -21,9 +21,6 @@ final class DurationConverter implements ITypeConverter<Duration> {
           case "m" -> Duration.ofMinutes(n);
           default -> Duration.ofHours(n);
         };
-    if (d.isZero()) {
-      throw new TypeConversionException("'" + value + "' must be positive");
-    }
     return d;
   }
 }

@@ -126,6 +126,10 @@ public final class ResolverMain implements Callable<Integer> {
       System.err.println("minilb: --threads must be >= 0 and the TCP caps >= 1");
       return 2;
     }
+    if (tcpIdleTimeout.isZero()) {
+      System.err.println("minilb: --tcp-idle-timeout must be positive");
+      return 2;
+    }
     int loops = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
     List<Cidr> recursionAllowed;
     try {

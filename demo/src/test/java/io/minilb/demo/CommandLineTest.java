@@ -1,0 +1,109 @@
+package io.minilb.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.minilb.cli.Commands;
+import io.minilb.controller.ControllerMain;
+import io.minilb.controller.RoutesMain;
+import io.minilb.resolver.ResolverMain;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+
+/** The command lines: defaults parse, every flag has its variable, bad values fail in one line. */
+class CommandLineTest {
+
+  static Stream<Arguments> commands() {
+    return Stream.of(
+        Arguments.of(
+            "controller", (Supplier<Callable<Integer>>) ControllerMain::new, new String[] {}),
+        Arguments.of(
+            "resolver",
+            (Supplier<Callable<Integer>>) ResolverMain::new,
+            new String[] {"--controller", "127.0.0.1:9090"}),
+        Arguments.of("routes", (Supplier<Callable<Integer>>) RoutesMain::new, new String[] {}),
+        Arguments.of("demo", (Supplier<Callable<Integer>>) DemoMain::new, new String[] {}));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("commands")
+  void defaults_parse(String name, Supplier<Callable<Integer>> command, String[] required) {
+    CommandLine cl = Commands.of(command.get(), Map.of());
+
+    cl.parseArgs(required); // throws on any default that does not convert
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("commands")
+  void everyLongOption_canBeSetByItsVariable(
+      String name, Supplier<Callable<Integer>> command, String[] required) {
+    for (var option : new CommandLine(command.get()).getCommandSpec().options()) {
+      String flag = option.longestName();
+      if (option.usageHelp() || option.versionHelp()) {
+        continue;
+      }
+      String value = sample(option.type());
+      var cl =
+          Commands.of(command.get(), Map.of(io.minilb.cli.EnvDefaults.variableFor(flag), value));
+      cl.parseArgs(required.length > 0 && flag.equals("--controller") ? new String[] {} : required);
+      Object parsed = cl.getCommandSpec().findOption(flag).getValue();
+      assertThat(String.valueOf(parsed))
+          .as(name + " " + flag)
+          .contains(value.replace("1s", "PT1S"));
+    }
+  }
+
+  @Test
+  void aBadValue_exitsNonZero_withOneLineNamingTheFlag() {
+    var err = new StringWriter();
+    CommandLine cl = Commands.of(new ControllerMain(), Map.of());
+    cl.setErr(new PrintWriter(err));
+
+    int code = cl.execute("--ttl", "soon");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString().strip().lines()).singleElement().asString().contains("--ttl");
+  }
+
+  @Test
+  void aBadVariable_isReportedLikeABadFlag() {
+    var err = new StringWriter();
+    CommandLine cl = Commands.of(new ResolverMain(), Map.of("MINILB_LISTEN", "nowhere"));
+    cl.setErr(new PrintWriter(err));
+
+    int code = cl.execute("--controller", "127.0.0.1:9090");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("--listen");
+  }
+
+  private static String sample(Class<?> type) {
+    if (type == int.class || type == Integer.class) {
+      return "7";
+    }
+    if (type == boolean.class || type == Boolean.class) {
+      return "true";
+    }
+    if (type == java.time.Duration.class) {
+      return "1s";
+    }
+    if (type == java.net.InetSocketAddress.class) {
+      return "127.0.0.1:1234";
+    }
+    if (type == java.nio.file.Path.class) {
+      return "some-file";
+    }
+    if (type == java.util.List.class) {
+      return "10.0.0.1";
+    }
+    return "x-value";
+  }
+}
