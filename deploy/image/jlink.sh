@@ -16,4 +16,6 @@ major=$("${JAVA_HOME:?}/bin/jlink" --version | cut -d. -f1)
 if [ "$major" -ge 21 ]; then compress=zip-6; else compress=2; fi
 rm -rf "$out"
 "$JAVA_HOME/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
-  --compress="$compress" --output "$out"
+  --compress="$compress" --generate-cds-archive --output "$out"
+# The heap caps are small, so compressed oops are always on: the no-coops archive is dead weight.
+rm -f "$out"/lib/server/classes_nocoops.jsa

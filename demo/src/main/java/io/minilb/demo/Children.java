@@ -20,13 +20,19 @@ import java.util.concurrent.TimeUnit;
  */
 final class Children {
 
-  /** Footprint-oriented JVM flags, as in the images. */
-  static final List<String> JVM_FLAGS =
-      List.of(
-          "-XX:+UseSerialGC",
-          "-Xss512k",
-          "-XX:MaxMetaspaceSize=96m",
-          "-XX:ReservedCodeCacheSize=32m");
+  /** The images' JVM flags (deploy/image/java-opts), when the launcher says where they are. */
+  static List<String> jvmFlags() {
+    java.nio.file.Path opts =
+        java.nio.file.Path.of(
+            System.getProperty("minilb.home", "."), "deploy", "image", "java-opts");
+    try {
+      return java.nio.file.Files.readAllLines(opts).stream()
+          .filter(l -> !l.isBlank() && !l.startsWith("#"))
+          .toList();
+    } catch (IOException e) {
+      return List.of("-XX:+UseSerialGC");
+    }
+  }
 
   private final List<Process> processes = new ArrayList<>();
 
@@ -36,8 +42,8 @@ final class Children {
         System.getProperty("minilb." + name + ".classpath", System.getProperty("java.class.path"));
     var cmd = new ArrayList<String>();
     cmd.add(java);
-    cmd.addAll(JVM_FLAGS);
-    cmd.add(name.equals("resolver") ? "-Xmx64m" : "-Xmx192m");
+    cmd.addAll(jvmFlags());
+    cmd.add(name.equals("resolver") ? "-Xmx48m" : "-Xmx160m");
     cmd.add("-cp");
     cmd.add(classpath);
     cmd.add(mainClass);
