@@ -6,6 +6,7 @@ import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
 import io.minilb.cli.OpsServer;
+import io.minilb.cli.StreamTls;
 import io.minilb.controller.kube.ClusterState;
 import io.minilb.controller.kube.ClusterViews;
 import io.minilb.controller.kube.EventRecorder;
@@ -50,7 +51,29 @@ public final class Controller implements AutoCloseable {
       String leaseNamespace,
       String leaseName,
       String identity,
-      Leadership.Timing timing) {}
+      Leadership.Timing timing,
+      StreamTls tls) {
+
+    /** Plaintext stream. */
+    public Config(
+        ZoneConfig zone,
+        InetSocketAddress grpcListen,
+        InetSocketAddress httpListen,
+        String leaseNamespace,
+        String leaseName,
+        String identity,
+        Leadership.Timing timing) {
+      this(
+          zone,
+          grpcListen,
+          httpListen,
+          leaseNamespace,
+          leaseName,
+          identity,
+          timing,
+          new StreamTls(null, null, null, StreamTls.DEFAULT_RELOAD));
+    }
+  }
 
   private final KubernetesClient client;
   private final Config config;
@@ -130,13 +153,16 @@ public final class Controller implements AutoCloseable {
 
   public Controller start() throws IOException {
     grpc =
-        NettyServerBuilder.forAddress(config.grpcListen())
+        NettyServerBuilder.forAddress(config.grpcListen(), serverCredentials())
             .addService(streams)
             .keepAliveTime(10, TimeUnit.SECONDS)
             .keepAliveTimeout(5, TimeUnit.SECONDS)
             .permitKeepAliveTime(5, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true)
-            .maxInboundMessageSize(64 << 10)
+            .maxInboundMessageSize(64 << 10) // resolvers only send small requests
+            .maxInboundMetadataSize(16 << 10)
+            .maxConcurrentCallsPerConnection(4)
+            .flowControlWindow(1 << 20)
             .build()
             .start();
     ops = OpsServer.start(config.httpListen(), this::ready, registry);
@@ -161,6 +187,14 @@ public final class Controller implements AutoCloseable {
             this::stopLeading,
             onLostLeadership);
     return this;
+  }
+
+  private io.grpc.ServerCredentials serverCredentials() throws IOException {
+    try {
+      return config.tls().server(discovery);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IOException("cannot load the stream's TLS files: " + e.getMessage(), e);
+    }
   }
 
   public InetSocketAddress grpcAddress() {

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.minilb.cli.Commands;
 import io.minilb.cli.HostPort;
+import io.minilb.cli.StreamTls;
 import io.minilb.controller.records.ZoneConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -104,6 +105,20 @@ public final class ControllerMain implements Callable<Integer> {
       description = "Leader-election identity (default: $HOSTNAME, else a random id).")
   String identity;
 
+  @Option(
+      names = "--tls-cert",
+      description = "PEM certificate chain for the record stream (enables TLS).")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", description = "PEM private key for --tls-cert.")
+  Path tlsKey;
+
+  @Option(
+      names = "--tls-client-ca",
+      description =
+          "PEM CA of resolver certificates; makes client certificates mandatory (mutual TLS).")
+  Path tlsClientCa;
+
   public static void main(String[] args) {
     System.exit(Commands.of(new ControllerMain(), System.getenv()).execute(args));
   }
@@ -111,6 +126,7 @@ public final class ControllerMain implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ZoneConfig zone;
+    StreamTls tls;
     try {
       if (ttl < 1 || ttl > 3600) {
         throw new IllegalArgumentException("--ttl must be between 1 and 3600, got " + ttl);
@@ -124,6 +140,10 @@ public final class ControllerMain implements Callable<Integer> {
         glue.add(ip);
       }
       zone = new ZoneConfig(domain, lbClass, ttl, nsName, claimClassless, ingressClass, glue);
+      tls = new StreamTls(tlsCert, tlsKey, tlsClientCa, StreamTls.DEFAULT_RELOAD);
+      if (tls.enabled() && tlsCert == null) {
+        throw new IllegalArgumentException("--tls-client-ca needs --tls-cert and --tls-key");
+      }
     } catch (IllegalArgumentException e) {
       System.err.println("minilb: " + e.getMessage());
       return 2;
@@ -134,7 +154,7 @@ public final class ControllerMain implements Callable<Integer> {
       String id = identity == null || identity.isBlank() ? "minilb-" + UUID.randomUUID() : identity;
       var config =
           new Controller.Config(
-              zone, grpcListen, httpListen, ns, leaseName, id, Leadership.Timing.defaults());
+              zone, grpcListen, httpListen, ns, leaseName, id, Leadership.Timing.defaults(), tls);
       var done = new CountDownLatch(1);
       try (Controller controller =
           new Controller(client, config, (svc, status) -> {}, () -> System.exit(1))) {

@@ -5,6 +5,7 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.minilb.cli.Commands;
 import io.minilb.cli.HostPort;
 import io.minilb.cli.OpsServer;
+import io.minilb.cli.StreamTls;
 import io.minilb.net.Cidr;
 import io.minilb.resolver.dns.Answerer;
 import io.minilb.resolver.dns.DnsServer;
@@ -116,6 +117,24 @@ public final class ResolverMain implements Callable<Integer> {
           "Answer SERVFAIL once data is unconfirmed for longer than this; 0s = never (default).")
   Duration maxStale;
 
+  @Option(
+      names = "--tls-ca",
+      description =
+          "PEM CA that signed the controller's certificate (enables TLS; plaintext is refused).")
+  Path tlsCa;
+
+  @Option(names = "--tls-cert", description = "PEM client certificate, for mutual TLS.")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", description = "PEM private key for --tls-cert.")
+  Path tlsKey;
+
+  @Option(
+      names = "--tls-server-name",
+      description =
+          "Name to expect in the controller's certificate (default: the --controller host).")
+  String tlsServerName;
+
   public static void main(String[] args) {
     System.exit(Commands.of(new ResolverMain(), System.getenv()).execute(args));
   }
@@ -176,8 +195,20 @@ public final class ResolverMain implements Callable<Integer> {
               t.setDaemon(true);
               return t;
             });
+    StreamTls tls;
+    io.grpc.ChannelCredentials credentials;
+    try {
+      tls = new StreamTls(tlsCert, tlsKey, tlsCa, StreamTls.DEFAULT_RELOAD);
+      credentials = tls.channel(scheduler);
+    } catch (IllegalArgumentException
+        | java.io.IOException
+        | java.security.GeneralSecurityException e) {
+      System.err.println("minilb: TLS: " + e.getMessage());
+      return 2;
+    }
     var stream =
-        new ControllerStream(controllers, ResolverMain::channel, store, nodeName, scheduler);
+        new ControllerStream(
+            controllers, t -> channel(t, credentials, tlsServerName), store, nodeName, scheduler);
     var limits = new DnsServer.TcpLimits(tcpIdleTimeout, tcpMaxConnections, tcpMaxPerClient);
     var registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
@@ -229,9 +260,19 @@ public final class ResolverMain implements Callable<Integer> {
 
   /** One channel per controller, with keepalives so a dead peer is noticed within seconds. */
   public static ManagedChannel channel(String target) {
-    return NettyChannelBuilder.forTarget(target)
-        .usePlaintext()
-        .keepAliveTime(10, TimeUnit.SECONDS)
+    return channel(target, io.grpc.InsecureChannelCredentials.create(), null);
+  }
+
+  /**
+   * A channel with {@code credentials}, expecting {@code serverName} (if set) in the certificate.
+   */
+  public static ManagedChannel channel(
+      String target, io.grpc.ChannelCredentials credentials, String serverName) {
+    var b = NettyChannelBuilder.forTarget(target, credentials);
+    if (serverName != null && !serverName.isBlank()) {
+      b.overrideAuthority(serverName);
+    }
+    return b.keepAliveTime(10, TimeUnit.SECONDS)
         .keepAliveTimeout(5, TimeUnit.SECONDS)
         .keepAliveWithoutCalls(true)
         .maxInboundMessageSize(64 << 20)
