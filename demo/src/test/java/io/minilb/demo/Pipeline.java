@@ -87,7 +87,7 @@ final class Pipeline implements AutoCloseable {
             new InetSocketAddress(LOOPBACK, 0),
             new Answerer(store::index),
             null,
-            new DnsServer.TcpLimits(Duration.ofSeconds(10), 64, 8),
+            new DnsServer.Limits(Duration.ofSeconds(10), 64, 8),
             1,
             resolverRegistry);
     resolverOps =

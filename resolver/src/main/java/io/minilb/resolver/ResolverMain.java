@@ -10,6 +10,7 @@ import io.minilb.net.Cidr;
 import io.minilb.resolver.dns.Answerer;
 import io.minilb.resolver.dns.DnsServer;
 import io.minilb.resolver.dns.Forwarder;
+import io.minilb.resolver.dns.RateLimiter;
 import io.minilb.resolver.store.Freshness;
 import io.minilb.resolver.store.SnapshotFile;
 import io.minilb.resolver.store.Store;
@@ -135,12 +136,30 @@ public final class ResolverMain implements Callable<Integer> {
           "Name to expect in the controller's certificate (default: the --controller host).")
   String tlsServerName;
 
+  @Option(
+      names = "--rrl-rate",
+      defaultValue = "0",
+      description =
+          "UDP responses per second per client /24 (IPv4) or /56 (IPv6); 0 = no limit (default).")
+  int rrlRate;
+
+  @Option(
+      names = "--rrl-slip",
+      defaultValue = "2",
+      description =
+          "Over the rate, send every Nth response truncated (TC=1) so real clients retry over TCP; 0 = drop all (default: ${DEFAULT-VALUE}).")
+  int rrlSlip;
+
   public static void main(String[] args) {
     System.exit(Commands.of(new ResolverMain(), System.getenv()).execute(args));
   }
 
   @Override
   public Integer call() throws Exception {
+    if (rrlRate < 0 || rrlSlip < 0) {
+      System.err.println("minilb: --rrl-rate and --rrl-slip must be >= 0");
+      return 2;
+    }
     if (threads < 0 || tcpMaxConnections < 1 || tcpMaxPerClient < 1) {
       System.err.println("minilb: --threads must be >= 0 and the TCP caps >= 1");
       return 2;
@@ -209,7 +228,12 @@ public final class ResolverMain implements Callable<Integer> {
     var stream =
         new ControllerStream(
             controllers, t -> channel(t, credentials, tlsServerName), store, nodeName, scheduler);
-    var limits = new DnsServer.TcpLimits(tcpIdleTimeout, tcpMaxConnections, tcpMaxPerClient);
+    var limits =
+        new DnsServer.Limits(
+            tcpIdleTimeout,
+            tcpMaxConnections,
+            tcpMaxPerClient,
+            new RateLimiter(rrlRate, rrlSlip, System::currentTimeMillis));
     var registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
     ResolverMetrics.register(registry, store, stream);

@@ -39,8 +39,19 @@ public final class DnsServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DnsServer.class);
   private static final int SOCKET_BUFFER_BYTES = 4 << 20;
 
-  /** TCP limits (RFC 7766 section 6.2). */
-  public record TcpLimits(Duration idleTimeout, int maxConnections, int maxPerClient) {}
+  /** TCP limits (RFC 7766 section 6.2) and UDP response rate limiting. */
+  public record Limits(
+      Duration idleTimeout, int maxConnections, int maxPerClient, RateLimiter rateLimiter) {
+
+    /** Without response rate limiting. */
+    public Limits(Duration idleTimeout, int maxConnections, int maxPerClient) {
+      this(
+          idleTimeout,
+          maxConnections,
+          maxPerClient,
+          new RateLimiter(0, 0, System::currentTimeMillis));
+    }
+  }
 
   private final EventLoopGroup group;
   private final List<Channel> channels = new ArrayList<>();
@@ -56,18 +67,14 @@ public final class DnsServer implements AutoCloseable {
    * Binds UDP and TCP on {@code listen}. Port 0 picks a free port, the same for both transports.
    */
   public static DnsServer start(
-      InetSocketAddress listen, Answerer answerer, TcpLimits limits, int threads)
+      InetSocketAddress listen, Answerer answerer, Limits limits, int threads)
       throws InterruptedException {
     return start(listen, answerer, null, limits, threads);
   }
 
-  /** As {@link #start(InetSocketAddress, Answerer, TcpLimits, int)}, forwarding when configured. */
+  /** As {@link #start(InetSocketAddress, Answerer, Limits, int)}, forwarding when configured. */
   public static DnsServer start(
-      InetSocketAddress listen,
-      Answerer answerer,
-      Forwarder forwarder,
-      TcpLimits limits,
-      int threads)
+      InetSocketAddress listen, Answerer answerer, Forwarder forwarder, Limits limits, int threads)
       throws InterruptedException {
     return start(listen, answerer, forwarder, limits, threads, null);
   }
@@ -77,7 +84,7 @@ public final class DnsServer implements AutoCloseable {
       InetSocketAddress listen,
       Answerer answerer,
       Forwarder forwarder,
-      TcpLimits limits,
+      Limits limits,
       int threads,
       PrometheusRegistry registry)
       throws InterruptedException {
@@ -121,6 +128,7 @@ public final class DnsServer implements AutoCloseable {
               .channel();
       channels.add(tcp);
       var bound = (InetSocketAddress) tcp.localAddress();
+      var udpHandler = new UdpDnsHandler(responder, limits.rateLimiter());
       var udpAddress = new InetSocketAddress(listen.getAddress(), bound.getPort());
       int udpSockets = epoll ? threads : 1;
       for (int i = 0; i < udpSockets; i++) {
@@ -130,7 +138,7 @@ public final class DnsServer implements AutoCloseable {
                 .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
                 .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
-                .handler(new UdpDnsHandler(responder));
+                .handler(udpHandler);
         if (epoll) {
           b.option(EpollChannelOption.SO_REUSEPORT, true);
         }

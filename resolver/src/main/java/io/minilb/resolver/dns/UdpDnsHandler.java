@@ -12,9 +12,11 @@ import io.netty.channel.socket.DatagramPacket;
 final class UdpDnsHandler extends SimpleChannelInboundHandler<DatagramPacket> {
 
   private final Responder responder;
+  private final RateLimiter limiter;
 
-  UdpDnsHandler(Responder responder) {
+  UdpDnsHandler(Responder responder, RateLimiter limiter) {
     this.responder = responder;
+    this.limiter = limiter;
   }
 
   @Override
@@ -29,12 +31,37 @@ final class UdpDnsHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     send(ctx, response, sender);
   }
 
-  private static void send(
-      ChannelHandlerContext ctx, byte[] response, java.net.InetSocketAddress to) {
+  private void send(ChannelHandlerContext ctx, byte[] response, java.net.InetSocketAddress to) {
+    if (response != null && limiter.enabled()) {
+      switch (limiter.check(to.getAddress())) {
+        case DROP -> response = null;
+        case SLIP -> response = truncated(response);
+        case SEND -> {}
+      }
+    }
     if (response != null) {
       ctx.writeAndFlush(
           new DatagramPacket(Unpooled.wrappedBuffer(response), to), ctx.voidPromise());
     }
+  }
+
+  /** Header and question only, with TC=1: "ask me again over TCP" (RRL slip). */
+  static byte[] truncated(byte[] response) {
+    int end = 12;
+    if (((response[4] & 0xFF) << 8 | (response[5] & 0xFF)) == 1) {
+      // The question's name comes first, so it is never compressed: labels up to the root.
+      while (end < response.length && response[end] != 0) {
+        end += (response[end] & 0xFF) + 1;
+      }
+      end += 1 + 4; // root label, QTYPE, QCLASS
+    }
+    byte[] out = java.util.Arrays.copyOf(response, Math.min(end, response.length));
+    out[2] |= 0x02; // TC
+    java.util.Arrays.fill(out, 6, 12, (byte) 0); // no answer, authority or additional records
+    if (end > response.length) {
+      java.util.Arrays.fill(out, 4, 6, (byte) 0);
+    }
+    return out;
   }
 
   @Override

@@ -44,7 +44,7 @@ class FuzzIT {
         DnsServer.start(
             new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
             new Answerer(index::self),
-            new DnsServer.TcpLimits(Duration.ofSeconds(2), 256, 64),
+            new DnsServer.Limits(Duration.ofSeconds(2), 256, 64),
             2);
   }
 

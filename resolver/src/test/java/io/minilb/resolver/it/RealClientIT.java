@@ -476,7 +476,7 @@ class RealClientIT {
       big.append("big.default.minilb. 5 IN A 10.244.3.").append(i).append('\n');
     }
     ZoneIndex index = index(big.toString());
-    var limits = new DnsServer.TcpLimits(Duration.ofSeconds(10), 64, 16);
+    var limits = new DnsServer.Limits(Duration.ofSeconds(10), 64, 16);
     var loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     upstream = DnsServer.start(loopback, new Answerer(index(UPSTREAM_ZONE)::self), limits, 1);
     Answerer answerer = new Answerer(() -> index, Freshness.unbounded(), "node-1");

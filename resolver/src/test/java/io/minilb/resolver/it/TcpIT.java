@@ -40,7 +40,7 @@ class TcpIT {
         DnsServer.start(
             new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
             new Answerer(index::self),
-            new DnsServer.TcpLimits(idle, max, perClient),
+            new DnsServer.Limits(idle, max, perClient),
             1);
   }
 

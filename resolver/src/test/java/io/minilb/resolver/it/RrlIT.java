@@ -1,0 +1,89 @@
+package io.minilb.resolver.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.minilb.resolver.dns.Answerer;
+import io.minilb.resolver.dns.DnsServer;
+import io.minilb.resolver.dns.RateLimiter;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Type;
+
+/** Response rate limiting over a real socket, and dig's TCP retry on a slipped (TC=1) answer. */
+class RrlIT {
+
+  @Test
+  void aFloodFromOneClient_isLimited_withSlips_andDigStillGetsItsAnswerOverTcp() throws Exception {
+    var index = RealClientIT.index(RealClientIT.ZONE);
+    var limits =
+        new DnsServer.Limits(
+            Duration.ofSeconds(5), 16, 8, new RateLimiter(20, 2, System::currentTimeMillis));
+    try (var server =
+            DnsServer.start(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                new Answerer(index::self),
+                limits,
+                1);
+        var socket = new DatagramSocket()) {
+      socket.setSoTimeout(300);
+      int full = 0;
+      int slipped = 0;
+      for (int i = 0; i < 200; i++) {
+        byte[] q = TcpIT.query(i, "web.default.minilb.", Type.A);
+        socket.send(new DatagramPacket(q, q.length, server.address()));
+      }
+      try {
+        while (true) {
+          var p = new DatagramPacket(new byte[1500], 1500);
+          socket.receive(p);
+          Message m = new Message(java.util.Arrays.copyOf(p.getData(), p.getLength()));
+          if (m.getHeader().getFlag(Flags.TC)) {
+            slipped++;
+          } else {
+            full++;
+          }
+        }
+      } catch (SocketTimeoutException done) {
+        // all responses read
+      }
+
+      assertThat(full)
+          .as("answered in full")
+          .isBetween(20, 40); // the burst may straddle two seconds
+      assertThat(slipped).as("slipped").isBetween(60, 100);
+      assertThat(full + slipped).as("the rest dropped").isLessThan(200);
+    }
+  }
+
+  @Test
+  void withSlipOne_everyLimitedAnswerIsTruncated_andDigRetriesOverTcp() throws Exception {
+    var index = RealClientIT.index(RealClientIT.ZONE);
+    var limits =
+        new DnsServer.Limits(
+            Duration.ofSeconds(5), 16, 8, new RateLimiter(1, 1, System::currentTimeMillis));
+    try (var server =
+        DnsServer.start(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            new Answerer(index::self),
+            limits,
+            1)) {
+      Dig first = Dig.run("dig", server.address().getPort(), "web.default.minilb", "A");
+      Dig second = Dig.run("dig", server.address().getPort(), "web.default.minilb", "A");
+      Dig third = Dig.run("dig", server.address().getPort(), "web.default.minilb", "A");
+
+      assertThat(first.answer()).hasSize(3);
+      assertThat(second.answer()).hasSize(3);
+      assertThat(third.answer()).hasSize(3);
+      // three queries within a second: at least one is over the rate of 1 and comes back TC=1
+      assertThat(first.raw() + second.raw() + third.raw())
+          .contains("Truncated, retrying in TCP mode");
+    }
+  }
+}
