@@ -216,6 +216,12 @@ public final class Controller implements AutoCloseable {
     informers.discoverGatewayApi();
   }
 
+  /** The sequence of the newest published snapshot; 0 when not leading or nothing published. */
+  public long snapshotSequence() {
+    SnapshotPublisher p = publisher;
+    return p == null || p.current() == null ? 0 : p.current().version().sequence();
+  }
+
   public boolean leading() {
     return publisher != null;
   }

@@ -1,0 +1,252 @@
+package io.minilb.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.minilb.controller.Controller;
+import io.minilb.controller.Leadership;
+import io.minilb.controller.records.ZoneConfig;
+import io.minilb.resolver.ResolverMain;
+import io.minilb.resolver.dns.Answerer;
+import io.minilb.resolver.dns.DnsServer;
+import io.minilb.resolver.store.Store;
+import io.minilb.resolver.sync.ControllerStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+
+/**
+ * Faults with real parts: controllers killed and failed over under a steady query load, an API
+ * server that vanishes and comes back different, many resolvers. Bounded in time; the long runs are
+ * bench/chaos.sh.
+ */
+class FaultsIT {
+
+  static final int QPS = Integer.getInteger("minilb.chaos.qps", 1_000); // per resolver
+  static final Duration LEASE = Duration.ofSeconds(3);
+
+  private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
+  private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+  private final List<String> writes = new CopyOnWriteArrayList<>();
+  private MockApiServer api = new MockApiServer().start(Pipeline.LOOPBACK, 0);
+
+  @AfterEach
+  void stop() throws Exception {
+    for (AutoCloseable c : com.google.common.collect.Lists.reverse(closeables)) {
+      try {
+        c.close();
+      } catch (Exception ignored) {
+        // best effort
+      }
+    }
+    scheduler.shutdownNow();
+    api.close();
+  }
+
+  @Test
+  void controllerKilledUnderLoad_noFailedOrNxdomainAnswers_andResyncAfterRestart()
+      throws Exception {
+    seed("web", "10.244.0.1");
+    Controller c = controller("c1", 0);
+    int grpcPort = c.grpcAddress().getPort();
+    var r1 = resolver(List.of("127.0.0.1:" + grpcPort));
+    var r2 = resolver(List.of("127.0.0.1:" + grpcPort));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> r1.store.index() != null && r2.store.index() != null);
+    long epoch = r1.store.version().orElseThrow().epoch();
+    var load1 = load(r1, "web.default.minilb.");
+    var load2 = load(r2, "web.default.minilb.");
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> load1.answered.get() > 200 && load2.answered.get() > 200);
+
+    c.close();
+    closeables.remove(c);
+    var client = api.client();
+    client
+        .resource(EndToEndIT.slice("default", "web-1", "web", "10.244.0.1", "10.244.0.2"))
+        .update();
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> load1.failures() == 0);
+    controller("c2", grpcPort);
+
+    await("resync with a new epoch and the change made during the outage")
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                r1.addresses("web.default.minilb.").size() == 2
+                    && r2.addresses("web.default.minilb.").size() == 2);
+    assertThat(r1.store.version().orElseThrow().epoch()).isNotEqualTo(epoch);
+    load1.close();
+    load2.close();
+    assertThat(load1.failures()).as(load1.toString()).isZero();
+    assertThat(load2.failures()).as(load2.toString()).isZero();
+    assertThat(load1.total() + load2.total()).isGreaterThan(QPS * 4L);
+    client.close();
+  }
+
+  @Test
+  void leaderFailover_followerTakesOverWithinTheLease_resolversFollow_writersNeverOverlap()
+      throws Exception {
+    seed("web", "10.244.0.1");
+    Controller a = controller("a", 0);
+    await().atMost(Duration.ofSeconds(10)).until(a::ready);
+    Controller b = controller("b", 0);
+    var targets =
+        List.of("127.0.0.1:" + a.grpcAddress().getPort(), "127.0.0.1:" + b.grpcAddress().getPort());
+    var r1 = resolver(targets);
+    var r2 = resolver(List.of(targets.get(1), targets.get(0)));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> r1.store.index() != null && r2.store.index() != null);
+    var load1 = load(r1, "web.default.minilb.");
+    var load2 = load(r2, "web.default.minilb.");
+
+    long killedAt = System.nanoTime();
+    a.close();
+    closeables.remove(a);
+    await().atMost(LEASE.multipliedBy(3)).until(b::ready);
+    Duration takeover = Duration.ofNanos(System.nanoTime() - killedAt);
+    var client = api.client();
+    client.resource(EndToEndIT.service("default", "after", "minilb")).create();
+    client.resource(EndToEndIT.slice("default", "after-1", "after", "10.244.9.9")).create();
+    await("both resolvers reach the new leader")
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                r1.addresses("after.default.minilb.").size() == 1
+                    && r2.addresses("after.default.minilb.").size() == 1);
+    load1.close();
+    load2.close();
+
+    assertThat(takeover).isLessThan(LEASE.multipliedBy(3));
+    assertThat(load1.nxdomain.get() + load2.nxdomain.get()).as(load1 + " / " + load2).isZero();
+    assertThat(load1.failures() + load2.failures()).isZero();
+    // Writes of one identity form one contiguous run: a never writes after b has started.
+    String sequence = writes.stream().map(w -> w.substring(0, 1)).collect(Collectors.joining());
+    assertThat(sequence).matches("a*b*");
+    assertThat(sequence).contains("b");
+    client.close();
+  }
+
+  @Test
+  void aHundredResolvers_allConverge() throws Exception {
+    seed("web", "10.244.0.1");
+    Controller c = controller("c", 0);
+    String target = "127.0.0.1:" + c.grpcAddress().getPort();
+    var stores = new ArrayList<Store>();
+    for (int i = 0; i < 100; i++) {
+      var store = new Store();
+      var stream =
+          new ControllerStream(List.of(target), ResolverMain::channel, store, "r" + i, scheduler);
+      stream.start();
+      closeables.add(stream);
+      stores.add(store);
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> stores.stream().allMatch(s -> s.index() != null));
+    var client = api.client();
+    client
+        .resource(EndToEndIT.slice("default", "web-1", "web", "10.244.0.1", "10.244.0.7"))
+        .update();
+    long version = -1;
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              long newest = c.snapshotSequence();
+              return newest > 1
+                  && stores.stream().allMatch(s -> s.version().orElseThrow().sequence() == newest);
+            });
+    assertThat(version).isEqualTo(-1);
+    client.close();
+  }
+
+  private void seed(String name, String ip) {
+    try (var client = api.client()) {
+      client.resource(EndToEndIT.service("default", name, "minilb")).createOr(x -> x.update());
+      client.resource(EndToEndIT.slice("default", name + "-1", name, ip)).createOr(x -> x.update());
+    }
+  }
+
+  private Controller controller(String identity, int grpcPort) throws Exception {
+    var config =
+        new Controller.Config(
+            ZoneConfig.defaults(),
+            new InetSocketAddress(Pipeline.LOOPBACK, grpcPort),
+            new InetSocketAddress(Pipeline.LOOPBACK, 0),
+            "minilb",
+            "minilb-controller",
+            identity,
+            new Leadership.Timing(LEASE, Duration.ofSeconds(2), Duration.ofMillis(300)));
+    var client = api.client();
+    Controller c =
+        new Controller(client, config, (svc, s) -> writes.add(identity + " " + svc), () -> {})
+            .start();
+    closeables.add(client);
+    closeables.add(c);
+    return c;
+  }
+
+  /** A resolver: store, stream client and DNS socket. */
+  private final class TestResolver implements AutoCloseable {
+    final Store store = new Store();
+    final ControllerStream stream;
+    final DnsServer dns;
+
+    TestResolver(List<String> targets) throws Exception {
+      stream = new ControllerStream(targets, ResolverMain::channel, store, "test", scheduler);
+      stream.start();
+      dns =
+          DnsServer.start(
+              new InetSocketAddress(Pipeline.LOOPBACK, 0),
+              new Answerer(store::index),
+              new DnsServer.Limits(Duration.ofSeconds(10), 64, 16),
+              1);
+    }
+
+    Set<String> addresses(String name) throws Exception {
+      var resolver = new SimpleResolver(dns.address());
+      resolver.setTimeout(Duration.ofSeconds(1));
+      var m =
+          resolver.send(
+              org.xbill.DNS.Message.newQuery(
+                  Record.newRecord(
+                      org.xbill.DNS.Name.fromString(name), Type.A, org.xbill.DNS.DClass.IN)));
+      return m.getSection(1).stream().map(Record::rdataToString).collect(Collectors.toSet());
+    }
+
+    @Override
+    public void close() {
+      stream.close();
+      dns.close();
+    }
+  }
+
+  private TestResolver resolver(List<String> targets) throws Exception {
+    var r = new TestResolver(targets);
+    closeables.add(r);
+    return r;
+  }
+
+  private LoadClient load(TestResolver r, String name) {
+    var l = new LoadClient(r.dns.address(), name, QPS);
+    closeables.add(l);
+    return l;
+  }
+}

@@ -1,0 +1,104 @@
+package io.minilb.demo;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * A steady UDP query load against one resolver, counting every outcome: answered with addresses,
+ * NXDOMAIN, other rcodes, and queries that got no answer at all within a second.
+ */
+final class LoadClient implements AutoCloseable {
+
+  final AtomicLong answered = new AtomicLong();
+  final AtomicLong nxdomain = new AtomicLong();
+  final AtomicLong otherRcode = new AtomicLong();
+  final AtomicLong unanswered = new AtomicLong();
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  LoadClient(InetSocketAddress resolver, String name, int qps) {
+    thread = new Thread(() -> run(resolver, name, qps), "load-" + resolver.getPort());
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void run(InetSocketAddress resolver, String name, int qps) {
+    long interval = TimeUnit.SECONDS.toNanos(1) / qps;
+    try (var socket = new DatagramSocket()) {
+      socket.setSoTimeout(1_000);
+      byte[] buf = new byte[1500];
+      long next = System.nanoTime();
+      int id = 0;
+      while (running) {
+        id = (id + 1) & 0xFFFF;
+        Message q = Message.newQuery(Record.newRecord(Name.fromString(name), Type.A, DClass.IN));
+        q.getHeader().setID(id);
+        byte[] wire = q.toWire();
+        socket.send(new DatagramPacket(wire, wire.length, resolver));
+        try {
+          Message r;
+          do {
+            var p = new DatagramPacket(buf, buf.length);
+            socket.receive(p);
+            r = new Message(Arrays.copyOf(p.getData(), p.getLength()));
+          } while (r.getHeader().getID() != id);
+          if (r.getRcode() == Rcode.NOERROR && r.getSection(Section.ANSWER).size() > 0) {
+            answered.incrementAndGet();
+          } else if (r.getRcode() == Rcode.NXDOMAIN) {
+            nxdomain.incrementAndGet();
+          } else {
+            otherRcode.incrementAndGet();
+          }
+        } catch (SocketTimeoutException e) {
+          unanswered.incrementAndGet();
+        }
+        next += interval;
+        long wait = next - System.nanoTime();
+        if (wait > 0) {
+          LockSupport.parkNanos(wait);
+        }
+      }
+    } catch (Exception e) {
+      unanswered.incrementAndGet();
+    }
+  }
+
+  long total() {
+    return answered.get() + nxdomain.get() + otherRcode.get() + unanswered.get();
+  }
+
+  long failures() {
+    return nxdomain.get() + otherRcode.get() + unanswered.get();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    running = false;
+    thread.join(5_000);
+  }
+
+  @Override
+  public String toString() {
+    return "answered="
+        + answered
+        + " nxdomain="
+        + nxdomain
+        + " other="
+        + otherRcode
+        + " unanswered="
+        + unanswered;
+  }
+}
