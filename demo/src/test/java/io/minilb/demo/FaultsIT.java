@@ -177,6 +177,73 @@ class FaultsIT {
     client.close();
   }
 
+  @Test
+  void aRestartedResolverProcess_withASnapshotFile_answersAtOnce_withNoControllerReachable(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    seed("web", "10.244.0.1");
+    Controller c = controller("c", 0);
+    var file = new io.minilb.resolver.store.SnapshotFile(dir.resolve("snapshot.pb"));
+    var synced = resolver(List.of("127.0.0.1:" + c.grpcAddress().getPort()));
+    synced.store.addListener(file::write);
+    await().atMost(Duration.ofSeconds(20)).until(() -> java.nio.file.Files.exists(file.path()));
+    c.close();
+    closeables.remove(c);
+
+    int port;
+    try (var s = new java.net.DatagramSocket(0, Pipeline.LOOPBACK)) {
+      port = s.getLocalPort();
+    }
+    var cmd =
+        List.of(
+            ProcessHandle.current().info().command().orElse("java"),
+            "-cp",
+            System.getProperty("java.class.path"),
+            "io.minilb.resolver.ResolverMain",
+            "--controller",
+            "127.0.0.1:1",
+            "--snapshot-file",
+            file.path().toString(),
+            "--max-stale",
+            "1h",
+            "--listen",
+            "127.0.0.1:" + port,
+            "--http-listen",
+            "127.0.0.1:0",
+            "--threads",
+            "1");
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("resolver.log").toFile())
+            .start();
+    closeables.add(p::destroyForcibly);
+    long started = System.nanoTime();
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              var resolver = new SimpleResolver(new InetSocketAddress(Pipeline.LOOPBACK, port));
+              resolver.setTimeout(Duration.ofMillis(200));
+              try {
+                var m =
+                    resolver.send(
+                        org.xbill.DNS.Message.newQuery(
+                            Record.newRecord(
+                                org.xbill.DNS.Name.fromString("web.default.minilb."),
+                                Type.A,
+                                org.xbill.DNS.DClass.IN)));
+                return m.getSection(1).size() == 1;
+              } catch (java.io.IOException notYet) {
+                return false;
+              }
+            });
+    System.out.printf(
+        "restarted resolver answered %d ms after process start, controller unreachable%n",
+        Duration.ofNanos(System.nanoTime() - started).toMillis());
+  }
+
   private void seed(String name, String ip) {
     try (var client = api.client()) {
       client.resource(EndToEndIT.service("default", name, "minilb")).createOr(x -> x.update());
