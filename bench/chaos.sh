@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 rounds="${1:-3}"
 qps="${2:-2000}"
-mvn -B -q -DskipTests install >/dev/null
+mvn -B -q -DskipTests -Dspotless.check.skip=true install
 for i in $(seq 1 "$rounds"); do
   start=$(date +%s)
   if mvn -B -pl demo surefire:test -Dtest=FaultsIT -Dsurefire.failIfNoSpecifiedTests=false \

@@ -17,7 +17,7 @@ if [[ ${#homes[@]} -eq 0 ]]; then
   homes=("${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}")
 fi
 
-mvn -B -q -DskipTests package -pl controller,resolver -am >/dev/null
+mvn -B -q -DskipTests -Dspotless.check.skip=true package -pl controller,resolver -am
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT

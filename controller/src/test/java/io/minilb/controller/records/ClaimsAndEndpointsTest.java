@@ -420,6 +420,29 @@ class ClaimsAndEndpointsTest {
         .noneMatch(l -> l.startsWith("o.default"));
   }
 
+  @Test
+  void nsAddresses_publishGlueForAnInZoneNsName_only() throws Exception {
+    var glue =
+        List.of(
+            java.net.InetAddress.getByName("192.168.1.53"),
+            java.net.InetAddress.getByName("fd00::53"));
+    var inZone =
+        new RecordBuilder(new ZoneConfig("minilb", "minilb", 5, "ns1.minilb", false, null, glue));
+    var outside =
+        new RecordBuilder(
+            new ZoneConfig("minilb", "minilb", 5, "dns.example.net", false, null, glue));
+
+    assertThat(Fixtures.lines(inZone.build(state(List.of(), List.of())).records()))
+        .containsExactlyInAnyOrderElementsOf(
+            Fixtures.normalized(
+                List.of(
+                    "minilb. 5 IN NS ns1.minilb.",
+                    "ns1.minilb. 5 IN A 192.168.1.53",
+                    "ns1.minilb. 5 IN AAAA fd00::53")));
+    assertThat(Fixtures.lines(outside.build(state(List.of(), List.of())).records()))
+        .containsExactly("minilb. 5 IN NS dns.example.net.");
+  }
+
   private List<String> lines(ClusterState s) {
     return Fixtures.lines(builder.build(s).records());
   }

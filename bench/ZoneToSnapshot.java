@@ -1,0 +1,39 @@
+// Converts a zone file into the resolver's snapshot file format (the minilb.v1.Snapshot protobuf),
+// so Knot and minilb serve exactly the same data in the benchmarks. A single-file program:
+//   java -cp 'resolver/target/minilb-resolver.jar:resolver/target/lib/*' bench/ZoneToSnapshot.java ZONE OUT
+import com.google.protobuf.ByteString;
+import io.minilb.snapshot.RRSet;
+import io.minilb.snapshot.Snapshot;
+import io.minilb.snapshot.Version;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import org.xbill.DNS.Master;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
+
+public class ZoneToSnapshot {
+  public static void main(String[] args) throws Exception {
+    var sets = new LinkedHashMap<String, List<Record>>();
+    var zones = new ArrayList<String>();
+    try (var master = new Master(args[0])) {
+      for (Record r; (r = master.nextRecord()) != null; ) {
+        sets.computeIfAbsent(r.getName() + "/" + r.getType(), k -> new ArrayList<>()).add(r);
+        if (r.getType() == Type.SOA) {
+          zones.add(r.getName().toString());
+        }
+      }
+    }
+    var rrsets = new ArrayList<RRSet>();
+    for (var rs : sets.values()) {
+      var first = rs.get(0);
+      rrsets.add(new RRSet(first.getName().toString(), first.getType(), (int) first.getTTL(),
+          rs.stream().map(r -> ByteString.copyFrom(r.rdataToWireCanonical())).toList()));
+    }
+    var snapshot = new Snapshot(new Version(1, 1), zones, rrsets);
+    Files.write(Path.of(args[1]), snapshot.toProto().toByteArray());
+    System.out.println("wrote " + rrsets.size() + " rrsets to " + args[1]);
+  }
+}

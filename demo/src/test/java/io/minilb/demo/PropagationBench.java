@@ -1,0 +1,185 @@
+package io.minilb.demo;
+
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.netty.NettyServerBuilder;
+import io.minilb.controller.kube.ClusterState;
+import io.minilb.controller.kube.ServiceView;
+import io.minilb.controller.kube.SliceView;
+import io.minilb.controller.records.RecordBuilder;
+import io.minilb.controller.records.ZoneConfig;
+import io.minilb.controller.snapshot.SnapshotPublisher;
+import io.minilb.controller.stream.RecordStreamService;
+import io.minilb.resolver.ResolverMain;
+import io.minilb.resolver.store.Store;
+import io.minilb.resolver.sync.ControllerStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Propagation benchmarks, run by bench/propagation.sh (not part of the test suite: the name ends in
+ * Bench). Figures are printed as "bench:" lines.
+ */
+class PropagationBench {
+
+  static final int CHANGES = Integer.getInteger("minilb.bench.changes", 200);
+  static final int SERVICES = Integer.getInteger("minilb.bench.services", 10_000);
+
+  @Test
+  void endpointSliceChange_toChangedAnswer_atThreeResolvers() throws Exception {
+    try (var p = new Pipeline()) {
+      p.startController();
+      var stores = new ArrayList<Store>();
+      var scheduler = Executors.newScheduledThreadPool(1);
+      for (int i = 0; i < 3; i++) {
+        var store = new Store();
+        var s =
+            new ControllerStream(
+                List.of("127.0.0.1:" + p.grpcPort),
+                ResolverMain::channel,
+                store,
+                "r" + i,
+                scheduler);
+        s.start();
+        stores.add(store);
+      }
+      p.client.resource(EndToEndIT.service("default", "web", "minilb")).create();
+      p.client.resource(EndToEndIT.slice("default", "web-1", "web", "10.1.0.0")).create();
+      await().atMost(Duration.ofSeconds(20)).until(() -> stores.stream().allMatch(s -> has(s, 0)));
+      long[] millis = new long[CHANGES];
+      for (int i = 1; i <= CHANGES; i++) {
+        final int n = i;
+        long t0 = System.nanoTime();
+        p.client.resource(EndToEndIT.slice("default", "web-1", "web", ip(n))).update();
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(Duration.ofMillis(1))
+            .pollDelay(Duration.ZERO)
+            .until(() -> stores.stream().allMatch(s -> has(s, n)));
+        millis[i - 1] = (System.nanoTime() - t0) / 1000;
+      }
+      Arrays.sort(millis);
+      System.out.printf(
+          "bench: propagation over %d changes to 3 resolvers: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+          CHANGES,
+          millis[CHANGES / 2] / 1000.0,
+          millis[(int) (CHANGES * 0.99) - 1] / 1000.0,
+          millis[CHANGES - 1] / 1000.0);
+      scheduler.shutdownNow();
+    }
+  }
+
+  @Test
+  void atTenThousandServices_buildFullSyncAndDeltaSize() throws Exception {
+    var zone = ZoneConfig.defaults();
+    var builder = new RecordBuilder(zone);
+    var services = new ArrayList<ServiceView>();
+    var slices = new ArrayList<SliceView>();
+    for (int i = 0; i < SERVICES; i++) {
+      String ns = "ns" + (i % 50);
+      services.add(
+          new ServiceView(
+              ns,
+              "svc" + i,
+              "LoadBalancer",
+              "minilb",
+              false,
+              Instant.EPOCH,
+              Map.of(),
+              List.of(new ServiceView.PortView("http", "TCP", 80)),
+              List.of(),
+              List.of()));
+      var eps = new ArrayList<SliceView.EndpointView>();
+      for (int j = 1; j <= 3; j++) {
+        eps.add(
+            new SliceView.EndpointView(
+                List.of("10." + (i / 256 % 256) + "." + (i % 256) + "." + j), true, false, null));
+      }
+      slices.add(
+          new SliceView(
+              ns,
+              "svc" + i + "-x",
+              "svc" + i,
+              "IPv4",
+              eps,
+              List.of(new ServiceView.PortView("http", "TCP", 8080))));
+    }
+    var state = ClusterState.of(services, slices);
+    for (int warm = 0; warm < 3; warm++) {
+      builder.build(state);
+    }
+    long t0 = System.nanoTime();
+    var build = builder.build(state);
+    var publisher = new SnapshotPublisher(1, builder::soa, () -> 1_000_000);
+    publisher.publish(build.zones(), build.records());
+    long buildNanos = System.nanoTime() - t0;
+
+    var streams = new RecordStreamService(() -> publisher);
+    publisher.addListener(streams::onPublish);
+    var server =
+        NettyServerBuilder.forAddress(new InetSocketAddress(Pipeline.LOOPBACK, 0))
+            .addService(streams)
+            .build()
+            .start();
+    var scheduler = Executors.newScheduledThreadPool(1);
+    var store = new Store();
+    long s0 = System.nanoTime();
+    var stream =
+        new ControllerStream(
+            List.of("127.0.0.1:" + server.getPort()), ResolverMain::channel, store, "r", scheduler);
+    stream.start();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(1))
+        .until(() -> store.index() != null);
+    long syncNanos = System.nanoTime() - s0;
+
+    var changed = new ArrayList<>(slices);
+    var old = changed.get(42);
+    var eps = new ArrayList<>(old.endpoints());
+    eps.add(new SliceView.EndpointView(List.of("10.200.0.1"), true, false, null));
+    changed.set(
+        42,
+        new SliceView(
+            old.namespace(), old.name(), old.service(), old.addressType(), eps, old.ports()));
+    var before = publisher.current();
+    var next = builder.build(ClusterState.of(services, changed));
+    publisher.publish(next.zones(), next.records());
+    int deltaBytes = publisher.current().diff(before).toProto().getSerializedSize();
+    int fullBytes = publisher.current().toProto().getSerializedSize();
+    System.out.printf(
+        "bench: %d services (%d rrsets): build %.0f ms, full sync over gRPC %.0f ms (%d KiB), "
+            + "one-endpoint delta %d bytes%n",
+        SERVICES,
+        before.rrsets().size(),
+        buildNanos / 1e6,
+        syncNanos / 1e6,
+        fullBytes / 1024,
+        deltaBytes);
+    stream.close();
+    server.shutdownNow();
+    scheduler.shutdownNow();
+  }
+
+  private static boolean has(Store s, int n) {
+    var idx = s.index();
+    if (idx == null) {
+      return false;
+    }
+    var rr =
+        idx.find(
+            org.xbill.DNS.Name.fromConstantString("web.default.minilb."), org.xbill.DNS.Type.A);
+    return rr != null && rr.first().rdataToString().equals(ip(n));
+  }
+
+  private static String ip(int n) {
+    return "10.1." + (n / 256) + "." + (n % 256);
+  }
+}
