@@ -62,6 +62,11 @@ public final class Answerer {
     this.identity = identity;
   }
 
+  /** The allocation-light path for common queries, reading the same index and freshness. */
+  FastPath fastPath() {
+    return new FastPath(index, freshness);
+  }
+
   /**
    * Whether {@code query} is an IN query for a name outside every served zone — the only kind an
    * upstream may be asked about. False before the first snapshot (nothing is known yet).

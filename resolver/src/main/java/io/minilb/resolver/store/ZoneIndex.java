@@ -28,6 +28,35 @@ public final class ZoneIndex {
   private final List<Zone> zones;
   private final Map<Name, Map<Integer, RRset>> byName;
   private final Set<Name> existing;
+  private final Map<String, Precomputed> precomputed;
+
+  /**
+   * Ready-to-send A and AAAA records of one owner: each record in wire format with its owner
+   * written as a compression pointer to the question (offset 12), so the question's exact spelling
+   * is echoed for free. Read-only; {@code rotation} only picks the starting record.
+   */
+  public static final class Precomputed {
+    private final byte[][] a;
+    private final byte[][] aaaa;
+    private final java.util.concurrent.atomic.AtomicInteger rotation =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    Precomputed(byte[][] a, byte[][] aaaa) {
+      this.a = a;
+      this.aaaa = aaaa;
+    }
+
+    /** The records of {@code type} (A or AAAA), or null when the owner has none. */
+    public byte[][] records(int type) {
+      byte[][] r = type == Type.A ? a : type == Type.AAAA ? aaaa : null;
+      return r == null || r.length == 0 ? null : r;
+    }
+
+    /** The next starting offset for round-robin order. */
+    public int nextRotation() {
+      return rotation.getAndIncrement() & 0x7FFF_FFFF;
+    }
+  }
 
   /**
    * A served zone: its apex and the SOA record negative answers carry, whose TTL is already min(SOA
@@ -60,6 +89,15 @@ public final class ZoneIndex {
     // Longest apex first, so the most specific zone wins.
     zoneList.sort((a, b) -> Integer.compare(b.apex().labels(), a.apex().labels()));
     this.zones = List.copyOf(zoneList);
+    this.precomputed = new HashMap<>();
+    for (var e : byName.entrySet()) {
+      byte[][] a = wire(e.getValue().get(Type.A));
+      byte[][] aaaa = wire(e.getValue().get(Type.AAAA));
+      if (a.length > 0 || aaaa.length > 0) {
+        precomputed.put(
+            e.getKey().toString().toLowerCase(java.util.Locale.ROOT), new Precomputed(a, aaaa));
+      }
+    }
     this.existing = new HashSet<>();
     for (Name owner : byName.keySet()) {
       Zone zone = zoneOf(owner);
@@ -128,6 +166,34 @@ public final class ZoneIndex {
     } catch (org.xbill.DNS.NameTooLongException e) {
       return null;
     }
+  }
+
+  /**
+   * The precomputed A/AAAA answers of an owner, by its absolute lower-case name (e.g. {@code
+   * web.default.minilb.}); null when it has neither. Exact owners only: wildcards and every other
+   * case go through {@link #find}.
+   */
+  public Precomputed precomputed(String lowerCaseName) {
+    return precomputed.get(lowerCaseName);
+  }
+
+  private static byte[][] wire(RRset set) {
+    if (set == null) {
+      return new byte[0][];
+    }
+    var out = new java.util.ArrayList<byte[]>();
+    for (Record r : set.rrs(false)) {
+      byte[] rdata = r.rdataToWireCanonical();
+      var b = java.nio.ByteBuffer.allocate(2 + 2 + 2 + 4 + 2 + rdata.length);
+      b.putShort((short) 0xC00C)
+          .putShort((short) r.getType())
+          .putShort((short) DClass.IN)
+          .putInt((int) r.getTTL())
+          .putShort((short) rdata.length)
+          .put(rdata);
+      out.add(b.array());
+    }
+    return out.toArray(new byte[0][]);
   }
 
   /** Whether {@code name} exists: it owns records or is an empty non-terminal above an owner. */

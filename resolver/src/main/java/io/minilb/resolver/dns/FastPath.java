@@ -1,0 +1,154 @@
+package io.minilb.resolver.dns;
+
+import io.minilb.resolver.store.Freshness;
+import io.minilb.resolver.store.ZoneIndex;
+import java.util.function.Supplier;
+
+/**
+ * The common case without parsing into objects: a standard IN query for the A or AAAA records of an
+ * exact owner, with at most an EDNS(0) OPT record. The response is the query's header and question
+ * followed by precomputed records (owner = pointer to the question, so its case is echoed),
+ * rotated, plus our OPT when the query had one. Anything else — and any answer that would not fit —
+ * returns null and takes the general {@link Answerer} path, which remains the reference.
+ */
+final class FastPath {
+
+  private static final int A = 1;
+  private static final int AAAA = 28;
+  private static final int IN = 1;
+  private static final int OPT = 41;
+  private static final byte[] OUR_OPT = {
+    0,
+    0,
+    41,
+    (byte) (Answerer.MAX_UDP_PAYLOAD >> 8),
+    (byte) Answerer.MAX_UDP_PAYLOAD,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0
+  };
+
+  private final Supplier<ZoneIndex> index;
+  private final Freshness freshness;
+
+  FastPath(Supplier<ZoneIndex> index, Freshness freshness) {
+    this.index = index;
+    this.freshness = freshness;
+  }
+
+  /**
+   * The response to {@code q}, or null to use the general path.
+   *
+   * @param udp whether the limit is the client's UDP size (else 65535, TCP)
+   */
+  byte[] answer(byte[] q, boolean udp) {
+    int len = q.length;
+    // header: QR=0, opcode QUERY, QDCOUNT=1, ANCOUNT=NSCOUNT=0, ARCOUNT 0 or 1
+    if (len < 17
+        || (q[2] & 0xF8) != 0
+        || q[4] != 0
+        || q[5] != 1
+        || q[6] != 0
+        || q[7] != 0
+        || q[8] != 0
+        || q[9] != 0
+        || q[10] != 0
+        || (q[11] & 0xFE) != 0) {
+      return null;
+    }
+    var name = new StringBuilder(48);
+    int p = 12;
+    while (true) {
+      if (p >= len) {
+        return null;
+      }
+      int l = q[p] & 0xFF;
+      if (l == 0) {
+        p++;
+        break;
+      }
+      if (l > 63 || p + 1 + l > len) {
+        return null; // compression pointer or malformed: general path
+      }
+      for (int i = p + 1; i <= p + l; i++) {
+        char c = (char) (q[i] & 0xFF);
+        if (c >= 'A' && c <= 'Z') {
+          c += 32;
+        } else if (c == '.' || c == '\\' || c <= ' ' || c >= 127) {
+          return null;
+        }
+        name.append(c);
+      }
+      name.append('.');
+      p += 1 + l;
+    }
+    if (p + 4 > len || name.length() == 0) {
+      return null;
+    }
+    int qtype = ((q[p] & 0xFF) << 8) | (q[p + 1] & 0xFF);
+    int qclass = ((q[p + 2] & 0xFF) << 8) | (q[p + 3] & 0xFF);
+    int questionEnd = p + 4;
+    if ((qtype != A && qtype != AAAA) || qclass != IN) {
+      return null;
+    }
+    int limit = udp ? Answerer.CLASSIC_UDP_PAYLOAD : Responder.MAX_TCP_MESSAGE;
+    boolean edns = q[11] == 1;
+    if (edns) {
+      // OPT: root name, type 41, class = payload size, ttl = ext-rcode/version/flags, rdlength
+      if (questionEnd + 11 > len
+          || q[questionEnd] != 0
+          || (((q[questionEnd + 1] & 0xFF) << 8) | (q[questionEnd + 2] & 0xFF)) != OPT
+          || q[questionEnd + 6] != 0) {
+        return null; // not an OPT, or EDNS version other than 0 (BADVERS on the general path)
+      }
+      int rdlen = ((q[questionEnd + 9] & 0xFF) << 8) | (q[questionEnd + 10] & 0xFF);
+      if (questionEnd + 11 + rdlen != len) {
+        return null;
+      }
+      if (udp) {
+        int size = ((q[questionEnd + 3] & 0xFF) << 8) | (q[questionEnd + 4] & 0xFF);
+        limit = Math.max(Answerer.CLASSIC_UDP_PAYLOAD, Math.min(size, Answerer.MAX_UDP_PAYLOAD));
+      }
+    } else if (questionEnd != len) {
+      return null;
+    }
+    ZoneIndex idx = index.get();
+    if (idx == null || freshness.expired()) {
+      return null;
+    }
+    ZoneIndex.Precomputed pre = idx.precomputed(name.toString());
+    byte[][] records = pre == null ? null : pre.records(qtype);
+    if (records == null) {
+      return null; // NODATA, NXDOMAIN, wildcards: general path
+    }
+    int size = questionEnd + (edns ? OUR_OPT.length : 0);
+    for (byte[] r : records) {
+      size += r.length;
+    }
+    if (size > limit) {
+      return null; // truncation is the general path's job
+    }
+    byte[] out = new byte[size];
+    System.arraycopy(q, 0, out, 0, questionEnd);
+    out[2] = (byte) (0x84 | (q[2] & 0x01)); // QR, AA, RD copied; opcode 0
+    out[3] = 0; // RA=0, rcode NOERROR
+    out[6] = (byte) (records.length >> 8);
+    out[7] = (byte) records.length;
+    out[10] = 0;
+    out[11] = (byte) (edns ? 1 : 0);
+    int at = questionEnd;
+    int start = records.length > 1 ? pre.nextRotation() % records.length : 0;
+    for (int i = 0; i < records.length; i++) {
+      byte[] r = records[(start + i) % records.length];
+      System.arraycopy(r, 0, out, at, r.length);
+      at += r.length;
+    }
+    if (edns) {
+      System.arraycopy(OUR_OPT, 0, out, at, OUR_OPT.length);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,110 @@
+package io.minilb.resolver.dns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.minilb.resolver.store.Freshness;
+import io.minilb.resolver.store.ZoneIndex;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/** The fast path answers exactly what the general path answers, or leaves the query to it. */
+class FastPathTest {
+
+  private final ZoneIndex index = ZoneText.index(AnswererTest.ZONE);
+  private final Answerer answerer = new Answerer(() -> index);
+  private final FastPath fast = answerer.fastPath();
+
+  @Test
+  void forEveryQueryItTakes_theResponseMatchesTheGeneralPath() throws Exception {
+    var random = new Random(3);
+    int taken = 0;
+    for (String name :
+        List.of(
+            "web.default.minilb.",
+            "WeB.dEfAuLt.MINILB.",
+            "dual.default.minilb.",
+            "v6.apps.minilb.",
+            "nope.default.minilb.",
+            "default.minilb.",
+            "minilb.",
+            "ns.minilb.",
+            "example.com.")) {
+      for (int type : new int[] {Type.A, Type.AAAA, Type.TXT, Type.ANY}) {
+        for (int edns : new int[] {-1, 0, 1}) {
+          Message q = AnswererTest.query(name, type);
+          q.getHeader().setID(random.nextInt(65536));
+          if (random.nextBoolean()) {
+            q.getHeader().setFlag(Flags.RD);
+          }
+          if (edns >= 0) {
+            q.addRecord(new OPTRecord(1232, 0, edns), Section.ADDITIONAL);
+          }
+          byte[] wire = q.toWire();
+          byte[] quick = fast.answer(wire, true);
+          if (quick == null) {
+            continue;
+          }
+          taken++;
+          Message f = new Message(quick);
+          Message g = answerer.answer(new Message(wire));
+          assertThat(f.getHeader().getID()).isEqualTo(g.getHeader().getID());
+          assertThat(f.getRcode()).isEqualTo(g.getRcode());
+          for (int flag : new int[] {Flags.QR, Flags.AA, Flags.RD, Flags.RA, Flags.TC}) {
+            assertThat(f.getHeader().getFlag(flag))
+                .as(name + " flag " + flag)
+                .isEqualTo(g.getHeader().getFlag(flag));
+          }
+          assertThat(f.getQuestion()).isEqualTo(g.getQuestion());
+          assertThat(f.getQuestion().getName().toString()).isEqualTo(name);
+          assertThat(new HashSet<>(ZoneText.section(f, Section.ANSWER)))
+              .isEqualTo(new HashSet<>(ZoneText.section(g, Section.ANSWER)));
+          assertThat(f.getSection(Section.AUTHORITY)).isEmpty();
+          assertThat(f.getOPT() == null).isEqualTo(g.getOPT() == null);
+          if (f.getOPT() != null) {
+            assertThat(f.getOPT().getPayloadSize()).isEqualTo(g.getOPT().getPayloadSize());
+          }
+        }
+      }
+    }
+    assertThat(taken).as("queries the fast path answered").isGreaterThanOrEqualTo(12);
+  }
+
+  @Test
+  void itLeavesNegativeAnswersWildcardsBadversAndStaleDataToTheGeneralPath() throws Exception {
+    assertThat(fast.answer(AnswererTest.query("nope.default.minilb.", Type.A).toWire(), true))
+        .isNull();
+    assertThat(fast.answer(AnswererTest.query("web.default.minilb.", Type.AAAA).toWire(), true))
+        .isNull();
+    Message badvers = AnswererTest.query("web.default.minilb.", Type.A);
+    badvers.addRecord(new OPTRecord(1232, 0, 1), Section.ADDITIONAL);
+    assertThat(fast.answer(badvers.toWire(), true)).isNull();
+    var clock = new java.util.concurrent.atomic.AtomicLong(0);
+    var stale = new Freshness(java.time.Duration.ofSeconds(1), clock::get);
+    stale.disconnected();
+    clock.set(5_000);
+    assertThat(
+            new Answerer(() -> index, stale, "")
+                .fastPath()
+                .answer(AnswererTest.query("web.default.minilb.", Type.A).toWire(), true))
+        .isNull();
+  }
+
+  @Test
+  void theOrderRotates() throws Exception {
+    var firsts = new HashSet<String>();
+    for (int i = 0; i < 3; i++) {
+      Message m =
+          new Message(
+              fast.answer(AnswererTest.query("web.default.minilb.", Type.A).toWire(), true));
+      firsts.add(m.getSection(Section.ANSWER).get(0).rdataToString());
+    }
+    assertThat(firsts).hasSize(3);
+  }
+}
