@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
@@ -38,6 +39,7 @@ public final class DnsServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(DnsServer.class);
   private static final int SOCKET_BUFFER_BYTES = 4 << 20;
+  private static final int MAX_DATAGRAM = 1500;
 
   /** TCP limits (RFC 7766 section 6.2) and UDP response rate limiting. */
   public record Limits(
@@ -140,7 +142,11 @@ public final class DnsServer implements AutoCloseable {
                 .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
                 .handler(udpHandler);
         if (epoll) {
-          b.option(EpollChannelOption.SO_REUSEPORT, true);
+          // recvmmsg: up to 16 datagrams per system call into one buffer
+          b.option(EpollChannelOption.SO_REUSEPORT, true)
+              .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
+              .option(
+                  ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM * 16));
         }
         channels.add(b.bind(udpAddress).sync().channel());
       }
