@@ -87,7 +87,7 @@ start_server() {
       port=$kport ;;
     minilb)
       mapfile -t opts < <(grep -v '^#' deploy/image/java-opts)
-      java "${opts[@]}" -Xmx48m -cp "$cp_resolver" io.minilb.resolver.ResolverMain \
+      java "${opts[@]}" -Xmx96m -cp "$cp_resolver" io.minilb.resolver.ResolverMain \
         --controller 127.0.0.1:1 --snapshot-file "$work/snapshot.pb" --listen "127.0.0.1:$mport" \
         --http-listen 127.0.0.1:0 --threads 1 >"$work/minilb.log" 2>&1 &
       pid=$!

@@ -33,7 +33,7 @@ for n in 1000 10000; do
   awk -v n="$n" 'BEGIN { srand(7); for (k = 0; k < 100000; k++) { i = int(rand() * n); print "svc" i ".ns" (i % 50) ".minilb A" } }' \
     >"$work/queries-$n.txt"
   port=$((54000 + n % 1000))
-  java "${opts[@]}" -Xmx48m -cp "$cp_resolver" io.minilb.resolver.ResolverMain --controller 127.0.0.1:1 \
+  java "${opts[@]}" -Xmx96m -cp "$cp_resolver" io.minilb.resolver.ResolverMain --controller 127.0.0.1:1 \
     --snapshot-file "$work/snapshot-$n.pb" --listen "127.0.0.1:$port" --http-listen 127.0.0.1:0 \
     --threads 1 >"$work/resolver-$n.log" 2>&1 &
   pid=$!

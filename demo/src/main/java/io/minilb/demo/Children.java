@@ -43,7 +43,7 @@ final class Children {
     var cmd = new ArrayList<String>();
     cmd.add(java);
     cmd.addAll(jvmFlags());
-    cmd.add(name.equals("resolver") ? "-Xmx48m" : "-Xmx160m");
+    cmd.add(name.equals("resolver") ? "-Xmx96m" : "-Xmx160m");
     cmd.add("-cp");
     cmd.add(classpath);
     cmd.add(mainClass);

@@ -120,21 +120,7 @@ public final class StatusWriter implements AutoCloseable {
   }
 
   private static Desired current(Service s) {
-    var hostnames = new ArrayList<String>();
-    var ips = new ArrayList<String>();
-    if (s.getStatus() != null
-        && s.getStatus().getLoadBalancer() != null
-        && s.getStatus().getLoadBalancer().getIngress() != null) {
-      for (LoadBalancerIngress i : s.getStatus().getLoadBalancer().getIngress()) {
-        if (i.getHostname() != null) {
-          hostnames.add(i.getHostname());
-        }
-        if (i.getIp() != null) {
-          ips.add(i.getIp());
-        }
-      }
-    }
-    return new Desired(hostnames, ips);
+    return Desired.of(Views.of(s));
   }
 
   private static ServiceStatus withIngress(ServiceStatus status, Desired desired) {
