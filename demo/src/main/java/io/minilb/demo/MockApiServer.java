@@ -5,8 +5,12 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.ByteString;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -42,6 +46,8 @@ public final class MockApiServer implements AutoCloseable {
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private volatile boolean gatewayApi = true;
+  private final java.util.Set<WebSocket> watches =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public MockApiServer() {
     var dispatcher = new Dispatcher();
@@ -79,6 +85,21 @@ public final class MockApiServer implements AutoCloseable {
   /** Whether the Gateway API CRDs appear installed (in discovery); on by default. */
   public void setGatewayApi(boolean installed) {
     this.gatewayApi = installed;
+  }
+
+  /**
+   * Ends every open watch the way a real API server does when a client's resourceVersion is too
+   * old: an ERROR event carrying a 410 Gone Status, then the close. Clients must relist.
+   */
+  public void expireWatches() {
+    String gone =
+        "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":"
+            + "\"Failure\",\"reason\":\"Expired\",\"code\":410,\"message\":\"too old resource version\"}}";
+    for (WebSocket ws : watches) {
+      ws.send(gone);
+      ws.close(1000, "expired");
+    }
+    watches.clear();
   }
 
   public void clearRequests() {
@@ -127,6 +148,64 @@ public final class MockApiServer implements AutoCloseable {
     server.destroy();
   }
 
+  /** A watch's listener that remembers its socket, so a test can expire it. */
+  private final class Tracked extends WebSocketListener {
+    private final WebSocketListener inner;
+
+    Tracked(WebSocketListener inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public void onBeforeAccept(WebSocket ws, Response r) {
+      inner.onBeforeAccept(ws, r);
+    }
+
+    @Override
+    public void onOpen(WebSocket ws, Response r) {
+      watches.add(ws);
+      inner.onOpen(ws, r);
+    }
+
+    @Override
+    public void onMessage(WebSocket ws, String text) {
+      inner.onMessage(ws, text);
+    }
+
+    @Override
+    public void onMessage(WebSocket ws, ByteString bytes) {
+      inner.onMessage(ws, bytes);
+    }
+
+    @Override
+    public void onMessage(WebSocket ws, byte[] bytes) {
+      inner.onMessage(ws, bytes);
+    }
+
+    @Override
+    public void onPing(WebSocket ws, byte[] data) {
+      inner.onPing(ws, data);
+    }
+
+    @Override
+    public void onClosing(WebSocket ws, int code, String reason) {
+      watches.remove(ws);
+      inner.onClosing(ws, code, reason);
+    }
+
+    @Override
+    public void onClosed(WebSocket ws, int code, String reason) {
+      watches.remove(ws);
+      inner.onClosed(ws, code, reason);
+    }
+
+    @Override
+    public void onFailure(WebSocket ws, Throwable t, Response r) {
+      watches.remove(ws);
+      inner.onFailure(ws, t, r);
+    }
+  }
+
   private final class Dispatcher extends KubernetesCrudDispatcher {
     @Override
     public MockResponse dispatch(RecordedRequest request) {
@@ -164,6 +243,9 @@ public final class MockApiServer implements AutoCloseable {
           }
         }
         MockResponse response = super.dispatch(request);
+        if (response.getWebSocketListener() != null) {
+          response.withWebSocketUpgrade(new Tracked(response.getWebSocketListener()));
+        }
         if ("GET".equals(request.getMethod())
             && !path.contains("watch=true")
             && Tables.wanted(request.getHeader("Accept"))
