@@ -16,5 +16,5 @@ for i in $(seq 1 "$rounds"); do
     result=FAIL
   fi
   echo "round $i: $result in $(( $(date +%s) - start )) s; $(grep -h 'Tests run:' "target/chaos-$i.log" | tail -1 | sed 's/\[[A-Z]*\] //')"
-  grep -h "restarted resolver answered" demo/target/surefire-reports/io.minilb.demo.FaultsIT-output.txt || true
+  grep -hE "restarted resolver answered|100 resolvers" demo/target/surefire-reports/io.minilb.demo.FaultsIT-output.txt || true
 done
