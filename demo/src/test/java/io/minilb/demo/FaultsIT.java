@@ -257,10 +257,6 @@ class FaultsIT {
     c.close();
     closeables.remove(c);
 
-    int port;
-    try (var s = new java.net.DatagramSocket(0, Pipeline.LOOPBACK)) {
-      port = s.getLocalPort();
-    }
     var cmd =
         List.of(
             ProcessHandle.current().info().command().orElse("java"),
@@ -274,7 +270,7 @@ class FaultsIT {
             "--max-stale",
             "1h",
             "--listen",
-            "127.0.0.1:" + port,
+            "127.0.0.1:0",
             "--http-listen",
             "127.0.0.1:0",
             "--threads",
@@ -286,6 +282,28 @@ class FaultsIT {
             .start();
     closeables.add(p::destroyForcibly);
     long started = System.nanoTime();
+    // The resolver picks its own free port (no race with other tests) and logs it.
+    var listening = java.util.regex.Pattern.compile("DNS listening on /127\\.0\\.0\\.1:(\\d+)");
+    int port;
+    try {
+      port =
+          await()
+              .atMost(Duration.ofSeconds(20))
+              .pollInterval(Duration.ofMillis(20))
+              .until(
+                  () -> {
+                    var m =
+                        listening.matcher(
+                            java.nio.file.Files.readString(dir.resolve("resolver.log")));
+                    return m.find() ? Integer.parseInt(m.group(1)) : -1;
+                  },
+                  found -> found > 0);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(
+          "the resolver did not start:\n"
+              + java.nio.file.Files.readString(dir.resolve("resolver.log")),
+          e);
+    }
 
     await()
         .atMost(Duration.ofSeconds(20))
