@@ -18,12 +18,12 @@ import org.xbill.DNS.Tokenizer;
 import org.xbill.DNS.Type;
 
 /** Test fixtures written as zone-file lines, so tables read like the answers an operator sees. */
-final class ZoneText {
+public final class ZoneText {
 
   private ZoneText() {}
 
   /** A snapshot of the given zone-file lines; every SOA owner becomes a served zone. */
-  static Snapshot snapshot(String lines) {
+  public static Snapshot snapshot(String lines) {
     var sets = new LinkedHashMap<String, List<Record>>();
     var zones = new ArrayList<String>();
     for (Record r : records(lines)) {
@@ -45,7 +45,7 @@ final class ZoneText {
     return new Snapshot(new Version(1, 1), zones, rrsets);
   }
 
-  static ZoneIndex index(String lines) {
+  public static ZoneIndex index(String lines) {
     return ZoneIndex.of(snapshot(lines));
   }
 

@@ -2,21 +2,17 @@ package io.minilb.resolver.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.ByteString;
 import io.minilb.resolver.dns.Answerer;
 import io.minilb.resolver.dns.DnsServer;
 import io.minilb.resolver.dns.Forwarder;
+import io.minilb.resolver.dns.ZoneText;
 import io.minilb.resolver.store.Freshness;
 import io.minilb.resolver.store.ZoneIndex;
-import io.minilb.snapshot.RRSet;
-import io.minilb.snapshot.Snapshot;
-import io.minilb.snapshot.Version;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -26,11 +22,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.Name;
-import org.xbill.DNS.Record;
-import org.xbill.DNS.Tokenizer;
-import org.xbill.DNS.Type;
 
 /**
  * The resolver fed a fixed snapshot, driven by ISC dig and Knot kdig over real sockets: every case
@@ -531,33 +522,7 @@ class RealClientIT {
   }
 
   /** A ZoneIndex of zone-file lines; every SOA owner is a served zone. */
-  static ZoneIndex index(String lines) throws IOException {
-    var sets = new LinkedHashMap<String, List<Record>>();
-    var zones = new ArrayList<String>();
-    for (String line : lines.strip().split("\n")) {
-      var t = new Tokenizer(line.strip());
-      Name owner = Name.fromString(t.getString());
-      long ttl = t.getTTL();
-      int dclass = DClass.value(t.getString());
-      int type = Type.value(t.getString());
-      Record r = Record.fromString(owner, type, dclass, ttl, t, Name.root);
-      sets.computeIfAbsent(owner + "/" + type, k -> new ArrayList<>()).add(r);
-      if (type == Type.SOA) {
-        zones.add(owner.toString());
-      }
-    }
-    var rrsets =
-        sets.values().stream()
-            .map(
-                rs ->
-                    new RRSet(
-                        rs.get(0).getName().toString(),
-                        rs.get(0).getType(),
-                        (int) rs.get(0).getTTL(),
-                        rs.stream()
-                            .map(r -> ByteString.copyFrom(r.rdataToWireCanonical()))
-                            .toList()))
-            .toList();
-    return ZoneIndex.of(new Snapshot(new Version(1, 1), zones, rrsets));
+  static ZoneIndex index(String lines) {
+    return ZoneText.index(lines);
   }
 }
