@@ -91,18 +91,6 @@ public final class ClusterViews {
         List.copyOf(nodes.values()));
   }
 
-  public List<ServiceView> services() {
-    return List.copyOf(services.values());
-  }
-
-  public List<SliceView> slices() {
-    return List.copyOf(slices.values());
-  }
-
-  public ServiceView service(ObjectKey key) {
-    return services.get(key);
-  }
-
   private void changedIf(boolean changed) {
     if (changed) {
       onChange.run();

@@ -74,11 +74,6 @@ public final class Informers implements AutoCloseable {
     return informers.stream().allMatch(SharedIndexInformer::hasSynced);
   }
 
-  /** The Gateway API kinds being watched, e.g. {@code HTTPRoute}. */
-  public Set<String> gatewayKinds() {
-    return Set.copyOf(gatewayKindsWatched);
-  }
-
   /** Starts informers for Gateway API kinds that are served now and not yet watched. */
   public synchronized void discoverGatewayApi() {
     for (GatewayKind k : GATEWAY_KINDS) {

@@ -64,7 +64,7 @@ public final class RecordStreamService extends RecordStreamGrpc.RecordStreamImpl
             Version have = s.hasHave() ? Version.fromProto(s.getHave()) : null;
             log.info(
                 "resolver {} subscribed holding {}", s.getNode(), have == null ? "nothing" : have);
-            sub.subscribe(s.getNode(), have);
+            sub.subscribe(have);
           }
           case ACK -> sub.ack(Version.fromProto(req.getAck().getVersion()));
           default -> sub.fail(Status.INVALID_ARGUMENT.withDescription("empty request"));

@@ -19,12 +19,10 @@ final class Subscription {
 
   private final SnapshotPublisher publisher;
   private final ServerCallStreamObserver<WatchResponse> out;
-  private String node = "?";
   private boolean subscribed;
   private boolean done;
   private Snapshot acked;
   private Snapshot inFlight;
-  private long sent;
 
   Subscription(SnapshotPublisher publisher, ServerCallStreamObserver<WatchResponse> out) {
     this.publisher = publisher;
@@ -32,8 +30,7 @@ final class Subscription {
   }
 
   /** (Re)starts from {@code have}: deltas if it is a retained version of this epoch, else full. */
-  synchronized void subscribe(String node, Version have) {
-    this.node = node;
+  synchronized void subscribe(Version have) {
     this.subscribed = true;
     this.acked = have == null ? null : publisher.find(have);
     this.inFlight = null;
@@ -61,7 +58,6 @@ final class Subscription {
             ? WatchResponse.newBuilder().setSnapshot(latest.toProto()).build()
             : WatchResponse.newBuilder().setDelta(latest.diff(acked).toProto()).build();
     inFlight = latest;
-    sent++;
     try {
       out.onNext(msg);
     } catch (RuntimeException e) {
@@ -81,14 +77,5 @@ final class Subscription {
       done = true;
       out.onCompleted();
     }
-  }
-
-  /** Messages sent so far (for tests and metrics). */
-  synchronized long sent() {
-    return sent;
-  }
-
-  synchronized String node() {
-    return node;
   }
 }

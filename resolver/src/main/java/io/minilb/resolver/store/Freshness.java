@@ -56,8 +56,4 @@ public final class Freshness {
         && !maxStale.isZero()
         && clockMillis.getAsLong() - since > maxStale.toMillis();
   }
-
-  public Duration maxStale() {
-    return maxStale;
-  }
 }

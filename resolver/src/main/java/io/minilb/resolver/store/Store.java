@@ -19,7 +19,6 @@ public final class Store {
   private final AtomicReference<ZoneIndex> current = new AtomicReference<>();
   private final Freshness freshness;
   private final List<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
-  private volatile long updatedAtMillis;
 
   public Store() {
     this(Freshness.unbounded());
@@ -48,11 +47,6 @@ public final class Store {
     return idx == null ? Optional.empty() : Optional.of(idx.snapshot().version());
   }
 
-  /** Millis since epoch of the last applied update, 0 if none. */
-  public long updatedAtMillis() {
-    return updatedAtMillis;
-  }
-
   /** Replaces everything with {@code snapshot}. */
   public void replace(Snapshot snapshot) {
     publish(ZoneIndex.of(snapshot));
@@ -74,7 +68,6 @@ public final class Store {
 
   private void publish(ZoneIndex next) {
     current.set(next);
-    updatedAtMillis = System.currentTimeMillis();
     listeners.forEach(l -> l.accept(next.snapshot()));
   }
 }

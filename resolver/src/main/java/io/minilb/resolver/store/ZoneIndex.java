@@ -118,11 +118,6 @@ public final class ZoneIndex {
     return new ZoneIndex(snapshot);
   }
 
-  /** This index, as a supplier for an answerer with fixed data. */
-  public ZoneIndex self() {
-    return this;
-  }
-
   public Snapshot snapshot() {
     return snapshot;
   }

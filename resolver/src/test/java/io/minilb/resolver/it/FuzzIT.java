@@ -43,7 +43,7 @@ class FuzzIT {
     server =
         DnsServer.start(
             new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-            new Answerer(index::self),
+            new Answerer(() -> index),
             new DnsServer.Limits(Duration.ofSeconds(2), 256, 64),
             2);
   }

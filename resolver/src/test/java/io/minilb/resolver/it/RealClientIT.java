@@ -469,7 +469,8 @@ class RealClientIT {
     ZoneIndex index = index(big.toString());
     var limits = new DnsServer.Limits(Duration.ofSeconds(10), 64, 16);
     var loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-    upstream = DnsServer.start(loopback, new Answerer(index(UPSTREAM_ZONE)::self), limits, 1);
+    ZoneIndex upstreamIndex = index(UPSTREAM_ZONE);
+    upstream = DnsServer.start(loopback, new Answerer(() -> upstreamIndex), limits, 1);
     Answerer answerer = new Answerer(() -> index, Freshness.unbounded(), "node-1");
     plain = DnsServer.start(loopback, answerer, limits, 1);
     var forwarder =

@@ -28,7 +28,7 @@ class RrlIT {
     try (var server =
             DnsServer.start(
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                new Answerer(index::self),
+                new Answerer(() -> index),
                 limits,
                 1);
         var socket = new DatagramSocket()) {
@@ -71,7 +71,7 @@ class RrlIT {
     try (var server =
         DnsServer.start(
             new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-            new Answerer(index::self),
+            new Answerer(() -> index),
             limits,
             1)) {
       Dig first = Dig.run("dig", server.address().getPort(), "web.default.minilb", "A");

@@ -39,7 +39,7 @@ class TcpIT {
     server =
         DnsServer.start(
             new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-            new Answerer(index::self),
+            new Answerer(() -> index),
             new DnsServer.Limits(idle, max, perClient),
             1);
   }
