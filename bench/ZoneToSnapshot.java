@@ -1,7 +1,7 @@
 // Converts a zone file into the resolver's snapshot file format (the minilb.v1.Snapshot protobuf),
 // so Knot and minilb serve exactly the same data in the benchmarks. A single-file program:
 //   java -cp 'resolver/target/minilb-resolver.jar:resolver/target/lib/*' bench/ZoneToSnapshot.java ZONE OUT
-import com.google.protobuf.ByteString;
+import io.minilb.snapshot.Rdata;
 import io.minilb.snapshot.RRSet;
 import io.minilb.snapshot.Snapshot;
 import io.minilb.snapshot.Version;
@@ -30,10 +30,10 @@ public class ZoneToSnapshot {
     for (var rs : sets.values()) {
       var first = rs.get(0);
       rrsets.add(new RRSet(first.getName().toString(), first.getType(), (int) first.getTTL(),
-          rs.stream().map(r -> ByteString.copyFrom(r.rdataToWireCanonical())).toList()));
+          rs.stream().map(r -> Rdata.of(r.rdataToWireCanonical())).toList()));
     }
     var snapshot = new Snapshot(new Version(1, 1), zones, rrsets);
-    Files.write(Path.of(args[1]), snapshot.toProto().toByteArray());
+    Files.write(Path.of(args[1]), Messages.toProto(snapshot).toByteArray());
     System.out.println("wrote " + rrsets.size() + " rrsets to " + args[1]);
   }
 }

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 packets="${1:-1000000}"
 seed="${2:-20261125}"
-mvn -B -q -DskipTests -Dspotless.check.skip=true install -pl proto,resolver -am
+mvn -B -q -DskipTests -Dspotless.check.skip=true install -pl resolver -am
 mvn -B -pl resolver surefire:test -Dtest=FuzzIT -Dsurefire.failIfNoSpecifiedTests=false \
   -Dminilb.fuzz.packets="$packets" -Dminilb.fuzz.seed="$seed" | grep -E "Tests run:|FAIL|BUILD" || true
 grep -h "^fuzz:" resolver/target/surefire-reports/io.minilb.resolver.it.FuzzIT-output.txt

@@ -1,12 +1,12 @@
 package io.minilb.demo;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.minilb.cli.OpsServer;
 import io.minilb.controller.Controller;
 import io.minilb.controller.Leadership;
 import io.minilb.controller.kube.ObjectKey;
 import io.minilb.controller.kube.StatusWriter;
 import io.minilb.controller.records.ZoneConfig;
+import io.minilb.ops.OpsServer;
 import io.minilb.resolver.ResolverMain;
 import io.minilb.resolver.ResolverMetrics;
 import io.minilb.resolver.dns.Answerer;

@@ -10,6 +10,7 @@ import io.minilb.controller.records.RecordBuilder;
 import io.minilb.controller.records.ZoneConfig;
 import io.minilb.controller.snapshot.SnapshotPublisher;
 import io.minilb.controller.stream.RecordStreamService;
+import io.minilb.proto.Messages;
 import io.minilb.resolver.ResolverMain;
 import io.minilb.resolver.store.Store;
 import io.minilb.resolver.sync.ControllerStream;
@@ -152,8 +153,8 @@ class PropagationBench {
     var before = publisher.current();
     var next = builder.build(ClusterState.of(services, changed));
     publisher.publish(next.zones(), next.records());
-    int deltaBytes = publisher.current().diff(before).toProto().getSerializedSize();
-    int fullBytes = publisher.current().toProto().getSerializedSize();
+    int deltaBytes = Messages.toProto(publisher.current().diff(before)).getSerializedSize();
+    int fullBytes = Messages.toProto(publisher.current()).getSerializedSize();
     System.out.printf(
         "bench: %d services (%d rrsets): build %.0f ms, full sync over gRPC %.0f ms (%d KiB), "
             + "one-endpoint delta %d bytes%n",

@@ -3,13 +3,13 @@ package io.minilb.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.minilb.cli.StreamTls;
 import io.minilb.controller.Controller;
 import io.minilb.controller.Leadership;
 import io.minilb.controller.records.ZoneConfig;
 import io.minilb.resolver.ResolverMain;
 import io.minilb.resolver.store.Store;
 import io.minilb.resolver.sync.ControllerStream;
+import io.minilb.tls.StreamTls;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,5 @@
 package io.minilb.controller.records;
 
-import com.google.protobuf.ByteString;
 import io.minilb.controller.kube.ClusterState;
 import io.minilb.controller.kube.NodeView;
 import io.minilb.controller.kube.ObjectKey;
@@ -8,6 +7,7 @@ import io.minilb.controller.kube.ServiceView;
 import io.minilb.controller.kube.SliceView;
 import io.minilb.net.Cidr;
 import io.minilb.snapshot.RRSet;
+import io.minilb.snapshot.Rdata;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -83,32 +83,32 @@ public final class RecordBuilder {
 
     for (HostClaims.Alias alias : HostClaims.resolve(zone, state, served, report)) {
       String owner = alias.host() + ".";
-      alias.addresses().forEach(a -> records.add(owner, type(a), alias.ttl(), Rdata.address(a)));
+      alias.addresses().forEach(a -> records.add(owner, type(a), alias.ttl(), Encode.address(a)));
       if (!HostNames.within(alias.host(), zone.domainName())) {
         zones.add(HostNames.isWildcard(alias.host()) ? owner.substring(2) : owner);
       }
     }
     if (HostNames.within(zone.nsName(), zone.domain())) {
       zone.nsAddresses()
-          .forEach(a -> records.add(zone.nsName(), type(a), zone.ttl(), Rdata.address(a)));
+          .forEach(a -> records.add(zone.nsName(), type(a), zone.ttl(), Encode.address(a)));
     }
-    ByteString ns = Rdata.ns(zone.nsName());
+    Rdata ns = Encode.ns(zone.nsName());
     zones.forEach(z -> records.add(z, Type.NS, zone.ttl(), ns));
     return new Build(List.copyOf(zones), records.toList(), findings);
   }
 
   private void addService(Records records, ServiceTarget t, Map<String, Cidr> reverse) {
-    ByteString serviceName = Rdata.name(t.owner());
-    t.addresses().forEach(a -> records.add(t.owner(), type(a), t.ttl(), Rdata.address(a)));
+    Rdata serviceName = Encode.name(t.owner());
+    t.addresses().forEach(a -> records.add(t.owner(), type(a), t.ttl(), Encode.address(a)));
     t.endpoints()
         .forEach(
             (label, ep) -> {
               String target = label + "." + t.owner();
               for (InetAddress a : ep.addresses()) {
-                records.add(target, type(a), t.ttl(), Rdata.address(a));
+                records.add(target, type(a), t.ttl(), Encode.address(a));
                 if (reverse.values().stream().anyMatch(c -> c.contains(a))) {
                   String ptr = Reverse.name(a);
-                  records.add(ptr, Type.PTR, t.ttl(), Rdata.name(target));
+                  records.add(ptr, Type.PTR, t.ttl(), Encode.name(target));
                   records.add(ptr, Type.PTR, t.ttl(), serviceName);
                 }
               }
@@ -122,7 +122,7 @@ public final class RecordBuilder {
                           + port.protocol().toLowerCase(java.util.Locale.ROOT)
                           + "."
                           + t.owner();
-                  records.add(srv, Type.SRV, t.ttl(), Rdata.srv(0, 1, real, target));
+                  records.add(srv, Type.SRV, t.ttl(), Encode.srv(0, 1, real, target));
                 }
               }
             });
@@ -152,7 +152,7 @@ public final class RecordBuilder {
         Type.SOA,
         zone.ttl(),
         List.of(
-            Rdata.soa(
+            Encode.soa(
                 zone.nsName(), "hostmaster." + zone.domain(), serial, 60, 30, 3600, zone.ttl())));
   }
 

@@ -1,8 +1,8 @@
 package io.minilb.controller.records;
 
-import com.google.protobuf.ByteString;
 import io.minilb.snapshot.RRKey;
 import io.minilb.snapshot.RRSet;
+import io.minilb.snapshot.Rdata;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +17,7 @@ final class Records {
 
   private static final class Pending {
     int ttl;
-    final TreeSet<ByteString> rdata = new TreeSet<>(ByteString.unsignedLexicographicalComparator());
+    final TreeSet<Rdata> rdata = new TreeSet<>();
 
     Pending(int ttl) {
       this.ttl = ttl;
@@ -26,14 +26,10 @@ final class Records {
 
   private final Map<RRKey, Pending> sets = new TreeMap<>();
 
-  void add(String owner, int type, int ttl, ByteString rdata) {
+  void add(String owner, int type, int ttl, Rdata rdata) {
     Pending p = sets.computeIfAbsent(new RRKey(owner, type), k -> new Pending(ttl));
     p.ttl = Math.min(p.ttl, ttl);
     p.rdata.add(rdata);
-  }
-
-  boolean has(String owner, int type) {
-    return sets.containsKey(new RRKey(owner, type));
   }
 
   List<RRSet> toList() {

@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.minilb.controller.snapshot.SnapshotPublisher;
+import io.minilb.proto.Messages;
 import io.minilb.proto.v1.RecordStreamGrpc;
 import io.minilb.proto.v1.WatchRequest;
 import io.minilb.proto.v1.WatchResponse;
@@ -61,12 +62,12 @@ public final class RecordStreamService extends RecordStreamGrpc.RecordStreamImpl
         switch (req.getKindCase()) {
           case SUBSCRIBE -> {
             var s = req.getSubscribe();
-            Version have = s.hasHave() ? Version.fromProto(s.getHave()) : null;
+            Version have = s.hasHave() ? Messages.fromProto(s.getHave()) : null;
             log.info(
                 "resolver {} subscribed holding {}", s.getNode(), have == null ? "nothing" : have);
             sub.subscribe(have);
           }
-          case ACK -> sub.ack(Version.fromProto(req.getAck().getVersion()));
+          case ACK -> sub.ack(Messages.fromProto(req.getAck().getVersion()));
           default -> sub.fail(Status.INVALID_ARGUMENT.withDescription("empty request"));
         }
       }

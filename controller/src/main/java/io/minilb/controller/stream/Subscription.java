@@ -3,6 +3,7 @@ package io.minilb.controller.stream;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.minilb.controller.snapshot.SnapshotPublisher;
+import io.minilb.proto.Messages;
 import io.minilb.proto.v1.WatchResponse;
 import io.minilb.snapshot.Snapshot;
 import io.minilb.snapshot.Version;
@@ -55,8 +56,8 @@ final class Subscription {
     }
     WatchResponse msg =
         acked == null
-            ? WatchResponse.newBuilder().setSnapshot(latest.toProto()).build()
-            : WatchResponse.newBuilder().setDelta(latest.diff(acked).toProto()).build();
+            ? WatchResponse.newBuilder().setSnapshot(Messages.toProto(latest)).build()
+            : WatchResponse.newBuilder().setDelta(Messages.toProto(latest.diff(acked))).build();
     inFlight = latest;
     try {
       out.onNext(msg);

@@ -2,10 +2,10 @@ package io.minilb.controller.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.ByteString;
 import io.minilb.controller.records.RecordBuilder;
 import io.minilb.controller.records.ZoneConfig;
 import io.minilb.snapshot.RRSet;
+import io.minilb.snapshot.Rdata;
 import io.minilb.snapshot.Version;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -100,6 +100,6 @@ class SnapshotPublisherTest {
     for (int i = 0; i < 4; i++) {
       b[i] = (byte) Integer.parseInt(parts[i]);
     }
-    return List.of(new RRSet("web.default.minilb.", Type.A, 5, List.of(ByteString.copyFrom(b))));
+    return List.of(new RRSet("web.default.minilb.", Type.A, 5, List.of(Rdata.of(b))));
   }
 }

@@ -2,7 +2,6 @@ package io.minilb.controller.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
@@ -12,13 +11,14 @@ import io.grpc.stub.StreamObserver;
 import io.minilb.controller.records.RecordBuilder;
 import io.minilb.controller.records.ZoneConfig;
 import io.minilb.controller.snapshot.SnapshotPublisher;
+import io.minilb.proto.Messages;
 import io.minilb.proto.v1.Ack;
 import io.minilb.proto.v1.RecordStreamGrpc;
 import io.minilb.proto.v1.Subscribe;
 import io.minilb.proto.v1.WatchRequest;
 import io.minilb.proto.v1.WatchResponse;
-import io.minilb.snapshot.Delta;
 import io.minilb.snapshot.RRSet;
+import io.minilb.snapshot.Rdata;
 import io.minilb.snapshot.Snapshot;
 import io.minilb.snapshot.Version;
 import java.util.List;
@@ -69,7 +69,7 @@ class RecordStreamServiceTest {
     assertThat(first.hasSnapshot()).isTrue();
     assertThat(second.hasDelta()).isTrue();
     Snapshot held =
-        Snapshot.fromProto(first.getSnapshot()).apply(Delta.fromProto(second.getDelta()));
+        Messages.fromProto(first.getSnapshot()).apply(Messages.fromProto(second.getDelta()));
     assertThat(held).isEqualTo(leader.get().current());
   }
 
@@ -84,7 +84,7 @@ class RecordStreamServiceTest {
     WatchResponse response = client.next();
 
     assertThat(response.hasDelta()).isTrue();
-    assertThat(Version.fromProto(response.getDelta().getBase())).isEqualTo(held);
+    assertThat(Messages.fromProto(response.getDelta().getBase())).isEqualTo(held);
   }
 
   @Test
@@ -130,8 +130,8 @@ class RecordStreamServiceTest {
     assertThat(slow.poll()).as("nothing queued behind the unacknowledged message").isNull();
     slow.ack(first);
     WatchResponse catchUp = slow.next();
-    assertThat(Version.fromProto(catchUp.getDelta().getBase())).isEqualTo(new Version(11, 1));
-    assertThat(Version.fromProto(catchUp.getDelta().getVersion()))
+    assertThat(Messages.fromProto(catchUp.getDelta().getBase())).isEqualTo(new Version(11, 1));
+    assertThat(Messages.fromProto(catchUp.getDelta().getVersion()))
         .isEqualTo(leader.get().current().version());
     assertThat(slow.poll()).isNull();
   }
@@ -164,7 +164,7 @@ class RecordStreamServiceTest {
         .get()
         .publish(
             List.of("minilb."),
-            List.of(new RRSet("web.default.minilb.", Type.A, 5, List.of(ByteString.copyFrom(b)))));
+            List.of(new RRSet("web.default.minilb.", Type.A, 5, List.of(Rdata.of(b)))));
   }
 
   /** A recording resolver-side stream. */
@@ -176,7 +176,7 @@ class RecordStreamServiceTest {
     void subscribe(Version have) {
       var s = Subscribe.newBuilder().setNode("test");
       if (have != null) {
-        s.setHave(have.toProto());
+        s.setHave(Messages.toProto(have));
       }
       requests.onNext(WatchRequest.newBuilder().setSubscribe(s).build());
     }

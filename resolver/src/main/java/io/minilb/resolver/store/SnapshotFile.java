@@ -1,6 +1,7 @@
 package io.minilb.resolver.store;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.minilb.proto.Messages;
 import io.minilb.snapshot.Snapshot;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -43,7 +44,7 @@ public final class SnapshotFile {
     }
     try {
       byte[] bytes = Files.readAllBytes(path);
-      Snapshot s = Snapshot.fromProto(io.minilb.proto.v1.Snapshot.parseFrom(bytes));
+      Snapshot s = Messages.fromProto(io.minilb.proto.v1.Snapshot.parseFrom(bytes));
       ZoneIndex.of(s); // reject a file whose content could not be served
       return Optional.of(new Loaded(s, Files.getLastModifiedTime(path).toMillis()));
     } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
@@ -68,7 +69,7 @@ public final class SnapshotFile {
                   java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
                   java.nio.file.StandardOpenOption.WRITE);
           OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
-        snapshot.toProto().writeTo(out);
+        Messages.toProto(snapshot).writeTo(out);
         out.flush();
         channel.force(true);
       }

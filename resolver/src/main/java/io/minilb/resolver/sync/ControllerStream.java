@@ -3,6 +3,7 @@ package io.minilb.resolver.sync;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.minilb.proto.Messages;
 import io.minilb.proto.v1.Ack;
 import io.minilb.proto.v1.RecordStreamGrpc;
 import io.minilb.proto.v1.Subscribe;
@@ -93,7 +94,7 @@ public final class ControllerStream implements AutoCloseable {
 
   private void subscribe(StreamObserver<WatchRequest> out) {
     var sub = Subscribe.newBuilder().setNode(node);
-    store.version().ifPresent(v -> sub.setHave(v.toProto()));
+    store.version().ifPresent(v -> sub.setHave(Messages.toProto(v)));
     out.onNext(WatchRequest.newBuilder().setSubscribe(sub).build());
   }
 
@@ -103,13 +104,13 @@ public final class ControllerStream implements AutoCloseable {
     }
     switch (response.getKindCase()) {
       case SNAPSHOT -> {
-        Snapshot s = Snapshot.fromProto(response.getSnapshot());
+        Snapshot s = Messages.fromProto(response.getSnapshot());
         store.replace(s);
         log.info(
             "full snapshot {} from {}: {} rrsets", s.version(), targetName(), s.rrsets().size());
       }
       case DELTA -> {
-        Delta d = Delta.fromProto(response.getDelta());
+        Delta d = Messages.fromProto(response.getDelta());
         if (!store.apply(d)) {
           log.warn(
               "delta base {} does not match held {}; asking for a full snapshot",
@@ -136,7 +137,7 @@ public final class ControllerStream implements AutoCloseable {
             v ->
                 requests.onNext(
                     WatchRequest.newBuilder()
-                        .setAck(Ack.newBuilder().setVersion(v.toProto()))
+                        .setAck(Ack.newBuilder().setVersion(Messages.toProto(v)))
                         .build()));
   }
 

@@ -1,8 +1,8 @@
 package io.minilb.resolver.dns;
 
-import com.google.protobuf.ByteString;
 import io.minilb.resolver.store.ZoneIndex;
 import io.minilb.snapshot.RRSet;
+import io.minilb.snapshot.Rdata;
 import io.minilb.snapshot.Snapshot;
 import io.minilb.snapshot.Version;
 import java.io.IOException;
@@ -40,7 +40,7 @@ public final class ZoneText {
               first.getName().toString(),
               first.getType(),
               (int) first.getTTL(),
-              rs.stream().map(r -> ByteString.copyFrom(r.rdataToWireCanonical())).toList()));
+              rs.stream().map(r -> Rdata.of(r.rdataToWireCanonical())).toList()));
     }
     return new Snapshot(new Version(1, 1), zones, rrsets);
   }

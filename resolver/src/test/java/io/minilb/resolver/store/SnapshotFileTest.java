@@ -2,8 +2,9 @@ package io.minilb.resolver.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.ByteString;
+import io.minilb.proto.Messages;
 import io.minilb.snapshot.RRSet;
+import io.minilb.snapshot.Rdata;
 import io.minilb.snapshot.Snapshot;
 import io.minilb.snapshot.Version;
 import java.nio.file.Files;
@@ -50,12 +51,8 @@ class SnapshotFileTest {
             new Version(1, 1),
             List.of("minilb."),
             List.of(
-                new RRSet(
-                    "a.minilb.",
-                    Type.A,
-                    5,
-                    List.of(ByteString.copyFrom(new byte[] {10, 0, 0, 1})))));
-    Files.write(p, bad.toProto().toByteArray());
+                new RRSet("a.minilb.", Type.A, 5, List.of(Rdata.of(new byte[] {10, 0, 0, 1})))));
+    Files.write(p, Messages.toProto(bad).toByteArray());
 
     assertThat(new SnapshotFile(p).load()).isEmpty();
   }
@@ -104,12 +101,8 @@ class SnapshotFileTest {
         new Version(42, seq),
         List.of("minilb."),
         List.of(
+            new RRSet("minilb.", Type.SOA, 5, List.of(Rdata.of(soa.rdataToWireCanonical()))),
             new RRSet(
-                "minilb.", Type.SOA, 5, List.of(ByteString.copyFrom(soa.rdataToWireCanonical()))),
-            new RRSet(
-                "web.default.minilb.",
-                Type.A,
-                5,
-                List.of(ByteString.copyFrom(new byte[] {10, 0, 0, 1})))));
+                "web.default.minilb.", Type.A, 5, List.of(Rdata.of(new byte[] {10, 0, 0, 1})))));
   }
 }

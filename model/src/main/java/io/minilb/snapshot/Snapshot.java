@@ -88,22 +88,6 @@ public final class Snapshot {
     return new Snapshot(delta.version(), delta.zones(), map.values());
   }
 
-  public io.minilb.proto.v1.Snapshot toProto() {
-    var b =
-        io.minilb.proto.v1.Snapshot.newBuilder().setVersion(version.toProto()).addAllZones(zones);
-    rrsets.values().stream()
-        .sorted((a, c) -> a.key().compareTo(c.key()))
-        .forEach(s -> b.addRrsets(s.toProto()));
-    return b.build();
-  }
-
-  public static Snapshot fromProto(io.minilb.proto.v1.Snapshot s) {
-    return new Snapshot(
-        Version.fromProto(s.getVersion()),
-        s.getZonesList(),
-        s.getRrsetsList().stream().map(RRSet::fromProto).toList());
-  }
-
   @Override
   public boolean equals(Object o) {
     return o instanceof Snapshot s && version.equals(s.version) && sameContent(s);

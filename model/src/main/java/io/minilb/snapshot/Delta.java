@@ -19,24 +19,4 @@ public record Delta(
   public boolean isEmpty() {
     return upserts.isEmpty() && removals.isEmpty();
   }
-
-  public io.minilb.proto.v1.Delta toProto() {
-    var b =
-        io.minilb.proto.v1.Delta.newBuilder()
-            .setBase(base.toProto())
-            .setVersion(version.toProto())
-            .addAllZones(zones);
-    upserts.forEach(s -> b.addUpserts(s.toProto()));
-    removals.forEach(k -> b.addRemovals(k.toProto()));
-    return b.build();
-  }
-
-  public static Delta fromProto(io.minilb.proto.v1.Delta d) {
-    return new Delta(
-        Version.fromProto(d.getBase()),
-        Version.fromProto(d.getVersion()),
-        d.getZonesList(),
-        d.getUpsertsList().stream().map(RRSet::fromProto).toList(),
-        d.getRemovalsList().stream().map(RRKey::fromProto).toList());
-  }
 }

@@ -1,4 +1,4 @@
-package io.minilb.cli;
+package io.minilb.ops;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;

@@ -1,4 +1,4 @@
-package io.minilb.cli;
+package io.minilb.tls;
 
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;

@@ -17,14 +17,6 @@ public record Version(long epoch, long sequence) {
     return new Version(epoch, sequence + 1);
   }
 
-  public io.minilb.proto.v1.Version toProto() {
-    return io.minilb.proto.v1.Version.newBuilder().setEpoch(epoch).setSequence(sequence).build();
-  }
-
-  public static Version fromProto(io.minilb.proto.v1.Version v) {
-    return new Version(v.getEpoch(), v.getSequence());
-  }
-
   @Override
   public String toString() {
     return Long.toHexString(epoch) + "/" + sequence;

@@ -18,14 +18,6 @@ public record RRKey(String name, int type) implements Comparable<RRKey> {
     return c != 0 ? c : Integer.compare(type, o.type);
   }
 
-  public io.minilb.proto.v1.RRKey toProto() {
-    return io.minilb.proto.v1.RRKey.newBuilder().setName(name).setType(type).build();
-  }
-
-  public static RRKey fromProto(io.minilb.proto.v1.RRKey k) {
-    return new RRKey(k.getName(), k.getType());
-  }
-
   @Override
   public String toString() {
     return name + "/" + type;

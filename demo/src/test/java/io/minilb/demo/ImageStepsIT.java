@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * steps with the same role and heap, its JVM flags are exactly deploy/image/java-opts, and the
  * script takes its steps and command from the Dockerfile rather than repeating them.
  */
-class ImageStepsTest {
+class ImageStepsIT {
 
   private static final Path ROOT = Path.of("..");
 

@@ -1,6 +1,6 @@
 package io.minilb.controller.records;
 
-import com.google.protobuf.ByteString;
+import io.minilb.snapshot.Rdata;
 import java.net.InetAddress;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.NSRecord;
@@ -11,31 +11,29 @@ import org.xbill.DNS.SRVRecord;
 import org.xbill.DNS.TextParseException;
 
 /** Encodes record data in uncompressed wire format, with dnsjava doing the per-type layout. */
-final class Rdata {
+final class Encode {
 
-  private Rdata() {}
+  private Encode() {}
 
-  static ByteString address(InetAddress a) {
-    return ByteString.copyFrom(a.getAddress());
+  static Rdata address(InetAddress a) {
+    return Rdata.of(a.getAddress());
   }
 
-  static ByteString ns(String target) {
-    return ByteString.copyFrom(
-        new NSRecord(Name.root, DClass.IN, 0, parse(target)).rdataToWireCanonical());
+  static Rdata ns(String target) {
+    return Rdata.of(new NSRecord(Name.root, DClass.IN, 0, parse(target)).rdataToWireCanonical());
   }
 
-  static ByteString name(String target) {
-    return ByteString.copyFrom(
-        new PTRRecord(Name.root, DClass.IN, 0, parse(target)).rdataToWireCanonical());
+  static Rdata name(String target) {
+    return Rdata.of(new PTRRecord(Name.root, DClass.IN, 0, parse(target)).rdataToWireCanonical());
   }
 
-  static ByteString srv(int priority, int weight, int port, String target) {
-    return ByteString.copyFrom(
+  static Rdata srv(int priority, int weight, int port, String target) {
+    return Rdata.of(
         new SRVRecord(Name.root, DClass.IN, 0, priority, weight, port, parse(target))
             .rdataToWireCanonical());
   }
 
-  static ByteString soa(
+  static Rdata soa(
       String mname,
       String rname,
       long serial,
@@ -55,7 +53,7 @@ final class Rdata {
             retry,
             expire,
             minimum);
-    return ByteString.copyFrom(soa.rdataToWireCanonical());
+    return Rdata.of(soa.rdataToWireCanonical());
   }
 
   private static Name parse(String s) {

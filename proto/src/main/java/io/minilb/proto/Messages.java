@@ -1,0 +1,102 @@
+package io.minilb.proto;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import io.minilb.snapshot.Delta;
+import io.minilb.snapshot.RRKey;
+import io.minilb.snapshot.RRSet;
+import io.minilb.snapshot.Rdata;
+import io.minilb.snapshot.Snapshot;
+import io.minilb.snapshot.Version;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Conversion between the value model ({@code io.minilb.snapshot}) and the {@code minilb.v1}
+ * messages. Decoding validates through the model's constructors, so a message that decodes is a
+ * valid value; anything else throws {@link IllegalArgumentException}.
+ */
+public final class Messages {
+
+  private Messages() {}
+
+  public static io.minilb.proto.v1.Version toProto(Version v) {
+    return io.minilb.proto.v1.Version.newBuilder()
+        .setEpoch(v.epoch())
+        .setSequence(v.sequence())
+        .build();
+  }
+
+  public static Version fromProto(io.minilb.proto.v1.Version v) {
+    return new Version(v.getEpoch(), v.getSequence());
+  }
+
+  public static io.minilb.proto.v1.RRKey toProto(RRKey k) {
+    return io.minilb.proto.v1.RRKey.newBuilder().setName(k.name()).setType(k.type()).build();
+  }
+
+  public static RRKey fromProto(io.minilb.proto.v1.RRKey k) {
+    return new RRKey(k.getName(), k.getType());
+  }
+
+  public static io.minilb.proto.v1.RRSet toProto(RRSet s) {
+    var b =
+        io.minilb.proto.v1.RRSet.newBuilder().setName(s.name()).setType(s.type()).setTtl(s.ttl());
+    for (Rdata r : s.rdata()) {
+      // toByteArray already copied: no need to copy again
+      b.addRdata(UnsafeByteOperations.unsafeWrap(r.toByteArray()));
+    }
+    return b.build();
+  }
+
+  public static RRSet fromProto(io.minilb.proto.v1.RRSet s) {
+    var rdata = new ArrayList<Rdata>(s.getRdataCount());
+    for (ByteString b : s.getRdataList()) {
+      rdata.add(Rdata.of(b.toByteArray()));
+    }
+    return new RRSet(s.getName(), s.getType(), s.getTtl(), rdata);
+  }
+
+  public static io.minilb.proto.v1.Snapshot toProto(Snapshot s) {
+    var b =
+        io.minilb.proto.v1.Snapshot.newBuilder()
+            .setVersion(toProto(s.version()))
+            .addAllZones(s.zones());
+    s.rrsets().values().stream()
+        .sorted((a, c) -> a.key().compareTo(c.key()))
+        .forEach(r -> b.addRrsets(toProto(r)));
+    return b.build();
+  }
+
+  public static Snapshot fromProto(io.minilb.proto.v1.Snapshot s) {
+    return new Snapshot(fromProto(s.getVersion()), s.getZonesList(), rrsets(s.getRrsetsList()));
+  }
+
+  public static io.minilb.proto.v1.Delta toProto(Delta d) {
+    var b =
+        io.minilb.proto.v1.Delta.newBuilder()
+            .setBase(toProto(d.base()))
+            .setVersion(toProto(d.version()))
+            .addAllZones(d.zones());
+    d.upserts().forEach(s -> b.addUpserts(toProto(s)));
+    d.removals().forEach(k -> b.addRemovals(toProto(k)));
+    return b.build();
+  }
+
+  public static Delta fromProto(io.minilb.proto.v1.Delta d) {
+    return new Delta(
+        fromProto(d.getBase()),
+        fromProto(d.getVersion()),
+        d.getZonesList(),
+        rrsets(d.getUpsertsList()),
+        d.getRemovalsList().stream().map(Messages::fromProto).toList());
+  }
+
+  private static List<RRSet> rrsets(List<io.minilb.proto.v1.RRSet> sets) {
+    var out = new ArrayList<RRSet>(sets.size());
+    for (var s : sets) {
+      out.add(fromProto(s));
+    }
+    return out;
+  }
+}
