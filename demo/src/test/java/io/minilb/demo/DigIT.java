@@ -30,7 +30,7 @@ class DigIT {
         .atMost(Duration.ofSeconds(20))
         .until(
             () ->
-                p.store.index() != null
+                p.resolverSynced()
                     && p.query("web.default.minilb.", org.xbill.DNS.Type.A)
                             .getSection(org.xbill.DNS.Section.ANSWER)
                             .size()

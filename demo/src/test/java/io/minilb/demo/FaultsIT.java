@@ -6,11 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.minilb.controller.Controller;
 import io.minilb.controller.Leadership;
 import io.minilb.controller.records.ZoneConfig;
-import io.minilb.resolver.ResolverMain;
-import io.minilb.resolver.dns.Answerer;
-import io.minilb.resolver.dns.DnsServer;
-import io.minilb.resolver.store.Store;
-import io.minilb.resolver.sync.ControllerStream;
+import io.minilb.resolver.Resolver;
+import io.minilb.resolver.ResolverConfig;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,8 +61,8 @@ class FaultsIT {
     var r2 = resolver(List.of("127.0.0.1:" + grpcPort));
     await()
         .atMost(Duration.ofSeconds(20))
-        .until(() -> r1.store.index() != null && r2.store.index() != null);
-    long epoch = r1.store.version().orElseThrow().epoch();
+        .until(() -> r1.version().isPresent() && r2.version().isPresent());
+    long epoch = r1.version().orElseThrow().epoch();
     var load1 = load(r1, "web.default.minilb.");
     var load2 = load(r2, "web.default.minilb.");
     await()
@@ -90,7 +87,7 @@ class FaultsIT {
             () ->
                 r1.addresses("web.default.minilb.").size() == 2
                     && r2.addresses("web.default.minilb.").size() == 2);
-    assertThat(r1.store.version().orElseThrow().epoch()).isNotEqualTo(epoch);
+    assertThat(r1.version().orElseThrow().epoch()).isNotEqualTo(epoch);
     load1.close();
     load2.close();
     assertThat(load1.failures()).as(load1.toString()).isZero();
@@ -112,7 +109,7 @@ class FaultsIT {
     var r2 = resolver(List.of(targets.get(1), targets.get(0)));
     await()
         .atMost(Duration.ofSeconds(20))
-        .until(() -> r1.store.index() != null && r2.store.index() != null);
+        .until(() -> r1.version().isPresent() && r2.version().isPresent());
     var load1 = load(r1, "web.default.minilb.");
     var load2 = load(r2, "web.default.minilb.");
 
@@ -203,18 +200,15 @@ class FaultsIT {
     seed("web", "10.244.0.1");
     Controller c = controller("c", 0);
     String target = "127.0.0.1:" + c.grpcAddress().getPort();
-    var stores = new ArrayList<Store>();
+    var resolvers = new ArrayList<Resolver>();
     for (int i = 0; i < 100; i++) {
-      var store = new Store();
-      var stream =
-          new ControllerStream(List.of(target), ResolverMain::channel, store, "r" + i, scheduler);
-      stream.start();
-      closeables.add(stream);
-      stores.add(store);
+      var r = Resolver.start(ResolverConfig.builder(List.of(target)).nodeName("r" + i).build());
+      closeables.add(r);
+      resolvers.add(r);
     }
     await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> stores.stream().allMatch(s -> s.index() != null));
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> resolvers.stream().allMatch(r -> r.version().isPresent()));
     var os =
         (com.sun.management.OperatingSystemMXBean)
             java.lang.management.ManagementFactory.getOperatingSystemMXBean();
@@ -231,7 +225,8 @@ class FaultsIT {
             () -> {
               long newest = c.snapshotSequence();
               return newest > 1
-                  && stores.stream().allMatch(s -> s.version().orElseThrow().sequence() == newest);
+                  && resolvers.stream()
+                      .allMatch(r -> r.version().orElseThrow().sequence() == newest);
             });
     assertThat(version).isEqualTo(-1);
     double cpuPct = 100.0 * (os.getProcessCpuTime() - cpu0) / (System.nanoTime() - wall0);
@@ -239,7 +234,7 @@ class FaultsIT {
     long heap =
         java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     System.out.printf(
-        "100 resolvers: one change converged; JVM (controller + 100 stream clients + mock API) "
+        "100 resolvers: one change converged; JVM (controller + 100 resolvers + mock API) "
             + "CPU %.0f%% of a core during the change, heap after GC %d MiB%n",
         cpuPct, heap >> 20);
     client.close();
@@ -250,60 +245,31 @@ class FaultsIT {
       @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     seed("web", "10.244.0.1");
     Controller c = controller("c", 0);
-    var file = new io.minilb.resolver.store.SnapshotFile(dir.resolve("snapshot.pb"));
-    var synced = resolver(List.of("127.0.0.1:" + c.grpcAddress().getPort()));
-    synced.store.addListener(file::write);
-    await().atMost(Duration.ofSeconds(20)).until(() -> java.nio.file.Files.exists(file.path()));
+    var file = dir.resolve("snapshot.pb");
+    var synced =
+        Resolver.start(
+            ResolverConfig.builder(List.of("127.0.0.1:" + c.grpcAddress().getPort()))
+                .snapshotFile(file)
+                .build());
+    closeables.add(synced);
+    await().atMost(Duration.ofSeconds(20)).until(() -> java.nio.file.Files.exists(file));
     c.close();
     closeables.remove(c);
 
-    var cmd =
-        List.of(
-            ProcessHandle.current().info().command().orElse("java"),
-            "-cp",
-            System.getProperty("java.class.path"),
-            "io.minilb.resolver.ResolverMain",
+    long started = System.nanoTime();
+    var restarted =
+        ShippedResolver.start(
+            dir,
             "--controller",
             "127.0.0.1:1",
             "--snapshot-file",
-            file.path().toString(),
+            file.toString(),
             "--max-stale",
             "1h",
-            "--listen",
-            "127.0.0.1:0",
-            "--http-listen",
-            "127.0.0.1:0",
             "--threads",
             "1");
-    Process p =
-        new ProcessBuilder(cmd)
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("resolver.log").toFile())
-            .start();
-    closeables.add(p::destroyForcibly);
-    long started = System.nanoTime();
-    // The resolver picks its own free port (no race with other tests) and logs it.
-    var listening = java.util.regex.Pattern.compile("DNS listening on /127\\.0\\.0\\.1:(\\d+)");
-    int port;
-    try {
-      port =
-          await()
-              .atMost(Duration.ofSeconds(20))
-              .pollInterval(Duration.ofMillis(20))
-              .until(
-                  () -> {
-                    var m =
-                        listening.matcher(
-                            java.nio.file.Files.readString(dir.resolve("resolver.log")));
-                    return m.find() ? Integer.parseInt(m.group(1)) : -1;
-                  },
-                  found -> found > 0);
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
-      throw new AssertionError(
-          "the resolver did not start:\n"
-              + java.nio.file.Files.readString(dir.resolve("resolver.log")),
-          e);
-    }
+    closeables.add(restarted);
+    int port = restarted.dnsPort();
 
     await()
         .atMost(Duration.ofSeconds(20))
@@ -356,28 +322,27 @@ class FaultsIT {
     return c;
   }
 
-  /** A resolver: store, stream client and DNS socket. */
-  private final class TestResolver implements AutoCloseable {
-    final Store store = new Store();
-    final ControllerStream stream;
-    final DnsServer dns;
+  /** A resolver started as ResolverMain starts one, and a stub client to ask it. */
+  private static final class TestResolver implements AutoCloseable {
+    final Resolver resolver;
 
     TestResolver(List<String> targets) throws Exception {
-      stream = new ControllerStream(targets, ResolverMain::channel, store, "test", scheduler);
-      stream.start();
-      dns =
-          DnsServer.start(
-              new InetSocketAddress(Pipeline.LOOPBACK, 0),
-              new Answerer(store::index),
-              new DnsServer.Limits(Duration.ofSeconds(10), 64, 16),
-              1);
+      resolver = Resolver.start(ResolverConfig.builder(targets).nodeName("test").build());
+    }
+
+    java.util.Optional<io.minilb.snapshot.Version> version() {
+      return resolver.version();
+    }
+
+    InetSocketAddress address() {
+      return resolver.dnsAddress();
     }
 
     Set<String> addresses(String name) throws Exception {
-      var resolver = new SimpleResolver(dns.address());
-      resolver.setTimeout(Duration.ofSeconds(1));
+      var stub = new SimpleResolver(resolver.dnsAddress());
+      stub.setTimeout(Duration.ofSeconds(1));
       var m =
-          resolver.send(
+          stub.send(
               org.xbill.DNS.Message.newQuery(
                   Record.newRecord(
                       org.xbill.DNS.Name.fromString(name), Type.A, org.xbill.DNS.DClass.IN)));
@@ -386,8 +351,7 @@ class FaultsIT {
 
     @Override
     public void close() {
-      stream.close();
-      dns.close();
+      resolver.close();
     }
   }
 
@@ -398,7 +362,7 @@ class FaultsIT {
   }
 
   private LoadClient load(TestResolver r, String name) {
-    var l = new LoadClient(r.dns.address(), name, QPS);
+    var l = new LoadClient(r.address(), name, QPS);
     closeables.add(l);
     return l;
   }

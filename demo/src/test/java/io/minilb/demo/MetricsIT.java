@@ -8,39 +8,55 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
-/** Scrapes both processes' /metrics, /healthz and /readyz after real traffic. */
+/**
+ * Scrapes both processes' /metrics, /healthz and /readyz after real traffic. The resolver is the
+ * shipped process, started with the jar, JVM flags and command line users run.
+ */
 class MetricsIT {
 
   private final Pipeline p = new Pipeline();
   private final HttpClient http = HttpClient.newHttpClient();
+  private ShippedResolver shipped;
 
   @AfterEach
   void stop() {
+    if (shipped != null) {
+      shipped.close();
+    }
     p.close();
   }
 
   @Test
-  void bothProcesses_exposeTheExpectedSeries() throws Exception {
+  void bothProcesses_exposeTheExpectedSeries(@TempDir Path dir) throws Exception {
     p.startController();
-    p.startResolver();
+    shipped =
+        ShippedResolver.start(
+            dir, "--controller", "127.0.0.1:" + p.grpcPort, "--node-name", "metrics-it");
     p.client.resource(EndToEndIT.service("default", "web", "minilb")).create();
     p.client.resource(EndToEndIT.slice("default", "web-1", "web", "10.244.0.1")).create();
     await()
         .atMost(Duration.ofSeconds(20))
-        .until(() -> p.query("web.default.minilb.", Type.A).getSectionArray(1).length == 1);
+        .until(() -> query("web.default.minilb.").getSectionArray(1).length == 1);
     String nx = "minilb_resolver_queries_total{qtype=\"A\",rcode=\"NXDOMAIN\"}";
-    double nxBefore = value(get(p.resolverOps.address(), "/metrics"), nx);
-    p.query("nope.default.minilb.", Type.A);
+    double nxBefore = value(get(shipped.ops, "/metrics"), nx);
+    query("nope.default.minilb.");
     await().atMost(Duration.ofSeconds(10)).until(() -> !p.statusWrites.isEmpty());
 
     String controller = get(p.controller.httpAddress(), "/metrics");
-    String resolver = get(p.resolverOps.address(), "/metrics");
+    String resolver = get(shipped.ops, "/metrics");
 
     assertThat(value(controller, "minilb_controller_leader")).isEqualTo(1);
     assertThat(value(controller, "minilb_controller_watched_objects{kind=\"Service\"}"))
@@ -64,15 +80,26 @@ class MetricsIT {
     assertThat(value(resolver, "minilb_resolver_stream_state{state=\"synced\"}")).isEqualTo(1);
     assertThat(value(resolver, "minilb_resolver_snapshot_sequence")).isGreaterThanOrEqualTo(1);
     assertThat(value(resolver, "minilb_resolver_snapshot_age_seconds")).isEqualTo(0);
+    assertThat(value(resolver, "minilb_resolver_query_duration_seconds_count"))
+        .as("every answered query timed")
+        .isGreaterThanOrEqualTo(2);
     assertThat(resolver)
         .contains(
-            "minilb_resolver_query_duration_seconds_bucket",
+            "minilb_resolver_query_duration_seconds_bucket{le=\"0.001\"}",
+            "minilb_resolver_malformed_total",
             "minilb_resolver_tcp_connections",
             "minilb_resolver_snapshot_rrsets");
 
     assertThat(status(p.controller.httpAddress(), "/healthz")).isEqualTo(200);
     assertThat(status(p.controller.httpAddress(), "/readyz")).isEqualTo(200);
-    assertThat(status(p.resolverOps.address(), "/readyz")).isEqualTo(200);
+    assertThat(status(shipped.ops, "/readyz")).isEqualTo(200);
+  }
+
+  private Message query(String name) throws Exception {
+    var resolver = new SimpleResolver(shipped.dns);
+    resolver.setTimeout(Duration.ofSeconds(2));
+    return resolver.send(
+        Message.newQuery(Record.newRecord(Name.fromString(name), Type.A, DClass.IN)));
   }
 
   private String get(InetSocketAddress a, String path) throws Exception {

@@ -6,21 +6,13 @@ import io.minilb.controller.Leadership;
 import io.minilb.controller.kube.ObjectKey;
 import io.minilb.controller.kube.StatusWriter;
 import io.minilb.controller.records.ZoneConfig;
-import io.minilb.ops.OpsServer;
-import io.minilb.resolver.ResolverMain;
-import io.minilb.resolver.ResolverMetrics;
-import io.minilb.resolver.dns.Answerer;
-import io.minilb.resolver.dns.DnsServer;
-import io.minilb.resolver.store.Store;
-import io.minilb.resolver.sync.ControllerStream;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.minilb.resolver.Resolver;
+import io.minilb.resolver.ResolverConfig;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -38,14 +30,9 @@ final class Pipeline implements AutoCloseable {
   final MockApiServer api = new MockApiServer().start(LOOPBACK, 0);
   final KubernetesClient client = api.client();
   final List<String> statusWrites = new CopyOnWriteArrayList<>();
-  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
   Controller controller;
   int grpcPort;
-  Store store;
-  ControllerStream stream;
-  DnsServer dns;
-  OpsServer resolverOps;
-  final PrometheusRegistry resolverRegistry = new PrometheusRegistry();
+  Resolver resolver;
 
   /** Starts (or restarts) the controller, keeping the gRPC port of the previous one. */
   Controller startController() throws Exception {
@@ -71,32 +58,22 @@ final class Pipeline implements AutoCloseable {
     controller = null;
   }
 
+  /** Starts a resolver as ResolverMain would, following the controller's stream. */
   void startResolver() throws Exception {
-    store = new Store();
-    stream =
-        new ControllerStream(
-            List.of("127.0.0.1:" + grpcPort),
-            ResolverMain::channel,
-            store,
-            "test-resolver",
-            scheduler);
-    stream.start();
-    ResolverMetrics.register(resolverRegistry, store, stream);
-    dns =
-        DnsServer.start(
-            new InetSocketAddress(LOOPBACK, 0),
-            new Answerer(store::index),
-            null,
-            new DnsServer.Limits(Duration.ofSeconds(10), 64, 8),
-            1,
-            resolverRegistry);
-    resolverOps =
-        OpsServer.start(
-            new InetSocketAddress(LOOPBACK, 0), () -> store.index() != null, resolverRegistry);
+    resolver =
+        Resolver.start(
+            ResolverConfig.builder(List.of("127.0.0.1:" + grpcPort))
+                .nodeName("test-resolver")
+                .build());
+  }
+
+  /** Whether the resolver holds a snapshot. */
+  boolean resolverSynced() {
+    return resolver.version().isPresent();
   }
 
   int dnsPort() {
-    return dns.address().getPort();
+    return resolver.dnsAddress().getPort();
   }
 
   /** One UDP query to the resolver with dnsjava's stub resolver. */
@@ -110,17 +87,12 @@ final class Pipeline implements AutoCloseable {
 
   @Override
   public void close() {
-    if (stream != null) {
-      stream.close();
-    }
-    if (dns != null) {
-      dns.close();
-      resolverOps.close();
+    if (resolver != null) {
+      resolver.close();
     }
     if (controller != null) {
       controller.close();
     }
-    scheduler.shutdownNow();
     client.close();
     api.close();
   }

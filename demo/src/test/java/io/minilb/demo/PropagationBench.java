@@ -11,9 +11,8 @@ import io.minilb.controller.records.ZoneConfig;
 import io.minilb.controller.snapshot.SnapshotPublisher;
 import io.minilb.controller.stream.RecordStreamService;
 import io.minilb.proto.Messages;
-import io.minilb.resolver.ResolverMain;
-import io.minilb.resolver.store.Store;
-import io.minilb.resolver.sync.ControllerStream;
+import io.minilb.resolver.Resolver;
+import io.minilb.resolver.ResolverConfig;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,19 +35,13 @@ class PropagationBench {
   void endpointSliceChange_toChangedAnswer_atThreeResolvers() throws Exception {
     try (var p = new Pipeline()) {
       p.startController();
-      var stores = new ArrayList<Store>();
-      var scheduler = Executors.newScheduledThreadPool(1);
+      var stores = new ArrayList<Resolver>();
       for (int i = 0; i < 3; i++) {
-        var store = new Store();
-        var s =
-            new ControllerStream(
-                List.of("127.0.0.1:" + p.grpcPort),
-                ResolverMain::channel,
-                store,
-                "r" + i,
-                scheduler);
-        s.start();
-        stores.add(store);
+        stores.add(
+            Resolver.start(
+                ResolverConfig.builder(List.of("127.0.0.1:" + p.grpcPort))
+                    .nodeName("r" + i)
+                    .build()));
       }
       p.client.resource(EndToEndIT.service("default", "web", "minilb")).create();
       p.client.resource(EndToEndIT.slice("default", "web-1", "web", "10.1.0.0")).create();
@@ -73,7 +65,7 @@ class PropagationBench {
           millis[CHANGES / 2] / 1000.0,
           millis[(int) (CHANGES * 0.99) - 1] / 1000.0,
           millis[CHANGES - 1] / 1000.0);
-      scheduler.shutdownNow();
+      stores.forEach(Resolver::close);
     }
   }
 
@@ -129,17 +121,13 @@ class PropagationBench {
             .addService(streams)
             .build()
             .start();
-    var scheduler = Executors.newScheduledThreadPool(1);
-    var store = new Store();
     long s0 = System.nanoTime();
-    var stream =
-        new ControllerStream(
-            List.of("127.0.0.1:" + server.getPort()), ResolverMain::channel, store, "r", scheduler);
-    stream.start();
+    var resolver =
+        Resolver.start(ResolverConfig.builder(List.of("127.0.0.1:" + server.getPort())).build());
     await()
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(1))
-        .until(() -> store.index() != null);
+        .until(() -> resolver.version().isPresent());
     long syncNanos = System.nanoTime() - s0;
 
     var changed = new ArrayList<>(slices);
@@ -164,20 +152,28 @@ class PropagationBench {
         syncNanos / 1e6,
         fullBytes / 1024,
         deltaBytes);
-    stream.close();
+    resolver.close();
     server.shutdownNow();
-    scheduler.shutdownNow();
   }
 
-  private static boolean has(Store s, int n) {
-    var idx = s.index();
-    if (idx == null) {
+  /** Whether the resolver answers web.default.minilb with exactly the n-th address. */
+  private static boolean has(Resolver r, int n) {
+    var stub = new org.xbill.DNS.SimpleResolver(r.dnsAddress());
+    stub.setTimeout(Duration.ofSeconds(1));
+    java.util.List<org.xbill.DNS.Record> answer;
+    try {
+      answer =
+          stub.send(
+                  org.xbill.DNS.Message.newQuery(
+                      org.xbill.DNS.Record.newRecord(
+                          org.xbill.DNS.Name.fromConstantString("web.default.minilb."),
+                          org.xbill.DNS.Type.A,
+                          org.xbill.DNS.DClass.IN)))
+              .getSection(org.xbill.DNS.Section.ANSWER);
+    } catch (java.io.IOException e) {
       return false;
     }
-    var rr =
-        idx.find(
-            org.xbill.DNS.Name.fromConstantString("web.default.minilb."), org.xbill.DNS.Type.A);
-    return rr != null && rr.first().rdataToString().equals(ip(n));
+    return answer.size() == 1 && answer.get(0).rdataToString().equals(ip(n));
   }
 
   private static String ip(int n) {

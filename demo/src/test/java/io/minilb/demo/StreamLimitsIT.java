@@ -9,7 +9,6 @@ import io.minilb.proto.v1.RecordStreamGrpc;
 import io.minilb.proto.v1.Subscribe;
 import io.minilb.proto.v1.WatchRequest;
 import io.minilb.proto.v1.WatchResponse;
-import io.minilb.resolver.ResolverMain;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +22,9 @@ class StreamLimitsIT {
     try (var p = new Pipeline()) {
       p.startController();
       await().atMost(Duration.ofSeconds(15)).until(p.controller::ready);
-      var channel = ResolverMain.channel("127.0.0.1:" + p.grpcPort);
+      // A hostile client, not a resolver: a bare plaintext channel.
+      var channel =
+          io.grpc.ManagedChannelBuilder.forTarget("127.0.0.1:" + p.grpcPort).usePlaintext().build();
       try {
         var huge =
             WatchRequest.newBuilder()
@@ -36,7 +37,7 @@ class StreamLimitsIT {
         p.startResolver();
         await("a well-behaved resolver is still served")
             .atMost(Duration.ofSeconds(15))
-            .until(() -> p.store.index() != null);
+            .until(() -> p.resolverSynced());
       } finally {
         channel.shutdownNow();
       }

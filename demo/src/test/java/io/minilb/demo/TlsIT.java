@@ -6,9 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.minilb.controller.Controller;
 import io.minilb.controller.Leadership;
 import io.minilb.controller.records.ZoneConfig;
-import io.minilb.resolver.ResolverMain;
-import io.minilb.resolver.store.Store;
-import io.minilb.resolver.sync.ControllerStream;
+import io.minilb.resolver.Resolver;
+import io.minilb.resolver.ResolverConfig;
 import io.minilb.tls.StreamTls;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -60,11 +59,11 @@ class TlsIT {
         controller(new StreamTls(server.cert(), server.key(), caFile, StreamTls.DEFAULT_RELOAD));
     var client = TestCerts.leaf(ca, "resolver-1").write(dir, "client");
 
-    Store store =
+    Resolver store =
         resolver(
             port, new StreamTls(client.cert(), client.key(), caFile, StreamTls.DEFAULT_RELOAD));
 
-    await().atMost(Duration.ofSeconds(15)).until(() -> store.index() != null);
+    await().atMost(Duration.ofSeconds(15)).until(() -> store.version().isPresent());
   }
 
   @Test
@@ -80,35 +79,35 @@ class TlsIT {
                 Instant.now().minus(Duration.ofDays(1)))
             .write(dir, "expired");
 
-    Store noCert = resolver(port, new StreamTls(null, null, caFile, StreamTls.DEFAULT_RELOAD));
-    Store wrongCa =
+    Resolver noCert = resolver(port, new StreamTls(null, null, caFile, StreamTls.DEFAULT_RELOAD));
+    Resolver wrongCa =
         resolver(
             port, new StreamTls(stranger.cert(), stranger.key(), caFile, StreamTls.DEFAULT_RELOAD));
-    Store old =
+    Resolver old =
         resolver(
             port, new StreamTls(expired.cert(), expired.key(), caFile, StreamTls.DEFAULT_RELOAD));
-    Store plaintext = resolver(port, new StreamTls(null, null, null, StreamTls.DEFAULT_RELOAD));
+    Resolver plaintext = resolver(port, new StreamTls(null, null, null, StreamTls.DEFAULT_RELOAD));
 
     await()
         .during(NEVER)
         .atMost(NEVER.plusSeconds(5))
         .until(
             () ->
-                noCert.index() == null
-                    && wrongCa.index() == null
-                    && old.index() == null
-                    && plaintext.index() == null);
+                noCert.version().isEmpty()
+                    && wrongCa.version().isEmpty()
+                    && old.version().isEmpty()
+                    && plaintext.version().isEmpty());
   }
 
   @Test
   void aResolverConfiguredForTls_refusesAPlaintextController() throws Exception {
     int port = controller(new StreamTls(null, null, null, StreamTls.DEFAULT_RELOAD));
 
-    Store store = resolver(port, new StreamTls(null, null, caFile, StreamTls.DEFAULT_RELOAD));
-    Store control = resolver(port, new StreamTls(null, null, null, StreamTls.DEFAULT_RELOAD));
+    Resolver store = resolver(port, new StreamTls(null, null, caFile, StreamTls.DEFAULT_RELOAD));
+    Resolver control = resolver(port, new StreamTls(null, null, null, StreamTls.DEFAULT_RELOAD));
 
-    await().atMost(Duration.ofSeconds(15)).until(() -> control.index() != null);
-    assertThat(store.index()).isNull();
+    await().atMost(Duration.ofSeconds(15)).until(() -> control.version().isPresent());
+    assertThat(store.version()).isEmpty();
   }
 
   @Test
@@ -130,10 +129,10 @@ class TlsIT {
     var later = java.nio.file.attribute.FileTime.from(Instant.now().plusSeconds(2));
     Files.setLastModifiedTime(key, later); // a rotation tool touches both once both are in place
     Files.setLastModifiedTime(cert, later);
-    Store trustsNewCa =
+    Resolver trustsNewCa =
         resolver(port, new StreamTls(null, null, newCaFile, StreamTls.DEFAULT_RELOAD));
 
-    await().atMost(Duration.ofSeconds(20)).until(() -> trustsNewCa.index() != null);
+    await().atMost(Duration.ofSeconds(20)).until(() -> trustsNewCa.version().isPresent());
   }
 
   private int controller(StreamTls tls) throws Exception {
@@ -156,18 +155,14 @@ class TlsIT {
     return c.grpcAddress().getPort();
   }
 
-  private Store resolver(int port, StreamTls tls) throws Exception {
-    var store = new Store();
-    var creds = tls.channel(scheduler);
-    var stream =
-        new ControllerStream(
-            List.of("localhost:" + port),
-            t -> ResolverMain.channel(t, creds, null),
-            store,
-            "tls-resolver",
-            scheduler);
-    stream.start();
-    closeables.add(stream);
-    return store;
+  private Resolver resolver(int port, StreamTls tls) throws Exception {
+    var r =
+        Resolver.start(
+            ResolverConfig.builder(List.of("localhost:" + port))
+                .nodeName("tls-resolver")
+                .tls(tls, null)
+                .build());
+    closeables.add(r);
+    return r;
   }
 }

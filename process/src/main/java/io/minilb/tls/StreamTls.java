@@ -31,6 +31,9 @@ public record StreamTls(Path cert, Path key, Path ca, Duration reload) {
 
   public static final Duration DEFAULT_RELOAD = Duration.ofSeconds(30);
 
+  /** Plaintext. */
+  public static final StreamTls NONE = new StreamTls(null, null, null, DEFAULT_RELOAD);
+
   public StreamTls {
     if ((cert == null) != (key == null)) {
       throw new IllegalArgumentException("a TLS certificate and its key go together");

@@ -1,30 +1,17 @@
 package io.minilb.resolver;
 
-import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
 import io.minilb.cli.Commands;
 import io.minilb.cli.HostPort;
 import io.minilb.net.Cidr;
-import io.minilb.ops.OpsServer;
-import io.minilb.resolver.dns.Answerer;
-import io.minilb.resolver.dns.DnsServer;
 import io.minilb.resolver.dns.Forwarder;
-import io.minilb.resolver.dns.RateLimiter;
-import io.minilb.resolver.store.Freshness;
-import io.minilb.resolver.store.SnapshotFile;
-import io.minilb.resolver.store.Store;
-import io.minilb.resolver.sync.ControllerStream;
 import io.minilb.tls.StreamTls;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -156,150 +143,67 @@ public final class ResolverMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (rrlRate < 0 || rrlSlip < 0) {
-      System.err.println("minilb: --rrl-rate and --rrl-slip must be >= 0");
-      return 2;
-    }
-    if (threads < 0 || tcpMaxConnections < 1 || tcpMaxPerClient < 1) {
-      System.err.println("minilb: --threads must be >= 0 and the TCP caps >= 1");
-      return 2;
-    }
-    if (tcpIdleTimeout.isZero()) {
-      System.err.println("minilb: --tcp-idle-timeout must be positive");
-      return 2;
-    }
-    int loops = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
-    List<Cidr> recursionAllowed;
+    ResolverConfig config;
     try {
-      recursionAllowed =
+      config = config();
+    } catch (IllegalArgumentException e) {
+      System.err.println("minilb: " + e.getMessage());
+      return 2;
+    }
+    var done = new CountDownLatch(1);
+    Resolver resolver;
+    try {
+      resolver = Resolver.start(config);
+    } catch (IOException e) {
+      System.err.println("minilb: " + e.getMessage());
+      return 1;
+    }
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.info("shutting down");
+                  resolver.close();
+                  done.countDown();
+                }));
+    done.await();
+    return 0;
+  }
+
+  /** The flags as a validated configuration; IllegalArgumentException names the bad flag. */
+  ResolverConfig config() {
+    if (threads < 0) {
+      throw new IllegalArgumentException("--threads must be >= 0");
+    }
+    List<Cidr> recursion;
+    try {
+      recursion =
           allowRecursion == null || allowRecursion.isEmpty()
               ? Forwarder.LOOPBACK_ONLY
               : allowRecursion.stream().map(String::trim).map(Cidr::parse).toList();
     } catch (IllegalArgumentException e) {
-      System.err.println("minilb: --allow-recursion: " + e.getMessage());
-      return 2;
+      throw new IllegalArgumentException("--allow-recursion: " + e.getMessage(), e);
     }
-    var store = new Store(new Freshness(maxStale, System::currentTimeMillis));
-    var file = snapshotFile == null ? null : new SnapshotFile(snapshotFile);
-    if (file != null) {
-      file.load()
-          .ifPresent(
-              loaded -> {
-                store.replace(loaded.snapshot());
-                store.freshness().staleSince(loaded.currentAtMillis());
-                log.info(
-                    "loaded snapshot {} from {} ({} rrsets, current as of {})",
-                    loaded.snapshot().version(),
-                    file.path(),
-                    loaded.snapshot().rrsets().size(),
-                    java.time.Instant.ofEpochMilli(loaded.currentAtMillis()));
-              });
-      store.addListener(file::write);
-    }
-    var forwarderPool =
-        Executors.newCachedThreadPool(
-            r -> {
-              var t = new Thread(r, "forwarder");
-              t.setDaemon(true);
-              return t;
-            });
-    Forwarder forwarder =
-        upstream == null
-            ? null
-            : new Forwarder(upstream, recursionAllowed, Duration.ofSeconds(3), forwarderPool);
-    var scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              var t = new Thread(r, "controller-stream");
-              t.setDaemon(true);
-              return t;
-            });
     StreamTls tls;
-    io.grpc.ChannelCredentials credentials;
     try {
       tls = new StreamTls(tlsCert, tlsKey, tlsCa, StreamTls.DEFAULT_RELOAD);
-      credentials = tls.channel(scheduler);
-    } catch (IllegalArgumentException
-        | java.io.IOException
-        | java.security.GeneralSecurityException e) {
-      System.err.println("minilb: TLS: " + e.getMessage());
-      return 2;
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("TLS: " + e.getMessage(), e);
     }
-    var stream =
-        new ControllerStream(
-            controllers, t -> channel(t, credentials, tlsServerName), store, nodeName, scheduler);
-    var limits =
-        new DnsServer.Limits(
-            tcpIdleTimeout,
-            tcpMaxConnections,
-            tcpMaxPerClient,
-            new RateLimiter(rrlRate, rrlSlip, System::currentTimeMillis));
-    var registry = new PrometheusRegistry();
-    JvmMetrics.builder().register(registry);
-    ResolverMetrics.register(registry, store, stream);
-    var done = new CountDownLatch(1);
-    DnsServer dns;
-    try {
-      dns =
-          DnsServer.start(
-              listen,
-              new Answerer(store::index, store.freshness(), nodeName),
-              forwarder,
-              limits,
-              loops);
-    } catch (Exception e) {
-      System.err.println("minilb: cannot listen for DNS on " + listen + ": " + e.getMessage());
-      scheduler.shutdownNow();
-      return 1;
-    }
-    try (dns;
-        OpsServer ops =
-            OpsServer.start(
-                httpListen,
-                () -> store.index() != null && !store.freshness().expired(),
-                registry)) {
-      stream.start();
-      log.info(
-          "resolver {} serving DNS on {}, ops on {}, controllers {}",
-          nodeName,
-          dns.address(),
-          ops.address(),
-          controllers);
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    log.info("shutting down");
-                    if (file != null && stream.state() == ControllerStream.State.SYNCED) {
-                      file.touch();
-                    }
-                    stream.close();
-                    done.countDown();
-                  }));
-      done.await();
-    }
-    scheduler.shutdownNow();
-    return 0;
-  }
-
-  /** One channel per controller, with keepalives so a dead peer is noticed within seconds. */
-  public static ManagedChannel channel(String target) {
-    return channel(target, io.grpc.InsecureChannelCredentials.create(), null);
-  }
-
-  /**
-   * A channel with {@code credentials}, expecting {@code serverName} (if set) in the certificate.
-   */
-  public static ManagedChannel channel(
-      String target, io.grpc.ChannelCredentials credentials, String serverName) {
-    var b = NettyChannelBuilder.forTarget(target, credentials);
-    if (serverName != null && !serverName.isBlank()) {
-      b.overrideAuthority(serverName);
-    }
-    return b.keepAliveTime(10, TimeUnit.SECONDS)
-        .keepAliveTimeout(5, TimeUnit.SECONDS)
-        .keepAliveWithoutCalls(true)
-        .maxInboundMessageSize(64 << 20)
+    return ResolverConfig.builder(controllers)
+        .listen(listen)
+        .httpListen(httpListen)
+        .nodeName(nodeName)
+        .threads(threads == 0 ? Runtime.getRuntime().availableProcessors() : threads)
+        .tcpIdleTimeout(tcpIdleTimeout)
+        .tcpMaxConnections(tcpMaxConnections)
+        .tcpMaxPerClient(tcpMaxPerClient)
+        .upstream(upstream)
+        .allowRecursion(recursion)
+        .snapshotFile(snapshotFile)
+        .maxStale(maxStale)
+        .tls(tls, tlsServerName)
+        .rateLimit(rrlRate, rrlSlip)
         .build();
   }
 }

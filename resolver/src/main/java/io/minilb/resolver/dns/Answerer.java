@@ -1,9 +1,8 @@
 package io.minilb.resolver.dns;
 
-import io.minilb.resolver.store.Freshness;
+import io.minilb.resolver.store.RecordSet;
 import io.minilb.resolver.store.ZoneIndex;
 import java.util.List;
-import java.util.function.Supplier;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.HINFORecord;
@@ -13,7 +12,6 @@ import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Opcode;
-import org.xbill.DNS.RRset;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SRVRecord;
@@ -22,8 +20,10 @@ import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
 /**
- * Turns a parsed query into a response, from the current {@link ZoneIndex}. A pure function of the
- * query and the index: no sockets, no logging, safe to call from any number of threads.
+ * Turns a parsed query into a response from a {@link ZoneIndex}. A pure function of its arguments
+ * (the query, the index, and whether that index is past its freshness bound): no sockets, no clock,
+ * no logging, safe to call from any number of threads. The only state it touches is the index's
+ * thread-safe rotation counters.
  *
  * <p>Rules: AA on every answer from a served zone, RA never; REFUSED outside the zones; SERVFAIL
  * before the first snapshot (never NXDOMAIN); NODATA for existing names and empty non-terminals
@@ -43,37 +43,22 @@ public final class Answerer {
   private static final Name ID_SERVER = Name.fromConstantString("id.server.");
   private static final Name HOSTNAME_BIND = Name.fromConstantString("hostname.bind.");
 
-  private final Supplier<ZoneIndex> index;
-  private final Freshness freshness;
   private final String identity;
 
-  /** An answerer with no staleness bound and no identity (for tests and tools). */
-  public Answerer(Supplier<ZoneIndex> index) {
-    this(index, Freshness.unbounded(), "");
-  }
-
   /**
-   * @param freshness past its bound, in-zone queries get SERVFAIL rather than old data
-   * @param identity returned for CH TXT {@code id.server} / {@code hostname.bind} (e.g. the node)
+   * @param identity returned for CH TXT {@code id.server} / {@code hostname.bind} (e.g. the node);
+   *     empty: those names are refused
    */
-  public Answerer(Supplier<ZoneIndex> index, Freshness freshness, String identity) {
-    this.index = index;
-    this.freshness = freshness;
+  public Answerer(String identity) {
     this.identity = identity;
   }
 
-  /** The allocation-light path for common queries, reading the same index and freshness. */
-  FastPath fastPath() {
-    return new FastPath(index, freshness);
-  }
-
   /**
-   * Whether {@code query} is an IN query for a name outside every served zone — the only kind an
-   * upstream may be asked about. False before the first snapshot (nothing is known yet).
+   * Whether {@code query} is an IN query for a name outside every zone of {@code idx} — the only
+   * kind an upstream may be asked about. False before the first snapshot (nothing is known yet).
    */
-  public boolean outsideZones(Message query) {
+  public static boolean outsideZones(Message query, ZoneIndex idx) {
     Record q = query.getQuestion();
-    ZoneIndex idx = index.get();
     return q != null
         && idx != null
         && q.getDClass() == DClass.IN
@@ -89,7 +74,13 @@ public final class Answerer {
     return Math.max(CLASSIC_UDP_PAYLOAD, Math.min(opt.getPayloadSize(), MAX_UDP_PAYLOAD));
   }
 
-  public Message answer(Message query) {
+  /**
+   * The response to {@code query}.
+   *
+   * @param idx the data to answer from; null before the first snapshot (SERVFAIL)
+   * @param expired whether {@code idx} is past the freshness bound (in-zone queries get SERVFAIL)
+   */
+  public Message answer(Message query, ZoneIndex idx, boolean expired) {
     Header qh = query.getHeader();
     Message response = new Message(qh.getID());
     Header h = response.getHeader();
@@ -124,7 +115,6 @@ public final class Answerer {
     if (question.getDClass() != DClass.IN) {
       return rcode(response, Rcode.REFUSED);
     }
-    ZoneIndex idx = index.get();
     if (idx == null) {
       return rcode(response, Rcode.SERVFAIL);
     }
@@ -137,7 +127,7 @@ public final class Answerer {
     if (qtype == Type.AXFR || qtype == Type.IXFR) {
       return rcode(response, Rcode.REFUSED);
     }
-    if (freshness.expired()) {
+    if (expired) {
       return rcode(response, Rcode.SERVFAIL); // rather than answer from data past --max-stale
     }
     h.setFlag(Flags.AA);
@@ -152,17 +142,16 @@ public final class Answerer {
       }
       owner = wild;
     }
-    RRset rrset = idx.find(owner, qtype);
+    RecordSet rrset = idx.find(owner, qtype);
     if (rrset == null) {
       return negative(response, idx, zone, owner);
     }
-    addRenamed(response, rrset.rrs(true), qname);
+    List<Record> answers = rrset.rotated();
+    addRenamed(response, answers, qname);
     if (qtype == Type.NS) {
-      addAddresses(
-          response, idx, rrset.rrs(false).stream().map(r -> ((NSRecord) r).getTarget()).toList());
+      addAddresses(response, idx, answers.stream().map(r -> ((NSRecord) r).getTarget()).toList());
     } else if (qtype == Type.SRV) {
-      addAddresses(
-          response, idx, rrset.rrs(false).stream().map(r -> ((SRVRecord) r).getTarget()).toList());
+      addAddresses(response, idx, answers.stream().map(r -> ((SRVRecord) r).getTarget()).toList());
     }
     return response;
   }
@@ -191,9 +180,9 @@ public final class Answerer {
   private static void addAddresses(Message response, ZoneIndex idx, List<Name> targets) {
     for (Name target : targets) {
       for (int type : new int[] {Type.A, Type.AAAA}) {
-        RRset glue = idx.find(target, type);
+        RecordSet glue = idx.find(target, type);
         if (glue != null) {
-          glue.rrs(false).forEach(g -> response.addRecord(g, Section.ADDITIONAL));
+          glue.records().forEach(g -> response.addRecord(g, Section.ADDITIONAL));
         }
       }
     }

@@ -43,17 +43,7 @@ public final class DnsServer implements AutoCloseable {
 
   /** TCP limits (RFC 7766 section 6.2) and UDP response rate limiting. */
   public record Limits(
-      Duration idleTimeout, int maxConnections, int maxPerClient, RateLimiter rateLimiter) {
-
-    /** Without response rate limiting. */
-    public Limits(Duration idleTimeout, int maxConnections, int maxPerClient) {
-      this(
-          idleTimeout,
-          maxConnections,
-          maxPerClient,
-          new RateLimiter(0, 0, System::currentTimeMillis));
-    }
-  }
+      Duration idleTimeout, int maxConnections, int maxPerClient, RateLimiter rateLimiter) {}
 
   private final EventLoopGroup group;
   private final List<Channel> channels = new ArrayList<>();
@@ -66,26 +56,12 @@ public final class DnsServer implements AutoCloseable {
   }
 
   /**
-   * Binds UDP and TCP on {@code listen}. Port 0 picks a free port, the same for both transports.
+   * Binds UDP and TCP on {@code listen} and answers with {@code responder}. Port 0 picks a free
+   * port, the same for both transports. The TCP connection gauge is registered in {@code registry}.
    */
   public static DnsServer start(
-      InetSocketAddress listen, Answerer answerer, Limits limits, int threads)
-      throws InterruptedException {
-    return start(listen, answerer, null, limits, threads);
-  }
-
-  /** As {@link #start(InetSocketAddress, Answerer, Limits, int)}, forwarding when configured. */
-  public static DnsServer start(
-      InetSocketAddress listen, Answerer answerer, Forwarder forwarder, Limits limits, int threads)
-      throws InterruptedException {
-    return start(listen, answerer, forwarder, limits, threads, null);
-  }
-
-  /** With metrics registered in {@code registry} (null: none). */
-  public static DnsServer start(
       InetSocketAddress listen,
-      Answerer answerer,
-      Forwarder forwarder,
+      Responder responder,
       Limits limits,
       int threads,
       PrometheusRegistry registry)
@@ -93,18 +69,14 @@ public final class DnsServer implements AutoCloseable {
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, io);
-    var responder =
-        new Responder(answerer, forwarder, registry == null ? null : new QueryMetrics(registry));
     var channels = new ArrayList<Channel>();
     try {
       var tcpGuard = new TcpConnectionGuard(limits.maxConnections(), limits.maxPerClient());
-      if (registry != null) {
-        GaugeWithCallback.builder()
-            .name("minilb_resolver_tcp_connections")
-            .help("Open DNS TCP connections")
-            .callback(cb -> cb.call(tcpGuard.open()))
-            .register(registry);
-      }
+      GaugeWithCallback.builder()
+          .name("minilb_resolver_tcp_connections")
+          .help("Open DNS TCP connections")
+          .callback(cb -> cb.call(tcpGuard.open()))
+          .register(registry);
       Channel tcp =
           new ServerBootstrap()
               .group(group)

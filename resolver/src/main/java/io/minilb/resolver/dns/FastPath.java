@@ -1,8 +1,6 @@
 package io.minilb.resolver.dns;
 
-import io.minilb.resolver.store.Freshness;
 import io.minilb.resolver.store.ZoneIndex;
-import java.util.function.Supplier;
 
 /**
  * The common case without parsing into objects: a standard IN query for the A or AAAA records of an
@@ -31,20 +29,15 @@ final class FastPath {
     0
   };
 
-  private final Supplier<ZoneIndex> index;
-  private final Freshness freshness;
-
-  FastPath(Supplier<ZoneIndex> index, Freshness freshness) {
-    this.index = index;
-    this.freshness = freshness;
-  }
+  private FastPath() {}
 
   /**
-   * The response to {@code q}, or null to use the general path.
+   * The response to {@code q} from {@code idx}, or null to use the general path. Pure: the caller
+   * has already checked that {@code idx} is present and fresh.
    *
    * @param udp whether the limit is the client's UDP size (else 65535, TCP)
    */
-  byte[] answer(byte[] q, boolean udp) {
+  static byte[] answer(byte[] q, boolean udp, ZoneIndex idx) {
     int len = q.length;
     // header: QR=0, opcode QUERY, QDCOUNT=1, ANCOUNT=NSCOUNT=0, ARCOUNT 0 or 1
     if (len < 17
@@ -113,10 +106,6 @@ final class FastPath {
         limit = Math.max(Answerer.CLASSIC_UDP_PAYLOAD, Math.min(size, Answerer.MAX_UDP_PAYLOAD));
       }
     } else if (questionEnd != len) {
-      return null;
-    }
-    ZoneIndex idx = index.get();
-    if (idx == null || freshness.expired()) {
       return null;
     }
     ZoneIndex.Precomputed pre = idx.precomputed(name.toString());

@@ -30,7 +30,8 @@ public final class QueryMetrics {
 
   private final Counter queries;
   private final Histogram latency;
-  private final Counter malformed;
+  private final CounterDataPoint formerr;
+  private final CounterDataPoint dropped;
   private final CounterDataPoint[][] points;
   private final CounterDataPoint[] otherType;
 
@@ -48,12 +49,14 @@ public final class QueryMetrics {
             .classicUpperBounds(
                 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.01, 0.1)
             .register(registry);
-    malformed =
+    Counter malformed =
         Counter.builder()
             .name("minilb_resolver_malformed_total")
             .help("Malformed packets: answered FORMERR or dropped")
             .labelNames("action")
             .register(registry);
+    formerr = malformed.labelValues("formerr");
+    dropped = malformed.labelValues("dropped");
     points = new CounterDataPoint[COMMON_TYPES.length][RCODES + 1];
     otherType = new CounterDataPoint[RCODES + 1];
     for (int t = 0; t < COMMON_TYPES.length; t++) {
@@ -80,11 +83,11 @@ public final class QueryMetrics {
   }
 
   void formerr() {
-    malformed.labelValues("formerr").inc();
+    formerr.inc();
   }
 
   void dropped() {
-    malformed.labelValues("dropped").inc();
+    dropped.inc();
   }
 
   private static String rcodeName(int r) {

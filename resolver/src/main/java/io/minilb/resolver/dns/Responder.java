@@ -1,5 +1,7 @@
 package io.minilb.resolver.dns;
 
+import io.minilb.resolver.store.Store;
+import io.minilb.resolver.store.ZoneIndex;
 import java.net.InetAddress;
 import java.util.function.Consumer;
 import org.xbill.DNS.Flags;
@@ -12,104 +14,88 @@ import org.xbill.DNS.Record;
  * The wire edge of the {@link Answerer}: query bytes in, response bytes out. Malformed input whose
  * header is readable gets FORMERR; anything shorter is dropped. Any unexpected failure becomes
  * SERVFAIL, never an exception for the transport. Queries outside the zones go to the {@link
- * Forwarder} when one is configured and the client may recurse.
+ * Forwarder} when one is configured and the client may recurse. Each query reads the store once, so
+ * the fast path, the general path and the forwarding decision all see the same index.
  */
-final class Responder {
+public final class Responder {
 
   static final int HEADER_LENGTH = 12;
   static final int MAX_TCP_MESSAGE = 65535;
   private static final int QR_BIT = 0x8000;
   private static final int RD_BIT = 0x0100;
 
+  private final Store store;
   private final Answerer answerer;
   private final Forwarder forwarder;
   private final QueryMetrics metrics;
-  private final FastPath fast;
 
-  Responder(Answerer answerer) {
-    this(answerer, null, null);
-  }
-
-  Responder(Answerer answerer, Forwarder forwarder, QueryMetrics metrics) {
+  /**
+   * @param forwarder null: queries outside the zones are refused
+   */
+  public Responder(Store store, Answerer answerer, Forwarder forwarder, QueryMetrics metrics) {
+    this.store = store;
     this.answerer = answerer;
     this.forwarder = forwarder;
     this.metrics = metrics;
-    this.fast = answerer.fastPath();
-  }
-
-  /** Answers a UDP datagram synchronously from the zones; null means drop it. */
-  byte[] udp(byte[] query) {
-    return respond(query, true, null, r -> {});
-  }
-
-  /** Answers one TCP message synchronously from the zones; null means drop it. */
-  byte[] tcp(byte[] query) {
-    return respond(query, false, null, r -> {});
   }
 
   /**
-   * Answers {@code wire}. The return value is the response when it is known at once; null means
-   * either "drop" or "forwarded", in which case {@code later} receives the response (or nothing if
-   * the upstream fails: the client retries).
+   * Answers {@code wire}. A {@link Reply.Forwarded} reply means {@code later} receives the response
+   * (or nothing if the upstream fails: the client retries).
    */
-  byte[] respond(byte[] wire, boolean udp, InetAddress client, Consumer<byte[]> later) {
+  Reply respond(byte[] wire, boolean udp, InetAddress client, Consumer<byte[]> later) {
     long start = System.nanoTime();
     if (wire.length < HEADER_LENGTH) {
-      if (metrics != null) {
-        metrics.dropped();
-      }
-      return null;
+      metrics.dropped();
+      return Reply.DROP;
     }
-    byte[] quick = fast.answer(wire, udp);
-    if (quick != null) {
-      if (metrics != null) {
+    ZoneIndex idx = store.index();
+    boolean expired = store.freshness().expired();
+    if (idx != null && !expired) {
+      byte[] quick = FastPath.answer(wire, udp, idx);
+      if (quick != null) {
         metrics.query(qtypeOf(wire), 0, System.nanoTime() - start);
+        return new Reply.Answer(quick);
       }
-      return quick;
     }
     Message query;
     try {
       query = new Message(wire);
     } catch (Exception malformed) {
-      if (metrics != null) {
-        metrics.formerr();
-      }
-      return errorFromHeader(wire, Rcode.FORMERR);
+      metrics.formerr();
+      return answerOrDrop(errorFromHeader(wire, Rcode.FORMERR));
     }
     if (query.getHeader().getFlag(Flags.QR)) {
-      if (metrics != null) {
-        metrics.dropped();
-      }
-      return null; // a response, not a query: never answer it (reflection loops)
+      metrics.dropped();
+      return Reply.DROP; // a response, not a query: never answer it (reflection loops)
     }
     try {
       if (forwarder != null
           && client != null
-          && answerer.outsideZones(query)
+          && Answerer.outsideZones(query, idx)
           && forwarder.allows(client)) {
         int limit = udp ? Answerer.udpLimit(query) : MAX_TCP_MESSAGE;
         forwarder
             .forward(query, !udp)
             .whenComplete(
-                (r, err) -> {
-                  if (r != null) {
-                    later.accept(r.toWire(limit));
-                  } else {
-                    later.accept(errorFromHeader(wire, Rcode.SERVFAIL));
-                  }
-                });
-        return null;
+                (r, err) ->
+                    later.accept(
+                        r != null ? r.toWire(limit) : errorFromHeader(wire, Rcode.SERVFAIL)));
+        return Reply.FORWARDED;
       }
-      Message response = answerer.answer(query);
+      Message response = answerer.answer(query, idx, expired);
       byte[] out = response.toWire(udp ? Answerer.udpLimit(query) : MAX_TCP_MESSAGE);
-      if (metrics != null) {
-        Record q = query.getQuestion();
-        metrics.query(q == null ? -1 : q.getType(), response.getRcode(), System.nanoTime() - start);
-      }
-      return out;
+      Record q = query.getQuestion();
+      metrics.query(q == null ? -1 : q.getType(), response.getRcode(), System.nanoTime() - start);
+      return new Reply.Answer(out);
     } catch (RuntimeException e) {
-      return errorFromHeader(wire, Rcode.SERVFAIL);
+      metrics.query(-1, Rcode.SERVFAIL, System.nanoTime() - start);
+      return answerOrDrop(errorFromHeader(wire, Rcode.SERVFAIL));
     }
+  }
+
+  private static Reply answerOrDrop(byte[] wire) {
+    return wire == null ? Reply.DROP : new Reply.Answer(wire);
   }
 
   /** QTYPE of a query whose question FastPath accepted (uncompressed name from offset 12). */

@@ -23,7 +23,7 @@ final class TcpDnsHandler extends SimpleChannelInboundHandler<ByteBuf> {
   protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
     var client = ((java.net.InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
     byte[] wire = ByteBufUtil.getBytes(frame);
-    byte[] response =
+    Reply reply =
         responder.respond(
             wire,
             false,
@@ -33,9 +33,9 @@ final class TcpDnsHandler extends SimpleChannelInboundHandler<ByteBuf> {
                 ctx.writeAndFlush(Unpooled.wrappedBuffer(later), ctx.voidPromise());
               }
             });
-    if (response != null) {
-      ctx.writeAndFlush(Unpooled.wrappedBuffer(response), ctx.voidPromise());
-    } else if (wire.length < Responder.HEADER_LENGTH) {
+    if (reply instanceof Reply.Answer a) {
+      ctx.writeAndFlush(Unpooled.wrappedBuffer(a.wire()), ctx.voidPromise());
+    } else if (reply instanceof Reply.Drop && wire.length < Responder.HEADER_LENGTH) {
       ctx.close(); // not DNS: do not keep the connection
     }
   }

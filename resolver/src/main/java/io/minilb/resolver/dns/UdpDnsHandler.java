@@ -22,7 +22,7 @@ final class UdpDnsHandler extends SimpleChannelInboundHandler<DatagramPacket> {
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
     var sender = packet.sender();
-    byte[] response =
+    Reply reply =
         responder.respond(
             ByteBufUtil.getBytes(packet.content()),
             true,
@@ -31,7 +31,9 @@ final class UdpDnsHandler extends SimpleChannelInboundHandler<DatagramPacket> {
               send(ctx, later, sender);
               ctx.flush();
             });
-    send(ctx, response, sender);
+    if (reply instanceof Reply.Answer a) {
+      send(ctx, a.wire(), sender);
+    }
   }
 
   /** One flush per batch of reads: with epoll, the queued responses leave in one sendmmsg. */

@@ -10,14 +10,13 @@ import java.util.Map;
 import java.util.Set;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.RRset;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
- * A read-only, query-ready view of one {@link Snapshot}: dnsjava RRsets by owner name and type, the
+ * A read-only, query-ready view of one {@link Snapshot}: record sets by owner name and type, the
  * set of names that exist (owners and the empty non-terminals above them), and the zone apexes with
  * their SOA. Built once per update off the query path, then shared by every query thread; never
  * mutated after construction.
@@ -26,7 +25,7 @@ public final class ZoneIndex {
 
   private final Snapshot snapshot;
   private final List<Zone> zones;
-  private final Map<Name, Map<Integer, RRset>> byName;
+  private final Map<Name, Map<Integer, RecordSet>> byName;
   private final Set<Name> existing;
   private final Map<String, Precomputed> precomputed;
 
@@ -69,20 +68,26 @@ public final class ZoneIndex {
     this.byName = new HashMap<>();
     for (RRSet set : snapshot.rrsets().values()) {
       Name owner = name(set.name());
-      var rrset = new RRset();
+      var records = new ArrayList<Record>(set.rdata().size());
       for (var rdata : set.rdata()) {
-        rrset.addRR(Record.newRecord(owner, set.type(), DClass.IN, set.ttl(), rdata.toByteArray()));
+        Record r = Record.newRecord(owner, set.type(), DClass.IN, set.ttl(), rdata.toByteArray());
+        if (r == null) { // dnsjava's answer to rdata it cannot parse
+          throw new IllegalArgumentException("malformed rdata in " + set.key());
+        }
+        records.add(r);
       }
-      byName.computeIfAbsent(owner, n -> new HashMap<>(4)).put(set.type(), rrset);
+      byName.computeIfAbsent(owner, n -> new HashMap<>(4)).put(set.type(), new RecordSet(records));
     }
     var zoneList = new ArrayList<Zone>();
     for (String apex : snapshot.zones()) {
       Name apexName = name(apex);
-      RRset soa = byName.getOrDefault(apexName, Map.of()).get(Type.SOA);
+      RecordSet soa = byName.getOrDefault(apexName, Map.of()).get(Type.SOA);
       if (soa == null) {
         throw new IllegalArgumentException("zone " + apex + " has no SOA");
       }
-      var record = (SOARecord) soa.first();
+      if (!(soa.first() instanceof SOARecord record)) {
+        throw new IllegalArgumentException("zone " + apex + " has a malformed SOA");
+      }
       long negativeTtl = Math.min(record.getTTL(), record.getMinimum());
       zoneList.add(new Zone(apexName, withTtl(record, negativeTtl)));
     }
@@ -132,14 +137,14 @@ public final class ZoneIndex {
     return null;
   }
 
-  /** The RRset of {@code type} at {@code name}, or null. Names compare case-insensitively. */
-  public RRset find(Name name, int type) {
-    Map<Integer, RRset> types = byName.get(name);
+  /** The records of {@code type} at {@code name}, or null. Names compare case-insensitively. */
+  public RecordSet find(Name name, int type) {
+    Map<Integer, RecordSet> types = byName.get(name);
     return types == null ? null : types.get(type);
   }
 
   /** All RRsets at {@code name}; empty for an empty non-terminal or a missing name. */
-  public Map<Integer, RRset> findAll(Name name) {
+  public Map<Integer, RecordSet> findAll(Name name) {
     return byName.getOrDefault(name, Map.of());
   }
 
@@ -172,12 +177,12 @@ public final class ZoneIndex {
     return precomputed.get(lowerCaseName);
   }
 
-  private static byte[][] wire(RRset set) {
+  private static byte[][] wire(RecordSet set) {
     if (set == null) {
       return new byte[0][];
     }
     var out = new java.util.ArrayList<byte[]>();
-    for (Record r : set.rrs(false)) {
+    for (Record r : set.records()) {
       byte[] rdata = r.rdataToWireCanonical();
       var b = java.nio.ByteBuffer.allocate(2 + 2 + 2 + 4 + 2 + rdata.length);
       b.putShort((short) 0xC00C)

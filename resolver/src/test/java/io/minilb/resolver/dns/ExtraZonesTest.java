@@ -34,11 +34,11 @@ class ExtraZonesTest {
       """;
 
   private final ZoneIndex index = ZoneText.index(ZONES);
-  private final Answerer answerer = new Answerer(() -> index);
+  private final Answerer answerer = new Answerer("");
 
   @Test
   void aWildcardHost_matchesOneLabel_answeredAtTheQuestionsName() throws Exception {
-    Message r = answerer.answer(query("Shop.apps.example.com.", Type.A));
+    Message r = answerer.answer(query("Shop.apps.example.com.", Type.A), index, false);
 
     assertThat(r.getRcode()).isEqualTo(Rcode.NOERROR);
     assertThat(r.getHeader().getFlag(Flags.AA)).isTrue();
@@ -48,7 +48,7 @@ class ExtraZonesTest {
 
   @Test
   void aWildcardHost_doesNotMatchTwoLabels() throws Exception {
-    Message r = answerer.answer(query("a.b.apps.example.com.", Type.A));
+    Message r = answerer.answer(query("a.b.apps.example.com.", Type.A), index, false);
 
     assertThat(r.getRcode()).isEqualTo(Rcode.NXDOMAIN);
     assertThat(ZoneText.section(r, Section.AUTHORITY))
@@ -59,7 +59,7 @@ class ExtraZonesTest {
 
   @Test
   void aWildcardHost_withoutTheType_isNodata() throws Exception {
-    Message r = answerer.answer(query("shop.apps.example.com.", Type.AAAA));
+    Message r = answerer.answer(query("shop.apps.example.com.", Type.AAAA), index, false);
 
     assertThat(r.getRcode()).isEqualTo(Rcode.NOERROR);
     assertThat(r.getSection(Section.ANSWER)).isEmpty();
@@ -68,7 +68,7 @@ class ExtraZonesTest {
 
   @Test
   void srv_carriesTheTargetAddressesInTheAdditionalSection() throws Exception {
-    Message r = answerer.answer(query("_http._tcp.web.default.minilb.", Type.SRV));
+    Message r = answerer.answer(query("_http._tcp.web.default.minilb.", Type.SRV), index, false);
 
     assertThat(ZoneText.section(r, Section.ANSWER))
         .containsExactly(
@@ -79,7 +79,7 @@ class ExtraZonesTest {
 
   @Test
   void ptr_inAPodCidrReverseZone_namesTheEndpointAndTheService() throws Exception {
-    Message r = answerer.answer(query("10.0.244.10.in-addr.arpa.", Type.PTR));
+    Message r = answerer.answer(query("10.0.244.10.in-addr.arpa.", Type.PTR), index, false);
 
     assertThat(r.getHeader().getFlag(Flags.AA)).isTrue();
     assertThat(ZoneText.section(r, Section.ANSWER))
@@ -90,9 +90,11 @@ class ExtraZonesTest {
 
   @Test
   void ptr_ofAnUnpublishedPodIp_isNxdomain_andOtherReverseNamesAreRefused() throws Exception {
-    assertThat(answerer.answer(query("99.0.244.10.in-addr.arpa.", Type.PTR)).getRcode())
+    assertThat(
+            answerer.answer(query("99.0.244.10.in-addr.arpa.", Type.PTR), index, false).getRcode())
         .isEqualTo(Rcode.NXDOMAIN);
-    assertThat(answerer.answer(query("1.1.168.192.in-addr.arpa.", Type.PTR)).getRcode())
+    assertThat(
+            answerer.answer(query("1.1.168.192.in-addr.arpa.", Type.PTR), index, false).getRcode())
         .isEqualTo(Rcode.REFUSED);
   }
 }

@@ -69,7 +69,7 @@ class RateLimiterTest {
   @Test
   void aSlip_isHeaderAndQuestionWithTc() throws Exception {
     var q = AnswererTest.query("web.default.minilb.", org.xbill.DNS.Type.A);
-    var full = new Answerer(() -> ZoneText.index(AnswererTest.ZONE)).answer(q).toWire();
+    var full = new Answerer("").answer(q, ZoneText.index(AnswererTest.ZONE), false).toWire();
 
     var slip = new org.xbill.DNS.Message(UdpDnsHandler.truncated(full));
 

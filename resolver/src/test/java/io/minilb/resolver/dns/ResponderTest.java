@@ -2,7 +2,8 @@ package io.minilb.resolver.dns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.minilb.resolver.store.ZoneIndex;
+import io.minilb.resolver.store.Store;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Flags;
@@ -24,12 +25,29 @@ class ResponderTest {
     BIG = sb.toString();
   }
 
-  private final ZoneIndex index = ZoneText.index(BIG);
-  private final Responder responder = new Responder(new Answerer(() -> index));
+  private final Store store = new Store();
+  private final Responder responder =
+      new Responder(store, new Answerer(""), null, new QueryMetrics(new PrometheusRegistry()));
+
+  {
+    store.replace(ZoneText.snapshot(BIG));
+  }
+
+  private byte[] udp(byte[] query) {
+    return wire(responder.respond(query, true, null, later -> {}));
+  }
+
+  private byte[] tcp(byte[] query) {
+    return wire(responder.respond(query, false, null, later -> {}));
+  }
+
+  private static byte[] wire(Reply reply) {
+    return reply instanceof Reply.Answer a ? a.wire() : null;
+  }
 
   @Test
   void udp_answerLargerThan512WithoutEdns_isTruncatedToWholeRRsets() throws Exception {
-    byte[] wire = responder.udp(AnswererTest.query("big.default.minilb.", Type.A).toWire());
+    byte[] wire = udp(AnswererTest.query("big.default.minilb.", Type.A).toWire());
 
     Message response = new Message(wire);
     assertThat(wire.length).isLessThanOrEqualTo(512);
@@ -39,8 +57,7 @@ class ResponderTest {
 
   @Test
   void tcp_sameQuery_returnsTheFullAnswer() throws Exception {
-    Message response =
-        new Message(responder.tcp(AnswererTest.query("big.default.minilb.", Type.A).toWire()));
+    Message response = new Message(tcp(AnswererTest.query("big.default.minilb.", Type.A).toWire()));
 
     assertThat(response.getHeader().getFlag(Flags.TC)).isFalse();
     assertThat(response.getSection(Section.ANSWER)).hasSize(60);
@@ -51,7 +68,7 @@ class ResponderTest {
     Message q = AnswererTest.query("big.default.minilb.", Type.A);
     q.addRecord(new OPTRecord(1232, 0, 0), Section.ADDITIONAL);
 
-    byte[] wire = responder.udp(q.toWire());
+    byte[] wire = udp(q.toWire());
 
     assertThat(wire.length).isLessThanOrEqualTo(1232);
     assertThat(new Message(wire).getSection(Section.ANSWER)).hasSize(60);
@@ -64,7 +81,7 @@ class ResponderTest {
     cut[0] = 0x12;
     cut[1] = 0x34;
 
-    Message response = new Message(responder.udp(cut));
+    Message response = new Message(udp(cut));
 
     assertThat(response.getHeader().getID()).isEqualTo(0x1234);
     assertThat(response.getRcode()).isEqualTo(Rcode.FORMERR);
@@ -73,7 +90,7 @@ class ResponderTest {
 
   @Test
   void shorterThanAHeader_isDropped() {
-    assertThat(responder.udp(new byte[] {1, 2, 3})).isNull();
+    assertThat(udp(new byte[] {1, 2, 3})).isNull();
   }
 
   @Test
@@ -81,7 +98,7 @@ class ResponderTest {
     Message m = AnswererTest.query("web.default.minilb.", Type.A);
     m.getHeader().setFlag(Flags.QR);
 
-    assertThat(responder.udp(m.toWire())).isNull();
+    assertThat(udp(m.toWire())).isNull();
   }
 
   @Test
@@ -89,6 +106,6 @@ class ResponderTest {
     Message q = AnswererTest.query("web.default.minilb.", Type.A);
     q.addRecord(AnswererTest.query("dual.default.minilb.", Type.A).getQuestion(), Section.QUESTION);
 
-    assertThat(new Message(responder.udp(q.toWire())).getRcode()).isEqualTo(Rcode.FORMERR);
+    assertThat(new Message(udp(q.toWire())).getRcode()).isEqualTo(Rcode.FORMERR);
   }
 }

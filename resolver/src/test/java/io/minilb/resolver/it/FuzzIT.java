@@ -2,16 +2,12 @@ package io.minilb.resolver.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.minilb.resolver.dns.Answerer;
-import io.minilb.resolver.dns.DnsServer;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +27,7 @@ class FuzzIT {
 
   static final int PACKETS = Integer.getInteger("minilb.fuzz.packets", 100_000);
   static final long SEED = Long.getLong("minilb.fuzz.seed", 20261125L);
-  private DnsServer server;
+  private Served server;
 
   @BeforeEach
   void start() throws Exception {
@@ -39,13 +35,14 @@ class FuzzIT {
     for (int i = 1; i <= 60; i++) {
       zone.append("big.default.minilb. 5 IN A 10.244.3.").append(i).append('\n');
     }
-    var index = RealClientIT.index(zone.toString());
     server =
-        DnsServer.start(
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-            new Answerer(() -> index),
-            new DnsServer.Limits(Duration.ofSeconds(2), 256, 64),
-            2);
+        Served.start(
+            zone.toString(),
+            b ->
+                b.tcpIdleTimeout(Duration.ofSeconds(2))
+                    .tcpMaxConnections(256)
+                    .tcpMaxPerClient(64)
+                    .threads(2));
   }
 
   @AfterEach

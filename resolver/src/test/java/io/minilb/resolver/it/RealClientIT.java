@@ -2,20 +2,12 @@ package io.minilb.resolver.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.minilb.resolver.dns.Answerer;
-import io.minilb.resolver.dns.DnsServer;
-import io.minilb.resolver.dns.Forwarder;
 import io.minilb.resolver.dns.ZoneText;
-import io.minilb.resolver.store.Freshness;
 import io.minilb.resolver.store.ZoneIndex;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,9 +53,9 @@ class RealClientIT {
   static final String WEB_A =
       "web.default.minilb. 5 IN A 10.244.0.10|web.default.minilb. 5 IN A 10.244.1.11|web.default.minilb. 5 IN A 10.244.2.12";
 
-  static DnsServer plain;
-  static DnsServer forwarding;
-  static DnsServer upstream;
+  static Served plain;
+  static Served forwarding;
+  static Served upstream;
 
   /** One check: which server, the arguments per tool, and what every part of the answer must be. */
   record Case(
@@ -466,33 +458,23 @@ class RealClientIT {
     for (int i = 1; i <= 60; i++) {
       big.append("big.default.minilb. 5 IN A 10.244.3.").append(i).append('\n');
     }
-    ZoneIndex index = index(big.toString());
-    var limits = new DnsServer.Limits(Duration.ofSeconds(10), 64, 16);
-    var loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-    ZoneIndex upstreamIndex = index(UPSTREAM_ZONE);
-    upstream = DnsServer.start(loopback, new Answerer(() -> upstreamIndex), limits, 1);
-    Answerer answerer = new Answerer(() -> index, Freshness.unbounded(), "node-1");
-    plain = DnsServer.start(loopback, answerer, limits, 1);
-    var forwarder =
-        new Forwarder(
-            upstream.address(),
-            Forwarder.LOOPBACK_ONLY,
-            Duration.ofSeconds(2),
-            Executors.newCachedThreadPool());
-    forwarding = DnsServer.start(loopback, answerer, forwarder, limits, 1);
+    upstream = Served.start(UPSTREAM_ZONE);
+    plain = Served.start(big.toString(), b -> b.nodeName("node-1"));
+    forwarding =
+        Served.start(big.toString(), b -> b.nodeName("node-1").upstream(upstream.address()));
   }
 
   @AfterAll
   static void stop() {
-    Stream.of(plain, forwarding, upstream).forEach(DnsServer::close);
+    Stream.of(plain, forwarding, upstream).forEach(Served::close);
   }
 
   @ParameterizedTest(name = "{0}: {1}")
   @MethodSource("toolsAndCases")
   void realClient(String tool, Case c) throws IOException, InterruptedException {
-    DnsServer server = c.viaForwarder() ? forwarding : plain;
+    Served server = c.viaForwarder() ? forwarding : plain;
 
-    Dig d = Dig.run(tool, server.address().getPort(), c.args(tool).toArray(String[]::new));
+    Dig d = Dig.run(tool, server.port(), c.args(tool).toArray(String[]::new));
 
     assertThat(d.status()).as("status\n" + d.raw()).isEqualTo(c.status());
     assertThat(d.flags()).as("flags\n" + d.raw()).containsAll(c.flagsSet());

@@ -2,15 +2,9 @@ package io.minilb.resolver.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.minilb.resolver.dns.Answerer;
-import io.minilb.resolver.dns.DnsServer;
-import io.minilb.resolver.dns.RateLimiter;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -21,16 +15,7 @@ class RrlIT {
 
   @Test
   void aFloodFromOneClient_isLimited_withSlips_andDigStillGetsItsAnswerOverTcp() throws Exception {
-    var index = RealClientIT.index(RealClientIT.ZONE);
-    var limits =
-        new DnsServer.Limits(
-            Duration.ofSeconds(5), 16, 8, new RateLimiter(20, 2, System::currentTimeMillis));
-    try (var server =
-            DnsServer.start(
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                new Answerer(() -> index),
-                limits,
-                1);
+    try (var server = Served.start(RealClientIT.ZONE, b -> b.rateLimit(20, 2));
         var socket = new DatagramSocket()) {
       socket.setSoTimeout(300);
       int full = 0;
@@ -64,19 +49,10 @@ class RrlIT {
 
   @Test
   void withSlipOne_everyLimitedAnswerIsTruncated_andDigRetriesOverTcp() throws Exception {
-    var index = RealClientIT.index(RealClientIT.ZONE);
-    var limits =
-        new DnsServer.Limits(
-            Duration.ofSeconds(5), 16, 8, new RateLimiter(1, 1, System::currentTimeMillis));
-    try (var server =
-        DnsServer.start(
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-            new Answerer(() -> index),
-            limits,
-            1)) {
-      Dig first = Dig.run("dig", server.address().getPort(), "web.default.minilb", "A");
-      Dig second = Dig.run("dig", server.address().getPort(), "web.default.minilb", "A");
-      Dig third = Dig.run("dig", server.address().getPort(), "web.default.minilb", "A");
+    try (var server = Served.start(RealClientIT.ZONE, b -> b.rateLimit(1, 1))) {
+      Dig first = Dig.run("dig", server.port(), "web.default.minilb", "A");
+      Dig second = Dig.run("dig", server.port(), "web.default.minilb", "A");
+      Dig third = Dig.run("dig", server.port(), "web.default.minilb", "A");
 
       assertThat(first.answer()).hasSize(3);
       assertThat(second.answer()).hasSize(3);

@@ -2,14 +2,10 @@ package io.minilb.resolver.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.minilb.resolver.dns.Answerer;
-import io.minilb.resolver.dns.DnsServer;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -27,7 +23,7 @@ import org.xbill.DNS.Type;
 /** DNS over TCP (RFC 7766): pipelining, idle timeout, connection caps, hostile framing. */
 class TcpIT {
 
-  private DnsServer server;
+  private Served server;
 
   @AfterEach
   void stop() {
@@ -35,13 +31,10 @@ class TcpIT {
   }
 
   private void start(Duration idle, int max, int perClient) throws Exception {
-    var index = RealClientIT.index(RealClientIT.ZONE);
     server =
-        DnsServer.start(
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-            new Answerer(() -> index),
-            new DnsServer.Limits(idle, max, perClient),
-            1);
+        Served.start(
+            RealClientIT.ZONE,
+            b -> b.tcpIdleTimeout(idle).tcpMaxConnections(max).tcpMaxPerClient(perClient));
   }
 
   @Test

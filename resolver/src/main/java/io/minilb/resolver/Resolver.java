@@ -1,0 +1,222 @@
+package io.minilb.resolver;
+
+import io.grpc.ChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.minilb.ops.OpsServer;
+import io.minilb.resolver.dns.Answerer;
+import io.minilb.resolver.dns.DnsServer;
+import io.minilb.resolver.dns.Forwarder;
+import io.minilb.resolver.dns.QueryMetrics;
+import io.minilb.resolver.dns.RateLimiter;
+import io.minilb.resolver.dns.Responder;
+import io.minilb.resolver.store.Freshness;
+import io.minilb.resolver.store.SnapshotFile;
+import io.minilb.resolver.store.Store;
+import io.minilb.resolver.sync.ControllerStream;
+import io.minilb.snapshot.Version;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running resolver, assembled from a {@link ResolverConfig}: the store (loaded from the snapshot
+ * file when there is one), the stream client, the DNS listeners with their query metrics, and the
+ * ops port. {@code ResolverMain}, the tests and the benchmarks all start resolvers only through
+ * {@link #start}. Thread-safe; {@link #close} is idempotent.
+ */
+public final class Resolver implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Resolver.class);
+  private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(3);
+
+  private final ResolverConfig config;
+  private final Store store;
+  private final SnapshotFile file;
+  private final ScheduledExecutorService streamExecutor;
+  private final ExecutorService forwarderPool;
+  private ControllerStream stream;
+  private DnsServer dns;
+  private OpsServer ops;
+  private boolean closed;
+
+  private Resolver(ResolverConfig config) {
+    this.config = config;
+    this.store = new Store(new Freshness(config.maxStale(), config.clockMillis()));
+    this.file = config.snapshotFile() == null ? null : new SnapshotFile(config.snapshotFile());
+    this.streamExecutor = daemonScheduler("controller-stream");
+    this.forwarderPool =
+        Executors.newCachedThreadPool(
+            r -> {
+              var t = new Thread(r, "forwarder");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * Starts a resolver: binds DNS and the ops port, then connects to the controllers.
+   *
+   * @throws IOException when a port cannot be bound or the TLS files cannot be read
+   */
+  public static Resolver start(ResolverConfig config) throws IOException, InterruptedException {
+    var r = new Resolver(config);
+    try {
+      r.startParts();
+      return r;
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      r.close();
+      throw e;
+    }
+  }
+
+  private void startParts() throws IOException, InterruptedException {
+    if (file != null) {
+      loadSnapshotFile();
+      store.addListener(file::write);
+    }
+    ChannelCredentials credentials;
+    try {
+      credentials = config.tls().channel(streamExecutor);
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot load the stream's TLS files: " + e.getMessage(), e);
+    }
+    stream =
+        new ControllerStream(
+            config.controllers(),
+            target -> channel(target, credentials, config.tlsServerName()),
+            store,
+            config.nodeName(),
+            streamExecutor);
+    var registry = new PrometheusRegistry();
+    JvmMetrics.builder().register(registry);
+    ResolverMetrics.register(registry, store, stream);
+    Forwarder forwarder =
+        config.upstream() == null
+            ? null
+            : new Forwarder(
+                config.upstream(), config.allowRecursion(), FORWARD_TIMEOUT, forwarderPool);
+    var responder =
+        new Responder(
+            store, new Answerer(config.nodeName()), forwarder, new QueryMetrics(registry));
+    var limits =
+        new DnsServer.Limits(
+            config.tcpIdleTimeout(),
+            config.tcpMaxConnections(),
+            config.tcpMaxPerClient(),
+            new RateLimiter(config.rrlRate(), config.rrlSlip(), config.clockMillis()));
+    try {
+      dns = DnsServer.start(config.listen(), responder, limits, config.threads(), registry);
+    } catch (RuntimeException e) { // Netty rethrows bind errors unchecked
+      throw new IOException(
+          "cannot listen for DNS on " + config.listen() + ": " + e.getMessage(), e);
+    }
+    ops = OpsServer.start(config.httpListen(), this::ready, registry);
+    stream.start();
+    log.info(
+        "resolver {} serving DNS on {}, ops on {}, controllers {}",
+        config.nodeName(),
+        dns.address(),
+        ops.address(),
+        config.controllers());
+  }
+
+  private void loadSnapshotFile() {
+    file.load()
+        .ifPresent(
+            loaded -> {
+              store.replace(loaded.snapshot());
+              store.freshness().staleSince(loaded.currentAtMillis());
+              log.info(
+                  "loaded snapshot {} from {} ({} rrsets, current as of {})",
+                  loaded.snapshot().version(),
+                  file.path(),
+                  loaded.snapshot().rrsets().size(),
+                  Instant.ofEpochMilli(loaded.currentAtMillis()));
+            });
+  }
+
+  /** Ready: holding data that is not past {@code --max-stale}. */
+  public boolean ready() {
+    return store.index() != null && !store.freshness().expired();
+  }
+
+  public InetSocketAddress dnsAddress() {
+    return dns.address();
+  }
+
+  public InetSocketAddress httpAddress() {
+    return ops.address();
+  }
+
+  /** The version of the held data; empty before the first snapshot. */
+  public Optional<Version> version() {
+    return store.version();
+  }
+
+  public ControllerStream.State streamState() {
+    return stream.state();
+  }
+
+  /**
+   * Stops answering and disconnects. When synced at that moment, the snapshot file is marked
+   * current (its data was confirmed until now), so a restart knows how old its data really is.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (file != null && stream != null && stream.state() == ControllerStream.State.SYNCED) {
+      file.touch();
+    }
+    if (stream != null) {
+      stream.close();
+    }
+    if (dns != null) {
+      dns.close();
+    }
+    if (ops != null) {
+      ops.close();
+    }
+    streamExecutor.shutdownNow();
+    forwarderPool.shutdownNow();
+  }
+
+  /** One channel per controller, with keepalives so a dead peer is noticed within seconds. */
+  static ManagedChannel channel(String target, ChannelCredentials credentials, String serverName) {
+    var b = NettyChannelBuilder.forTarget(target, credentials);
+    if (serverName != null && !serverName.isBlank()) {
+      b.overrideAuthority(serverName);
+    }
+    // round_robin: when a name lists every controller replica, each new stream tries the next
+    // address, so a follower's refusal leads to the leader on a later attempt.
+    return b.defaultLoadBalancingPolicy("round_robin")
+        .keepAliveTime(10, TimeUnit.SECONDS)
+        .keepAliveTimeout(5, TimeUnit.SECONDS)
+        .keepAliveWithoutCalls(true)
+        .maxInboundMessageSize(64 << 20)
+        .build();
+  }
+
+  private static ScheduledExecutorService daemonScheduler(String name) {
+    return Executors.newSingleThreadScheduledExecutor(
+        r -> {
+          var t = new Thread(r, name);
+          t.setDaemon(true);
+          return t;
+        });
+  }
+}

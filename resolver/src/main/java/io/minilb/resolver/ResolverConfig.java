@@ -1,0 +1,219 @@
+package io.minilb.resolver;
+
+import io.minilb.net.Cidr;
+import io.minilb.resolver.dns.Forwarder;
+import io.minilb.tls.StreamTls;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * Every setting of a resolver, validated: an instance is always a runnable configuration. Built by
+ * {@code ResolverMain} from flags and variables, and by tests and benchmarks through {@link
+ * #builder(List)}, which starts from the flags' defaults. Invalid values are rejected with an
+ * {@link IllegalArgumentException} whose message names the flag. Immutable.
+ *
+ * @param controllers controller gRPC targets, tried in turn
+ * @param threads DNS event loops, at least 1 (the main turns 0 into one per core)
+ * @param upstream where queries outside the zones are forwarded; null refuses them
+ * @param snapshotFile where the last snapshot is kept; null keeps none
+ * @param maxStale zero: answer from old data forever
+ * @param clockMillis wall clock for staleness and rate limiting (a test hook; production: the
+ *     system clock)
+ */
+public record ResolverConfig(
+    List<String> controllers,
+    InetSocketAddress listen,
+    InetSocketAddress httpListen,
+    String nodeName,
+    int threads,
+    Duration tcpIdleTimeout,
+    int tcpMaxConnections,
+    int tcpMaxPerClient,
+    InetSocketAddress upstream,
+    List<Cidr> allowRecursion,
+    Path snapshotFile,
+    Duration maxStale,
+    StreamTls tls,
+    String tlsServerName,
+    int rrlRate,
+    int rrlSlip,
+    LongSupplier clockMillis) {
+
+  public ResolverConfig {
+    controllers = List.copyOf(controllers);
+    if (controllers.isEmpty() || controllers.stream().anyMatch(String::isBlank)) {
+      throw new IllegalArgumentException("--controller needs at least one host:port");
+    }
+    require(listen != null, "--listen is required");
+    require(httpListen != null, "--http-listen is required");
+    require(nodeName != null && !nodeName.isBlank(), "--node-name must not be empty");
+    require(threads >= 1, "--threads must be >= 0");
+    require(
+        !tcpIdleTimeout.isNegative() && !tcpIdleTimeout.isZero(),
+        "--tcp-idle-timeout must be positive");
+    require(
+        tcpMaxConnections >= 1 && tcpMaxPerClient >= 1,
+        "--tcp-max-connections and --tcp-max-per-client must be >= 1");
+    allowRecursion = List.copyOf(allowRecursion);
+    require(!maxStale.isNegative(), "--max-stale must not be negative");
+    require(rrlRate >= 0 && rrlSlip >= 0, "--rrl-rate and --rrl-slip must be >= 0");
+    require(tls != null, "TLS settings are required (StreamTls.NONE for plaintext)");
+    require(clockMillis != null, "a clock is required");
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+
+  /** A builder holding the flags' defaults, with {@code controllers} as the only required input. */
+  public static Builder builder(List<String> controllers) {
+    return new Builder(controllers);
+  }
+
+  /** A builder starting from this configuration. */
+  public Builder toBuilder() {
+    var b = new Builder(controllers);
+    b.listen = listen;
+    b.httpListen = httpListen;
+    b.nodeName = nodeName;
+    b.threads = threads;
+    b.tcpIdleTimeout = tcpIdleTimeout;
+    b.tcpMaxConnections = tcpMaxConnections;
+    b.tcpMaxPerClient = tcpMaxPerClient;
+    b.upstream = upstream;
+    b.allowRecursion = allowRecursion;
+    b.snapshotFile = snapshotFile;
+    b.maxStale = maxStale;
+    b.tls = tls;
+    b.tlsServerName = tlsServerName;
+    b.rrlRate = rrlRate;
+    b.rrlSlip = rrlSlip;
+    b.clockMillis = clockMillis;
+    return b;
+  }
+
+  /** Mutable staging for a {@link ResolverConfig}; {@link #build()} validates. */
+  public static final class Builder {
+    private final List<String> controllers;
+    private InetSocketAddress listen = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    private InetSocketAddress httpListen =
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    private String nodeName = "resolver";
+    private int threads = 1;
+    private Duration tcpIdleTimeout = Duration.ofSeconds(10);
+    private int tcpMaxConnections = 1024;
+    private int tcpMaxPerClient = 16;
+    private InetSocketAddress upstream;
+    private List<Cidr> allowRecursion = Forwarder.LOOPBACK_ONLY;
+    private Path snapshotFile;
+    private Duration maxStale = Duration.ZERO;
+    private StreamTls tls = StreamTls.NONE;
+    private String tlsServerName;
+    private int rrlRate;
+    private int rrlSlip = 2;
+    private LongSupplier clockMillis = System::currentTimeMillis;
+
+    private Builder(List<String> controllers) {
+      this.controllers = controllers;
+    }
+
+    public Builder listen(InetSocketAddress v) {
+      listen = v;
+      return this;
+    }
+
+    public Builder httpListen(InetSocketAddress v) {
+      httpListen = v;
+      return this;
+    }
+
+    public Builder nodeName(String v) {
+      nodeName = v;
+      return this;
+    }
+
+    public Builder threads(int v) {
+      threads = v;
+      return this;
+    }
+
+    public Builder tcpIdleTimeout(Duration v) {
+      tcpIdleTimeout = v;
+      return this;
+    }
+
+    public Builder tcpMaxConnections(int v) {
+      tcpMaxConnections = v;
+      return this;
+    }
+
+    public Builder tcpMaxPerClient(int v) {
+      tcpMaxPerClient = v;
+      return this;
+    }
+
+    public Builder upstream(InetSocketAddress v) {
+      upstream = v;
+      return this;
+    }
+
+    public Builder allowRecursion(List<Cidr> v) {
+      allowRecursion = v;
+      return this;
+    }
+
+    public Builder snapshotFile(Path v) {
+      snapshotFile = v;
+      return this;
+    }
+
+    public Builder maxStale(Duration v) {
+      maxStale = v;
+      return this;
+    }
+
+    public Builder tls(StreamTls v, String serverName) {
+      tls = v;
+      tlsServerName = serverName;
+      return this;
+    }
+
+    public Builder rateLimit(int rate, int slip) {
+      rrlRate = rate;
+      rrlSlip = slip;
+      return this;
+    }
+
+    public Builder clockMillis(LongSupplier v) {
+      clockMillis = v;
+      return this;
+    }
+
+    public ResolverConfig build() {
+      return new ResolverConfig(
+          controllers,
+          listen,
+          httpListen,
+          nodeName,
+          threads,
+          tcpIdleTimeout,
+          tcpMaxConnections,
+          tcpMaxPerClient,
+          upstream,
+          allowRecursion,
+          snapshotFile,
+          maxStale,
+          tls,
+          tlsServerName,
+          rrlRate,
+          rrlSlip,
+          clockMillis);
+    }
+  }
+}

@@ -1,0 +1,17 @@
+package io.minilb.resolver.dns;
+
+/** What the {@link Responder} does with one incoming message. */
+sealed interface Reply {
+
+  /** Send these bytes back now. */
+  record Answer(byte[] wire) implements Reply {}
+
+  /** Send nothing: too short to be DNS, or a response rather than a query. */
+  record Drop() implements Reply {}
+
+  /** Handed to the upstream; the response (if any) arrives later through the callback. */
+  record Forwarded() implements Reply {}
+
+  Reply DROP = new Drop();
+  Reply FORWARDED = new Forwarded();
+}

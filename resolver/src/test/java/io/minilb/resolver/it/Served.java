@@ -1,0 +1,64 @@
+package io.minilb.resolver.it;
+
+import io.minilb.resolver.Resolver;
+import io.minilb.resolver.ResolverConfig;
+import io.minilb.resolver.dns.ZoneText;
+import io.minilb.resolver.store.SnapshotFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * A resolver started the way users start one — {@link Resolver#start} from a {@link ResolverConfig}
+ * — that answers zone-file lines it loads from its {@code --snapshot-file}, with no controller
+ * reachable (the restart-without-a-controller path).
+ */
+final class Served implements AutoCloseable {
+
+  /** A controller address where nothing listens. */
+  static final String NO_CONTROLLER = "127.0.0.1:1";
+
+  final Resolver resolver;
+  private final Path dir;
+
+  private Served(Resolver resolver, Path dir) {
+    this.resolver = resolver;
+    this.dir = dir;
+  }
+
+  static Served start(String zoneLines) throws Exception {
+    return start(zoneLines, b -> b);
+  }
+
+  static Served start(String zoneLines, UnaryOperator<ResolverConfig.Builder> settings)
+      throws Exception {
+    Path dir = Files.createTempDirectory("minilb-served");
+    Path file = dir.resolve("snapshot.pb");
+    new SnapshotFile(file).write(ZoneText.snapshot(zoneLines));
+    var config = settings.apply(ResolverConfig.builder(List.of(NO_CONTROLLER)).snapshotFile(file));
+    return new Served(Resolver.start(config.build()), dir);
+  }
+
+  InetSocketAddress address() {
+    return resolver.dnsAddress();
+  }
+
+  int port() {
+    return resolver.dnsAddress().getPort();
+  }
+
+  @Override
+  public void close() {
+    resolver.close();
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
