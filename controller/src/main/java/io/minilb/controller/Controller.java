@@ -15,6 +15,7 @@ import io.minilb.controller.kube.StatusWriter;
 import io.minilb.controller.records.Finding;
 import io.minilb.controller.records.RecordBuilder;
 import io.minilb.controller.records.ZoneConfig;
+import io.minilb.controller.routes.RouteRequest;
 import io.minilb.controller.routes.RouteTable;
 import io.minilb.controller.snapshot.SnapshotPublisher;
 import io.minilb.controller.stream.RecordStreamService;
@@ -296,17 +297,9 @@ public final class Controller implements AutoCloseable {
   }
 
   private void serveRoutes(HttpExchange ex) throws IOException {
-    String query = ex.getRequestURI().getQuery();
-    String format = "ip";
-    if (query != null) {
-      for (String kv : query.split("&")) {
-        if (kv.startsWith("format=")) {
-          format = kv.substring("format=".length());
-        }
-      }
-    }
     try {
-      OpsServer.text(ex, 200, routes.render(RouteTable.Format.parse(format)));
+      String query = ex.getRequestURI().getQuery();
+      OpsServer.text(ex, 200, routes.render(RouteRequest.fromQuery(query)));
     } catch (IllegalArgumentException e) {
       OpsServer.text(ex, 400, e.getMessage() + "\n");
     }

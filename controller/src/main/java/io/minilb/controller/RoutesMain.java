@@ -3,6 +3,7 @@ package io.minilb.controller;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.minilb.cli.Commands;
 import io.minilb.controller.kube.Views;
+import io.minilb.controller.routes.RouteRequest;
 import io.minilb.controller.routes.RouteTable;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -27,23 +28,30 @@ public final class RoutesMain implements Callable<Integer> {
       description = "ip, routeros, openwrt or dhcp121 (default: ${DEFAULT-VALUE}).")
   String format;
 
+  @Option(
+      names = "--gateway",
+      description =
+          "The LAN's default router, required by dhcp121: option 121 must carry 0.0.0.0/0"
+              + " because clients that receive it ignore the Router option (RFC 3442).")
+  String gateway;
+
   public static void main(String[] args) {
     System.exit(Commands.of(new RoutesMain(), System.getenv()).execute(args));
   }
 
   @Override
   public Integer call() throws Exception {
-    RouteTable.Format f;
+    RouteRequest request;
     try {
-      f = RouteTable.Format.parse(format);
+      request = RouteRequest.parse(format, gateway, "--gateway");
     } catch (IllegalArgumentException e) {
-      System.err.println("minilb: --format: " + e.getMessage());
+      System.err.println("minilb routes: " + e.getMessage());
       return 2;
     }
     try (KubernetesClient client = ControllerMain.client(kubeconfig)) {
       var nodes = client.nodes().list().getItems().stream().map(Views::of).toList();
       RouteTable table = RouteTable.of(nodes);
-      System.out.print(table.render(f));
+      System.out.print(table.render(request));
       table.warnings().forEach(w -> System.err.println("WARNING: " + w));
       return 0;
     } catch (RuntimeException e) {

@@ -154,7 +154,7 @@ public final class DemoMain implements Callable<Integer> {
     routes.warnings().forEach(w -> out.append("WARNING: ").append(w).append('\n'));
     out.append("(other formats: curl 'http://127.0.0.1:")
         .append(controllerHttp)
-        .append("/routes?format=routeros|openwrt|dhcp121')\n\n");
+        .append("/routes?format=routeros|openwrt', or add '&gateway=<router IP>' to dhcp121)\n\n");
     out.append("kubeconfig: ").append(kubeconfig.toAbsolutePath()).append("\n");
     out.append("  kubectl --kubeconfig ")
         .append(kubeconfig.toAbsolutePath())

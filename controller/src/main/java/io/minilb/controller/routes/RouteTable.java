@@ -3,6 +3,7 @@ package io.minilb.controller.routes;
 import com.google.common.net.InetAddresses;
 import io.minilb.controller.kube.NodeView;
 import io.minilb.net.Cidr;
+import java.io.ByteArrayOutputStream;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.StringJoiner;
 
 /**
  * The static routes a LAN router needs, {@code podCIDR via nodeIP}, one per node and address
@@ -107,9 +109,20 @@ public final class RouteTable {
     return warnings;
   }
 
-  /** The routes in {@code format}, one command or line per route, newline-terminated. */
+  /**
+   * The routes in {@code format}, one command or line per route, newline-terminated.
+   *
+   * @throws IllegalArgumentException for {@link Format#DHCP121}, which needs a gateway: use {@link
+   *     #render(RouteRequest)}
+   */
   public String render(Format format) {
+    return render(new RouteRequest(format, null));
+  }
+
+  /** The routes as {@code request} asks, newline-terminated. */
+  public String render(RouteRequest request) {
     var sb = new StringBuilder();
+    Format format = request.format();
     switch (format) {
       case IP ->
           routes.forEach(
@@ -150,24 +163,27 @@ public final class RouteTable {
           sb.append("uci commit network\n");
         }
       }
-      case DHCP121 -> renderDhcp121(sb);
+      case DHCP121 -> renderDhcp121(sb, request.gateway());
     }
     return sb.toString();
   }
 
   /**
-   * RFC 3442 classless static routes (IPv4 only): a dnsmasq {@code dhcp-option} line and the same
-   * option as colon-separated hex (ISC dhcpd / Kea). Each route is the prefix length, the
-   * significant octets of the destination, then the router.
+   * RFC 3442 classless static routes (IPv4 only) for dnsmasq, ISC dhcpd and Kea, always ending with
+   * the default route via {@code gateway}: a client that receives option 121 ignores the Router
+   * option. Each route is the prefix length, the significant octets of the destination, then the
+   * router; {@code 0.0.0.0/0} is the single octet 0 followed by the router.
    */
-  private void renderDhcp121(StringBuilder sb) {
+  private void renderDhcp121(StringBuilder sb, Inet4Address gateway) {
     List<Route> v4 = routes.stream().filter(r -> r.destination().isIpv4()).toList();
     if (v4.isEmpty()) {
-      return;
+      return; // no option 121 at all: clients keep using the Router option
     }
+    var all = new ArrayList<>(v4);
+    all.add(new Route("default", Cidr.parse("0.0.0.0/0"), gateway));
     var dnsmasq = new StringBuilder("dhcp-option=121");
-    var bytes = new java.io.ByteArrayOutputStream();
-    for (Route r : v4) {
+    var bytes = new ByteArrayOutputStream();
+    for (Route r : all) {
       dnsmasq
           .append(',')
           .append(r.destination())
@@ -178,8 +194,20 @@ public final class RouteTable {
       bytes.write(r.destination().network().getAddress(), 0, (len + 7) / 8);
       bytes.write(r.gateway().getAddress(), 0, 4);
     }
-    String hex = HexFormat.ofDelimiter(":").formatHex(bytes.toByteArray());
-    sb.append(dnsmasq).append('\n');
-    sb.append("option rfc3442-classless-static-routes ").append(hex).append(";\n");
+    byte[] option = bytes.toByteArray();
+    var decimal = new StringJoiner(",");
+    for (byte b : option) {
+      decimal.add(Integer.toString(b & 0xff));
+    }
+    sb.append("# dnsmasq\n").append(dnsmasq).append('\n');
+    sb.append("# ISC dhcpd: declare the option once, then set it\n")
+        .append("option rfc3442-classless-static-routes code 121 = array of unsigned integer 8;\n")
+        .append("option rfc3442-classless-static-routes ")
+        .append(decimal)
+        .append(";\n");
+    sb.append("# Kea: one entry of the subnet's \"option-data\"\n")
+        .append("{ \"code\": 121, \"csv-format\": false, \"data\": \"")
+        .append(HexFormat.ofDelimiter(":").formatHex(option))
+        .append("\" }\n");
   }
 }

@@ -63,14 +63,23 @@ class RouteTableTest {
         """);
   }
 
+  private static final RouteRequest DHCP121 =
+      RouteRequest.parse("dhcp121", "192.168.1.1", "--gateway");
+
   @Test
-  void dhcp121_isRfc3442_asDnsmasqAndHex() {
-    // 24 | 10.244.0 | 192.168.1.30, then 24 | 10.244.1 | 192.168.1.31 (RFC 3442 section 2)
-    assertThat(table.render(RouteTable.Format.DHCP121))
+  void dhcp121_isRfc3442_forDnsmasqIscAndKea_endingWithTheDefaultRoute() {
+    // 24 | 10.244.0 | 192.168.1.30, 24 | 10.244.1 | 192.168.1.31, then 0.0.0.0/0 as the single
+    // width octet 0 | 192.168.1.1 (RFC 3442 section 3)
+    assertThat(table.render(DHCP121))
         .isEqualTo(
             """
-        dhcp-option=121,10.244.0.0/24,192.168.1.30,10.244.1.0/24,192.168.1.31
-        option rfc3442-classless-static-routes 18:0a:f4:00:c0:a8:01:1e:18:0a:f4:01:c0:a8:01:1f;
+        # dnsmasq
+        dhcp-option=121,10.244.0.0/24,192.168.1.30,10.244.1.0/24,192.168.1.31,0.0.0.0/0,192.168.1.1
+        # ISC dhcpd: declare the option once, then set it
+        option rfc3442-classless-static-routes code 121 = array of unsigned integer 8;
+        option rfc3442-classless-static-routes 24,10,244,0,192,168,1,30,24,10,244,1,192,168,1,31,0,192,168,1,1;
+        # Kea: one entry of the subnet's "option-data"
+        { "code": 121, "csv-format": false, "data": "18:0a:f4:00:c0:a8:01:1e:18:0a:f4:01:c0:a8:01:1f:00:c0:a8:01:01" }
         """);
   }
 
@@ -84,10 +93,29 @@ class RouteTableTest {
                     List.of("10.0.0.0/8", "172.16.0.0/12", "10.1.2.128/25"),
                     List.of("192.168.0.1"))));
 
-    assertThat(t.render(RouteTable.Format.DHCP121).lines().skip(1).findFirst().orElseThrow())
-        .isEqualTo(
-            "option rfc3442-classless-static-routes "
-                + "08:0a:c0:a8:00:01:0c:ac:10:c0:a8:00:01:19:0a:01:02:80:c0:a8:00:01;");
+    assertThat(
+            t.render(RouteRequest.parse("dhcp121", "192.168.0.254", "--gateway"))
+                .lines()
+                .filter(l -> l.startsWith("{"))
+                .findFirst()
+                .orElseThrow())
+        .contains(
+            "\"data\": \"08:0a:c0:a8:00:01:0c:ac:10:c0:a8:00:01:19:0a:01:02:80:c0:a8:00:01"
+                + ":00:c0:a8:00:fe\"");
+  }
+
+  @Test
+  void dhcp121_withoutIpv4Routes_isEmpty_soClientsKeepTheRouterOption() {
+    var t = RouteTable.of(List.of(new NodeView("n", List.of("fd00::/64"), List.of("fd00::1"))));
+
+    assertThat(t.render(DHCP121)).isEmpty();
+  }
+
+  @Test
+  void dhcp121_withoutAGateway_cannotBeRendered() {
+    assertThatThrownBy(() -> table.render(RouteTable.Format.DHCP121))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("RFC 3442");
   }
 
   @Test
