@@ -48,7 +48,7 @@ public final class DemoMain implements Callable<Integer> {
   @Option(
       names = "--dns-port",
       defaultValue = "5353",
-      description = "DNS port, UDP and TCP (default: ${DEFAULT-VALUE}).")
+      description = "DNS port, UDP and TCP; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int dnsPort;
 
   @Option(
@@ -65,8 +65,8 @@ public final class DemoMain implements Callable<Integer> {
     Path home = Path.of(System.getProperty("minilb.home", "."));
     Path dir = cluster != null ? cluster : home.resolve("deploy/demo");
     Path kubeconfig = kubeconfigOut != null ? kubeconfigOut : home.resolve(".demo/kubeconfig");
-    if (dnsPort < 1 || dnsPort > 65535) {
-      System.err.println("minilb: --dns-port must be 1-65535, got " + dnsPort);
+    if (dnsPort < 0 || dnsPort > 65535) {
+      System.err.println("minilb: --dns-port must be 0-65535 (0: any free port), got " + dnsPort);
       return 2;
     }
     InetAddress dnsBind;
@@ -171,10 +171,11 @@ public final class DemoMain implements Callable<Integer> {
         });
     await(leading, children, "the controller to lead");
     progress("controller leading, pid " + children.pid("controller"));
-    await(resolverUp, children, "the resolver to start");
+    int dns = await(resolverUp, children, "the resolver to start").service();
     await(synced, children, "the resolver to sync");
-    progress("resolver synced, pid " + children.pid("resolver"));
-    printSummary(objects, kubeconfig, dnsBind, dnsPort, controller.ops());
+    progress(
+        "resolver synced, DNS on " + hostPort(dnsBind, dns) + ", pid " + children.pid("resolver"));
+    printSummary(objects, kubeconfig, dnsBind, dns, controller.ops());
     String why = children.fatalExit().join();
     System.err.println("minilb demo: " + why + "; stopping");
     return 1;
