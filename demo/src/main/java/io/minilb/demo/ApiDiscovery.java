@@ -179,17 +179,17 @@ final class ApiDiscovery {
           m.put("shortNames", r.shortNames());
         }
         resources.add(m);
-        if (r.kind().equals("Service")) {
+        if (StatusSubresource.PLURALS.contains(r.plural())) {
           resources.add(
               Map.of(
                   "name",
-                  "services/status",
+                  r.plural() + "/status",
                   "singularName",
                   "",
                   "namespaced",
-                  true,
+                  r.namespaced(),
                   "kind",
-                  "Service",
+                  r.kind(),
                   "verbs",
                   List.of("get", "patch", "update")));
         }

@@ -3,20 +3,20 @@ package io.minilb.demo;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
- * The demo's child processes: started with the same JVM, their output prefixed and forwarded, and
- * all of them stopped (TERM, then KILL after 5 s) when the demo ends.
+ * The demo's child processes: started with the same JVM, their output prefixed, forwarded and
+ * handed to a line listener, and all of them stopped (TERM, then KILL after 5 s) when the demo
+ * ends. A child marked restartable is started again when it exits, with a doubling back-off (1 s up
+ * to 16 s, reset after 30 s of running), as the kubelet restarts a Deployment's pod. Thread-safe.
  */
 final class Children {
 
@@ -34,69 +34,71 @@ final class Children {
     }
   }
 
-  private final List<Process> processes = new ArrayList<>();
+  private static final long MAX_BACKOFF_MS = 16_000;
+  private static final long STABLE_MS = 30_000;
 
-  synchronized void start(String name, String mainClass, List<String> args) throws IOException {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    String classpath =
-        System.getProperty("minilb." + name + ".classpath", System.getProperty("java.class.path"));
-    var cmd = new ArrayList<String>();
-    cmd.add(java);
-    cmd.addAll(jvmFlags());
-    cmd.add(name.equals("resolver") ? "-Xmx96m" : "-Xmx160m");
-    cmd.add("-cp");
-    cmd.add(classpath);
-    cmd.add(mainClass);
-    cmd.addAll(args);
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    processes.add(p);
-    Thread pump = new Thread(() -> forward(name, p), name + "-log");
-    pump.setDaemon(true);
-    pump.start();
-  }
+  /** One supervised child; {@code args} may change between restarts (e.g. to pin a port). */
+  private static final class Child {
+    final String name;
+    final String mainClass;
+    final boolean restartable;
+    final Consumer<String> onLine;
+    volatile List<String> args;
+    volatile Process process;
+    long startedAt;
+    long backoffMs = 1_000;
 
-  /** Waits until every {@code /readyz} answers 200; false on timeout or if a child died. */
-  boolean awaitReady(List<Integer> httpPorts, int seconds) throws InterruptedException {
-    var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    for (int port : httpPorts) {
-      while (true) {
-        if (processes.stream().anyMatch(p -> !p.isAlive())) {
-          return false;
-        }
-        try {
-          var req =
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
-                  .timeout(Duration.ofSeconds(1))
-                  .build();
-          if (http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-            break;
-          }
-        } catch (IOException notYet) {
-          // not listening yet
-        }
-        if (System.nanoTime() > deadline) {
-          return false;
-        }
-        Thread.sleep(100);
-      }
+    Child(
+        String name,
+        String mainClass,
+        List<String> args,
+        boolean restartable,
+        Consumer<String> onLine) {
+      this.name = name;
+      this.mainClass = mainClass;
+      this.args = args;
+      this.restartable = restartable;
+      this.onLine = onLine;
     }
-    return true;
   }
 
-  /** Blocks until any child exits; returns its exit code. */
-  int awaitAnyExit() {
-    List<CompletableFuture<Process>> exits;
-    synchronized (this) {
-      exits = processes.stream().map(Process::onExit).toList();
-    }
-    Process p = (Process) CompletableFuture.anyOf(exits.toArray(CompletableFuture[]::new)).join();
-    return p.exitValue();
+  private final Map<String, Child> children = new ConcurrentHashMap<>();
+  private final CompletableFuture<String> fatalExit = new CompletableFuture<>();
+  private volatile boolean stopping;
+
+  /** Starts {@code name}; {@code onLine} sees every line it prints. */
+  void start(
+      String name,
+      String mainClass,
+      List<String> args,
+      boolean restartable,
+      Consumer<String> onLine)
+      throws IOException {
+    var child = new Child(name, mainClass, args, restartable, onLine);
+    children.put(name, child);
+    launch(child);
   }
 
-  synchronized void stop() {
-    processes.forEach(Process::destroy);
-    for (Process p : processes) {
+  /** The arguments {@code name} gets from its next restart on. */
+  void restartWith(String name, List<String> args) {
+    children.get(name).args = List.copyOf(args);
+  }
+
+  /** The PID of {@code name}'s current process. */
+  long pid(String name) {
+    return children.get(name).process.pid();
+  }
+
+  /** A future that completes, with a description, when a child that is not restarted exits. */
+  CompletableFuture<String> fatalExit() {
+    return fatalExit;
+  }
+
+  void stop() {
+    stopping = true;
+    List<Process> all = children.values().stream().map(c -> c.process).toList();
+    all.forEach(Process::destroy);
+    for (Process p : all) {
       try {
         if (!p.waitFor(5, TimeUnit.SECONDS)) {
           p.destroyForcibly();
@@ -108,12 +110,72 @@ final class Children {
     }
   }
 
-  private static void forward(String name, Process p) {
+  private synchronized void launch(Child child) throws IOException {
+    if (stopping) {
+      return;
+    }
+    String java = ProcessHandle.current().info().command().orElse("java");
+    String classpath =
+        System.getProperty(
+            "minilb." + child.name + ".classpath", System.getProperty("java.class.path"));
+    var cmd = new ArrayList<String>();
+    cmd.add(java);
+    cmd.addAll(jvmFlags());
+    cmd.add(child.name.equals("resolver") ? "-Xmx96m" : "-Xmx160m");
+    cmd.add("-cp");
+    cmd.add(classpath);
+    cmd.add(child.mainClass);
+    cmd.addAll(child.args);
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    child.process = p;
+    child.startedAt = System.nanoTime();
+    Thread pump = new Thread(() -> forward(child, p), child.name + "-log");
+    pump.setDaemon(true);
+    pump.start();
+    p.onExit().thenAccept(exited -> exited(child, exited));
+  }
+
+  private void exited(Child child, Process p) {
+    if (stopping) {
+      return;
+    }
+    if (!child.restartable) {
+      fatalExit.complete(child.name + " exited (" + p.exitValue() + ")");
+      return;
+    }
+    if (TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - child.startedAt) >= STABLE_MS) {
+      child.backoffMs = 1_000;
+    }
+    long delay = child.backoffMs;
+    child.backoffMs = Math.min(MAX_BACKOFF_MS, delay * 2);
+    System.out.println(
+        "minilb demo: "
+            + child.name
+            + " (pid "
+            + p.pid()
+            + ") exited ("
+            + p.exitValue()
+            + "); restarting it in "
+            + delay / 1000
+            + " s, as a Deployment would");
+    CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS)
+        .execute(
+            () -> {
+              try {
+                launch(child);
+              } catch (IOException e) {
+                fatalExit.complete(child.name + " could not be restarted: " + e.getMessage());
+              }
+            });
+  }
+
+  private static void forward(Child child, Process p) {
     try (var in =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
-        System.out.println("[" + name + "] " + line);
+        System.out.println("[" + child.name + "] " + line);
+        child.onLine.accept(line);
       }
     } catch (IOException ignored) {
       // the child is gone

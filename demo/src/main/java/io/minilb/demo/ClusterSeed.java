@@ -81,8 +81,23 @@ final class ClusterSeed {
    */
   static void create(KubernetesClient client, List<HasMetadata> objects) {
     for (HasMetadata o : objects) {
-      client.resource(o).create();
+      createWithStatus(client, o);
     }
+  }
+
+  /**
+   * Creates {@code o}, then writes its status, if it has one, through the status subresource: the
+   * API server drops status on create for every kind that declares the subresource.
+   */
+  static <T extends HasMetadata> T createWithStatus(KubernetesClient client, T o) {
+    T created = client.resource(o).create();
+    Object status =
+        client.getKubernetesSerialization().convertValue(o, java.util.Map.class).get("status");
+    if (status == null) {
+      return created;
+    }
+    o.getMetadata().setResourceVersion(created.getMetadata().getResourceVersion());
+    return client.resource(o).updateStatus();
   }
 
   private static boolean isManifest(Path p) {

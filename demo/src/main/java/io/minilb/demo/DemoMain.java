@@ -9,11 +9,17 @@ import io.minilb.controller.kube.Views;
 import io.minilb.controller.records.ZoneConfig;
 import io.minilb.controller.routes.RouteTable;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -42,7 +48,7 @@ public final class DemoMain implements Callable<Integer> {
   @Option(
       names = "--dns-port",
       defaultValue = "5353",
-      description = "DNS port, UDP and TCP (default: ${DEFAULT-VALUE}).")
+      description = "DNS port, UDP and TCP; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int dnsPort;
 
   @Option(
@@ -59,8 +65,8 @@ public final class DemoMain implements Callable<Integer> {
     Path home = Path.of(System.getProperty("minilb.home", "."));
     Path dir = cluster != null ? cluster : home.resolve("deploy/demo");
     Path kubeconfig = kubeconfigOut != null ? kubeconfigOut : home.resolve(".demo/kubeconfig");
-    if (dnsPort < 1 || dnsPort > 65535) {
-      System.err.println("minilb: --dns-port must be 1-65535, got " + dnsPort);
+    if (dnsPort < 0 || dnsPort > 65535) {
+      System.err.println("minilb: --dns-port must be 0-65535 (0: any free port), got " + dnsPort);
       return 2;
     }
     InetAddress dnsBind;
@@ -72,6 +78,7 @@ public final class DemoMain implements Callable<Integer> {
     }
 
     var api = new MockApiServer().start(InetAddress.getLoopbackAddress(), 0);
+    progress("API server up on " + api.url());
     try (KubernetesClient client = api.client()) {
       List<HasMetadata> objects;
       try {
@@ -89,57 +96,121 @@ public final class DemoMain implements Callable<Integer> {
         return 1;
       }
       api.writeKubeconfig(kubeconfig);
-      int grpcPort = freePort();
-      int controllerHttp = freePort();
-      int resolverHttp = freePort();
-      var children = new Children();
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    children.stop();
-                    api.close();
-                  }));
-      children.start(
-          "controller",
-          "io.minilb.controller.ControllerMain",
-          List.of(
-              "--kubeconfig",
-              kubeconfig.toAbsolutePath().toString(),
-              "--grpc-listen",
-              "127.0.0.1:" + grpcPort,
-              "--http-listen",
-              "127.0.0.1:" + controllerHttp,
-              "--lease-namespace",
-              "minilb",
-              "--identity",
-              "demo-controller"));
-      children.start(
-          "resolver",
-          "io.minilb.resolver.ResolverMain",
-          List.of(
-              "--controller",
-              "127.0.0.1:" + grpcPort,
-              "--listen",
-              hostPort(dnsBind, dnsPort),
-              "--http-listen",
-              "127.0.0.1:" + resolverHttp,
-              "--node-name",
-              "demo-resolver",
-              "--threads",
-              "1"));
-      if (!children.awaitReady(List.of(controllerHttp, resolverHttp), 90)) {
-        System.err.println(
-            "minilb demo: controller or resolver did not become ready; see the log above");
-        children.stop();
-        api.close();
-        return 1;
-      }
-      printSummary(objects, kubeconfig, dnsBind, dnsPort, controllerHttp);
-      int code = children.awaitAnyExit();
-      System.err.println("minilb demo: a child process exited (" + code + "); stopping");
-      return 1;
+      return run(api, objects, kubeconfig, dnsBind);
     }
+  }
+
+  private int run(
+      MockApiServer api, List<HasMetadata> objects, Path kubeconfig, InetAddress dnsBind)
+      throws Exception {
+    var controllerUp = new CompletableFuture<ChildLines.Ports>();
+    var leading = new CompletableFuture<Void>();
+    var resolverUp = new CompletableFuture<ChildLines.Ports>();
+    var synced = new CompletableFuture<Void>();
+    var leadingPid = new AtomicLong();
+    var children = new Children();
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  children.stop();
+                  api.close();
+                }));
+    List<String> controllerArgs =
+        List.of(
+            "--kubeconfig",
+            kubeconfig.toAbsolutePath().toString(),
+            "--lease-namespace",
+            "minilb",
+            "--identity",
+            "demo-controller");
+    children.start(
+        "controller",
+        "io.minilb.controller.ControllerMain",
+        concat(controllerArgs, "--grpc-listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0"),
+        true,
+        line -> {
+          ChildLines.controllerUp(line).ifPresent(controllerUp::complete);
+          if (ChildLines.leading(line)) {
+            long pid = children.pid("controller");
+            if (leadingPid.getAndSet(pid) != pid && !leading.complete(null)) {
+              progress("controller back and leading, pid " + pid);
+            }
+          }
+        });
+    ChildLines.Ports controller = await(controllerUp, children, "the controller to start");
+    // A restart keeps the stream's port, so the resolver reconnects to the same address.
+    children.restartWith(
+        "controller",
+        concat(
+            controllerArgs,
+            "--grpc-listen",
+            "127.0.0.1:" + controller.service(),
+            "--http-listen",
+            "127.0.0.1:" + controller.ops()));
+    children.start(
+        "resolver",
+        "io.minilb.resolver.ResolverMain",
+        List.of(
+            "--controller",
+            "127.0.0.1:" + controller.service(),
+            "--listen",
+            hostPort(dnsBind, dnsPort),
+            "--http-listen",
+            "127.0.0.1:0",
+            "--node-name",
+            "demo-resolver",
+            "--threads",
+            "1"),
+        false,
+        line -> {
+          ChildLines.resolverUp(line).ifPresent(resolverUp::complete);
+          if (ChildLines.synced(line)) {
+            synced.complete(null);
+          }
+        });
+    await(leading, children, "the controller to lead");
+    progress("controller leading, pid " + children.pid("controller"));
+    int dns = await(resolverUp, children, "the resolver to start").service();
+    await(synced, children, "the resolver to sync");
+    progress(
+        "resolver synced, DNS on " + hostPort(dnsBind, dns) + ", pid " + children.pid("resolver"));
+    printSummary(objects, kubeconfig, dnsBind, dns, controller.ops());
+    String why = children.fatalExit().join();
+    System.err.println("minilb demo: " + why + "; stopping");
+    return 1;
+  }
+
+  /** Prints one progress line with the seconds since the demo's JVM started. */
+  static void progress(String phase) {
+    long ms = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+    System.out.printf(Locale.ROOT, "minilb demo: %s (%.1f s)%n", phase, ms / 1000.0);
+    System.out.flush();
+  }
+
+  /** Waits for a start-up phase; on failure stops everything and exits the demo with 1. */
+  private static <T> T await(CompletableFuture<T> phase, Children children, String what)
+      throws Exception {
+    String failure = null;
+    try {
+      CompletableFuture.anyOf(phase, children.fatalExit()).get(90, TimeUnit.SECONDS);
+      if (!phase.isDone()) {
+        failure = children.fatalExit().join() + " while waiting for " + what;
+      }
+    } catch (TimeoutException e) {
+      failure = "timed out waiting for " + what;
+    }
+    if (failure != null) {
+      System.err.println("minilb demo: " + failure + "; see the log above");
+      System.exit(1); // the shutdown hook stops the children and the API server
+    }
+    return phase.join();
+  }
+
+  private static List<String> concat(List<String> head, String... tail) {
+    var out = new ArrayList<>(head);
+    out.addAll(List.of(tail));
+    return out;
   }
 
   private void printSummary(
@@ -178,11 +249,5 @@ public final class DemoMain implements Callable<Integer> {
   private static String hostPort(InetAddress a, int port) {
     String h = a.getHostAddress();
     return (h.contains(":") ? "[" + h + "]" : h) + ":" + port;
-  }
-
-  private static int freePort() throws IOException {
-    try (var s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -62,7 +62,7 @@ class ClusterSourcesIT {
             .endLoadBalancer()
             .endStatus()
             .build();
-    p.client.resource(ingress).create();
+    ClusterSeed.createWithStatus(p.client, ingress);
 
     await()
         .atMost(WAIT)
@@ -92,11 +92,18 @@ class ClusterSourcesIT {
     assertThat(p.controller.ready()).isTrue();
 
     p.api.setGatewayApi(true);
+    var gw =
+        p.client
+            .genericKubernetesResources(ctx("gateways", "Gateway"))
+            .inNamespace("gw")
+            .resource(gateway())
+            .create();
+    gw.setAdditionalProperty("status", gateway().getAdditionalProperties().get("status"));
     p.client
         .genericKubernetesResources(ctx("gateways", "Gateway"))
         .inNamespace("gw")
-        .resource(gateway())
-        .create();
+        .resource(gw)
+        .updateStatus();
     p.client
         .genericKubernetesResources(ctx("httproutes", "HTTPRoute"))
         .inNamespace("apps")

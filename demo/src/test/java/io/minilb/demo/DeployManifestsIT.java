@@ -61,10 +61,16 @@ class DeployManifestsIT {
         find(
             Rendered.objects(client, Rendered.DEPLOY.resolve("overlays/external-controller")),
             Service.class,
-            "minilb-controller");
+            "minilb-controller-external");
 
     assertThat(svc.getSpec().getType()).isEqualTo("NodePort");
     assertThat(svc.getSpec().getPorts().get(0).getNodePort()).isEqualTo(30953);
+    assertThat(svc.getSpec().getSelector())
+        .isEqualTo(
+            find(Rendered.objects(client, Rendered.DEPLOY), Deployment.class, "minilb-controller")
+                .getSpec()
+                .getSelector()
+                .getMatchLabels());
   }
 
   @Test
@@ -87,7 +93,8 @@ class DeployManifestsIT {
     assertThat(arg(c, "--grpc-listen")).endsWith(":" + grpcPort.getContainerPort());
     assertThat(arg(r, "--controller"))
         .isEqualTo(
-            svc.getMetadata().getName()
+            "dns:///"
+                + svc.getMetadata().getName()
                 + "."
                 + svc.getMetadata().getNamespace()
                 + ".svc:"

@@ -138,7 +138,7 @@ class EndToEndIT {
             .endLoadBalancer()
             .endStatus()
             .build();
-    p.client.resource(stale).create();
+    ClusterSeed.createWithStatus(p.client, stale);
 
     await()
         .atMost(WAIT)
@@ -159,10 +159,16 @@ class EndToEndIT {
                           assertThat(i.getHostname()).isEqualTo("web.default.minilb");
                           assertThat(i.getIp()).isNull();
                         }));
+    // Status is written after create (as on a real API server), so the controller may have
+    // written once for the status-less object and once for the stale status; never again after.
+    int writes = p.statusWrites.size();
     p.client.resource(slice("default", "web-1", "web", "10.244.0.1")).create();
     await().atMost(WAIT).until(() -> addresses("web.default.minilb.").size() == 1);
 
-    assertThat(p.statusWrites).containsExactly("default/web=[web.default.minilb]");
+    assertThat(p.statusWrites)
+        .hasSize(writes)
+        .hasSizeBetween(1, 2)
+        .containsOnly("default/web=[web.default.minilb]");
   }
 
   @Test
