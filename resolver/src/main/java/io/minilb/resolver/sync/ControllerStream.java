@@ -152,10 +152,15 @@ public final class ControllerStream implements AutoCloseable {
     }
     failures = wasSynced ? 1 : failures + 1;
     // A WARN when a working stream drops, then one per ten failed attempts: never a log flood.
-    org.slf4j.event.Level level =
-        failures == 1 || failures % 10 == 0
-            ? org.slf4j.event.Level.WARN
-            : org.slf4j.event.Level.DEBUG;
+    // Not reaching a controller yet at start-up is expected (it may still be starting): INFO.
+    org.slf4j.event.Level level;
+    if (failures % 10 == 0) {
+      level = org.slf4j.event.Level.WARN;
+    } else if (failures == 1) {
+      level = wasSynced ? org.slf4j.event.Level.WARN : org.slf4j.event.Level.INFO;
+    } else {
+      level = org.slf4j.event.Level.DEBUG;
+    }
     log.atLevel(level)
         .log(
             "stream to controller {} ended: {}{}; serving {}; retry {} in {} ms",
