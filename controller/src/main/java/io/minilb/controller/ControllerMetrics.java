@@ -1,10 +1,10 @@
 package io.minilb.controller;
 
 import io.minilb.controller.kube.ClusterViews;
-import io.minilb.controller.kube.ObjectKey;
 import io.minilb.controller.kube.StatusWriter;
 import io.minilb.controller.snapshot.SnapshotPublisher;
 import io.minilb.controller.stream.RecordStreamService;
+import io.minilb.controller.view.ObjectKey;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;

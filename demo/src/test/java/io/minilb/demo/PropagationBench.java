@@ -3,13 +3,13 @@ package io.minilb.demo;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.netty.NettyServerBuilder;
-import io.minilb.controller.kube.ClusterState;
-import io.minilb.controller.kube.ServiceView;
-import io.minilb.controller.kube.SliceView;
 import io.minilb.controller.records.RecordBuilder;
 import io.minilb.controller.records.ZoneConfig;
 import io.minilb.controller.snapshot.SnapshotPublisher;
 import io.minilb.controller.stream.RecordStreamService;
+import io.minilb.controller.view.ClusterState;
+import io.minilb.controller.view.ServiceView;
+import io.minilb.controller.view.SliceView;
 import io.minilb.proto.Messages;
 import io.minilb.resolver.ResolverMain;
 import io.minilb.resolver.store.Store;

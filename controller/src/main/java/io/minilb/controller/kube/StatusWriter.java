@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.minilb.controller.view.ObjectKey;
+import io.minilb.controller.view.ServiceView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,10 +1,10 @@
 package io.minilb.controller.records;
 
-import io.minilb.controller.kube.ClusterState;
-import io.minilb.controller.kube.GatewayView;
-import io.minilb.controller.kube.IngressView;
-import io.minilb.controller.kube.ObjectKey;
-import io.minilb.controller.kube.RouteView;
+import io.minilb.controller.view.ClusterState;
+import io.minilb.controller.view.GatewayView;
+import io.minilb.controller.view.IngressView;
+import io.minilb.controller.view.ObjectKey;
+import io.minilb.controller.view.RouteView;
 import io.minilb.net.Cidr;
 import java.net.InetAddress;
 import java.time.Instant;

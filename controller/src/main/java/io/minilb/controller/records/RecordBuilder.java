@@ -1,10 +1,10 @@
 package io.minilb.controller.records;
 
-import io.minilb.controller.kube.ClusterState;
-import io.minilb.controller.kube.NodeView;
-import io.minilb.controller.kube.ObjectKey;
-import io.minilb.controller.kube.ServiceView;
-import io.minilb.controller.kube.SliceView;
+import io.minilb.controller.view.ClusterState;
+import io.minilb.controller.view.NodeView;
+import io.minilb.controller.view.ObjectKey;
+import io.minilb.controller.view.ServiceView;
+import io.minilb.controller.view.SliceView;
 import io.minilb.net.Cidr;
 import io.minilb.snapshot.RRSet;
 import io.minilb.snapshot.Rdata;

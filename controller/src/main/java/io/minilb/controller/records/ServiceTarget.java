@@ -1,8 +1,8 @@
 package io.minilb.controller.records;
 
-import io.minilb.controller.kube.ObjectKey;
-import io.minilb.controller.kube.ServiceView;
-import io.minilb.controller.kube.SliceView;
+import io.minilb.controller.view.ObjectKey;
+import io.minilb.controller.view.ServiceView;
+import io.minilb.controller.view.SliceView;
 import io.minilb.net.Cidr;
 import java.net.InetAddress;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.minilb.controller.records;
 
-import io.minilb.controller.kube.ServiceView;
+import io.minilb.controller.view.ServiceView;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Locale;

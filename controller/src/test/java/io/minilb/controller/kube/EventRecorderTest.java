@@ -3,6 +3,7 @@ package io.minilb.controller.kube;
 import static org.awaitility.Awaitility.await;
 
 import io.minilb.controller.records.Finding;
+import io.minilb.controller.view.ObjectKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

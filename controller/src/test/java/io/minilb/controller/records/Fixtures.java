@@ -1,7 +1,7 @@
 package io.minilb.controller.records;
 
-import io.minilb.controller.kube.ServiceView;
-import io.minilb.controller.kube.SliceView;
+import io.minilb.controller.view.ServiceView;
+import io.minilb.controller.view.SliceView;
 import io.minilb.snapshot.RRSet;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -8,8 +8,8 @@ import static io.minilb.controller.records.Fixtures.slice;
 import static io.minilb.controller.records.Fixtures.terminating;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.minilb.controller.kube.ServiceView;
-import io.minilb.controller.kube.SliceView;
+import io.minilb.controller.view.ServiceView;
+import io.minilb.controller.view.SliceView;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
