@@ -112,7 +112,7 @@ class PropagationBench {
               eps,
               List.of(new ServiceView.PortView("http", "TCP", 8080))));
     }
-    var state = ClusterState.of(services, slices);
+    var state = new ClusterState(services, slices, List.of(), List.of(), List.of(), List.of());
     for (int warm = 0; warm < 3; warm++) {
       builder.build(state);
     }
@@ -151,7 +151,9 @@ class PropagationBench {
         new SliceView(
             old.namespace(), old.name(), old.service(), old.addressType(), eps, old.ports()));
     var before = publisher.current();
-    var next = builder.build(ClusterState.of(services, changed));
+    var next =
+        builder.build(
+            new ClusterState(services, changed, List.of(), List.of(), List.of(), List.of()));
     publisher.publish(next.zones(), next.records());
     int deltaBytes = Messages.toProto(publisher.current().diff(before)).getSerializedSize();
     int fullBytes = Messages.toProto(publisher.current()).getSerializedSize();

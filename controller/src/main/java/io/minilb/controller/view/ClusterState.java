@@ -19,8 +19,4 @@ public record ClusterState(
     routes = List.copyOf(routes);
     nodes = List.copyOf(nodes);
   }
-
-  public static ClusterState of(List<ServiceView> services, List<SliceView> slices) {
-    return new ClusterState(services, slices, List.of(), List.of(), List.of(), List.of());
-  }
 }

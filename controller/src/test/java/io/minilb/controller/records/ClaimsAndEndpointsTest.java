@@ -448,11 +448,11 @@ class ClaimsAndEndpointsTest {
   }
 
   private static ClusterState state(List<ServiceView> services, List<SliceView> slices) {
-    return ClusterState.of(services, slices);
+    return Fixtures.state(services, slices);
   }
 
   private static ClusterState slicesState(List<ServiceView> services, List<SliceView> slices) {
-    return ClusterState.of(services, slices);
+    return Fixtures.state(services, slices);
   }
 
   private static ServiceView svc(
