@@ -56,8 +56,9 @@ public final class EventRecorder implements AutoCloseable {
   }
 
   /** A recorder that creates Events through {@code client}, as component {@code minilb}. */
-  public static EventRecorder forCluster(KubernetesClient client, String identity) {
-    return new EventRecorder(f -> create(client, identity, f), System::currentTimeMillis);
+  public static EventRecorder forCluster(
+      KubernetesClient client, String identity, LongSupplier clockMillis) {
+    return new EventRecorder(f -> create(client, identity, f), clockMillis);
   }
 
   /** Queues {@code f} unless it was sent recently or the window is full. */
