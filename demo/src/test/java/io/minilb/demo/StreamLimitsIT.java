@@ -22,7 +22,7 @@ class StreamLimitsIT {
   void anOversizedRequest_isResourceExhausted_andAnEmptyOne_invalidArgument() throws Exception {
     try (var p = new Pipeline()) {
       p.startController();
-      await().atMost(Duration.ofSeconds(15)).until(p.controller::ready);
+      await().atMost(Duration.ofSeconds(15)).until(p.controller::leading);
       var channel = ResolverMain.channel("127.0.0.1:" + p.grpcPort);
       try {
         var huge =
