@@ -6,12 +6,14 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.minilb.cli.Commands;
 import io.minilb.cli.HostPort;
 import io.minilb.controller.records.ZoneConfig;
+import io.minilb.net.Cidr;
 import io.minilb.tls.StreamTls;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -125,52 +127,55 @@ public final class ControllerMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ZoneConfig zone;
-    StreamTls tls;
+    ControllerConfig config;
     try {
-      if (ttl < 1 || ttl > 3600) {
-        throw new IllegalArgumentException("--ttl must be between 1 and 3600, got " + ttl);
-      }
-      var glue = new java.util.ArrayList<java.net.InetAddress>();
-      for (String a : nsAddresses == null ? List.<String>of() : nsAddresses) {
-        var ip = io.minilb.net.Cidr.literal(a.trim());
-        if (ip == null) {
-          throw new IllegalArgumentException("--ns-address: '" + a + "' is not an IP address");
-        }
-        glue.add(ip);
-      }
-      zone = new ZoneConfig(domain, lbClass, ttl, nsName, claimClassless, ingressClass, glue);
-      tls = new StreamTls(tlsCert, tlsKey, tlsClientCa, StreamTls.DEFAULT_RELOAD);
-      if (tls.enabled() && tlsCert == null) {
-        throw new IllegalArgumentException("--tls-client-ca needs --tls-cert and --tls-key");
-      }
+      config = config();
     } catch (IllegalArgumentException e) {
       System.err.println("minilb: " + e.getMessage());
       return 2;
     }
-    try (KubernetesClient client = client(kubeconfig)) {
-      String ns =
-          leaseNamespace != null && !leaseNamespace.isBlank() ? leaseNamespace : podNamespace();
-      String id = identity == null || identity.isBlank() ? "minilb-" + UUID.randomUUID() : identity;
-      var config =
-          new Controller.Config(
-              zone, grpcListen, httpListen, ns, leaseName, id, Leadership.Timing.defaults(), tls);
+    try (KubernetesClient client = client(kubeconfig);
+        Controller controller = new Controller(client, config)) {
       var done = new CountDownLatch(1);
-      try (Controller controller =
-          new Controller(client, config, (svc, status) -> {}, () -> System.exit(1))) {
-        controller.start();
-        Runtime.getRuntime()
-            .addShutdownHook(
-                new Thread(
-                    () -> {
-                      log.info("shutting down");
-                      controller.close();
-                      done.countDown();
-                    }));
-        done.await();
-      }
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    log.info("shutting down");
+                    controller.close();
+                    done.countDown();
+                  }));
+      controller.start();
+      done.await();
     }
     return 0;
+  }
+
+  /** The flags as a validated config. */
+  ControllerConfig config() {
+    var glue = new ArrayList<InetAddress>();
+    for (String a : nsAddresses == null ? List.<String>of() : nsAddresses) {
+      InetAddress ip = Cidr.literal(a.trim());
+      if (ip == null) {
+        throw new IllegalArgumentException("--ns-address: '" + a + "' is not an IP address");
+      }
+      glue.add(ip);
+    }
+    var builder =
+        ControllerConfig.builder()
+            .zone(new ZoneConfig(domain, lbClass, ttl, nsName, claimClassless, ingressClass, glue))
+            .grpcListen(grpcListen)
+            .httpListen(httpListen)
+            .leaseNamespace(
+                leaseNamespace != null && !leaseNamespace.isBlank()
+                    ? leaseNamespace
+                    : podNamespace())
+            .leaseName(leaseName)
+            .tls(new StreamTls(tlsCert, tlsKey, tlsClientCa, StreamTls.DEFAULT_RELOAD));
+    if (identity != null && !identity.isBlank()) {
+      builder.identity(identity);
+    }
+    return builder.build();
   }
 
   /**

@@ -1,10 +1,12 @@
 package io.minilb.controller;
 
 import io.minilb.controller.kube.ClusterViews;
-import io.minilb.controller.kube.ObjectKey;
-import io.minilb.controller.kube.StatusWriter;
+import io.minilb.controller.records.Finding;
 import io.minilb.controller.snapshot.SnapshotPublisher;
+import io.minilb.controller.status.DesiredStatus;
+import io.minilb.controller.status.StatusListener;
 import io.minilb.controller.stream.RecordStreamService;
+import io.minilb.controller.view.ObjectKey;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -12,11 +14,12 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.function.Supplier;
 
 /** The controller's metrics: counters updated by the reconcile loop, gauges read at scrape time. */
-final class ControllerMetrics implements StatusWriter.Listener {
+final class ControllerMetrics implements StatusListener {
 
   private final Counter builds;
   private final Histogram buildSeconds;
   private final Counter statusWrites;
+  private final Counter dropped;
 
   ControllerMetrics(
       PrometheusRegistry registry,
@@ -40,6 +43,12 @@ final class ControllerMetrics implements StatusWriter.Listener {
             .name("minilb_controller_status_writes_total")
             .help("Service status writes, by result")
             .labelNames("result")
+            .register(registry);
+    dropped =
+        Counter.builder()
+            .name("minilb_controller_objects_dropped_total")
+            .help("Objects left out of a record build (counted per build), by kind and reason")
+            .labelNames("kind", "reason")
             .register(registry);
     GaugeWithCallback.builder()
         .name("minilb_controller_watched_objects")
@@ -95,8 +104,12 @@ final class ControllerMetrics implements StatusWriter.Listener {
     buildSeconds.observe(nanos / 1e9);
   }
 
+  void dropped(Finding f) {
+    dropped.labelValues(f.kind(), f.reason()).inc();
+  }
+
   @Override
-  public void written(ObjectKey service, StatusWriter.Desired status) {
+  public void written(ObjectKey service, DesiredStatus status) {
     statusWrites.labelValues("ok").inc();
   }
 

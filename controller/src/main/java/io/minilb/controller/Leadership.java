@@ -28,15 +28,16 @@ public final class Leadership implements AutoCloseable {
   private final CompletableFuture<?> running;
   private volatile boolean closing;
 
+  /**
+   * Campaigns for the Lease of {@code settings}; {@code onStart}/{@code onStop} bracket leading.
+   */
   Leadership(
-      KubernetesClient client,
-      String namespace,
-      String name,
-      String identity,
-      Timing timing,
-      Runnable onStart,
-      Runnable onStop,
-      Runnable onLost) {
+      KubernetesClient client, ControllerConfig settings, Runnable onStart, Runnable onStop) {
+    String namespace = settings.leaseNamespace();
+    String name = settings.leaseName();
+    String identity = settings.identity();
+    Timing timing = settings.timing();
+    Runnable onLost = settings.onLostLeadership();
     var config =
         new LeaderElectionConfigBuilder()
             .withName("minilb")

@@ -152,6 +152,51 @@ class ClusterSourcesIT {
         .isEqualTo(1);
   }
 
+  @Test
+  void aServiceWhoseRecordsCannotBeBuilt_isDroppedWithAWarning_andEveryOtherServiceUpdates()
+      throws Exception {
+    start();
+    p.client.resource(EndToEndIT.service("default", "web", "minilb")).create();
+    p.client.resource(EndToEndIT.slice("default", "web-1", "web", "10.244.0.10")).create();
+    await()
+        .atMost(WAIT)
+        .until(() -> addresses("web.default.minilb.").equals(Set.of("10.244.0.10")));
+
+    // With ".default.minilb." this owner is over 255 octets; the mock API does not check lengths.
+    String tooLong = "x".repeat(240);
+    p.client.resource(EndToEndIT.service("default", tooLong, "minilb")).create();
+    p.client.resource(EndToEndIT.slice("default", "bad-1", tooLong, "10.244.0.66")).create();
+    p.client.resource(EndToEndIT.slice("default", "web-1", "web", "10.244.0.11")).update();
+    p.client.resource(EndToEndIT.service("default", "api", "minilb")).create();
+    p.client.resource(EndToEndIT.slice("default", "api-1", "api", "10.244.0.20")).create();
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(addresses("web.default.minilb.")).containsExactly("10.244.0.11");
+              assertThat(addresses("api.default.minilb.")).containsExactly("10.244.0.20");
+            });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> assertThat(events()).contains("Warning RecordsInvalid Service/" + tooLong));
+    var metrics =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(
+                            "http://127.0.0.1:"
+                                + p.controller.httpAddress().getPort()
+                                + "/metrics"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString())
+            .body();
+    assertThat(metrics)
+        .contains(
+            "minilb_controller_objects_dropped_total{kind=\"Service\",reason=\"RecordsInvalid\"}");
+  }
+
   private void start() throws Exception {
     p.startController();
     p.startResolver();

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.minilb.controller.Controller;
+import io.minilb.controller.ControllerConfig;
 import io.minilb.controller.Leadership;
-import io.minilb.controller.records.ZoneConfig;
 import io.minilb.resolver.Resolver;
 import io.minilb.resolver.ResolverConfig;
 import java.net.InetSocketAddress;
@@ -101,7 +101,7 @@ class FaultsIT {
       throws Exception {
     seed("web", "10.244.0.1");
     Controller a = controller("a", 0);
-    await().atMost(Duration.ofSeconds(10)).until(a::ready);
+    await().atMost(Duration.ofSeconds(10)).until(() -> a.ready() && a.leading());
     Controller b = controller("b", 0);
     var targets =
         List.of("127.0.0.1:" + a.grpcAddress().getPort(), "127.0.0.1:" + b.grpcAddress().getPort());
@@ -116,7 +116,7 @@ class FaultsIT {
     long killedAt = System.nanoTime();
     a.close();
     closeables.remove(a);
-    await().atMost(LEASE.multipliedBy(3)).until(b::ready);
+    await().atMost(LEASE.multipliedBy(3)).until(b::leading);
     Duration takeover = Duration.ofNanos(System.nanoTime() - killedAt);
     var client = api.client();
     client.resource(EndToEndIT.service("default", "after", "minilb")).create();
@@ -305,18 +305,16 @@ class FaultsIT {
 
   private Controller controller(String identity, int grpcPort) throws Exception {
     var config =
-        new Controller.Config(
-            ZoneConfig.defaults(),
-            new InetSocketAddress(Pipeline.LOOPBACK, grpcPort),
-            new InetSocketAddress(Pipeline.LOOPBACK, 0),
-            "minilb",
-            "minilb-controller",
-            identity,
-            new Leadership.Timing(LEASE, Duration.ofSeconds(2), Duration.ofMillis(300)));
+        ControllerConfig.builder()
+            .ephemeralPorts(Pipeline.LOOPBACK)
+            .grpcListen(new InetSocketAddress(Pipeline.LOOPBACK, grpcPort))
+            .identity(identity)
+            .timing(new Leadership.Timing(LEASE, Duration.ofSeconds(2), Duration.ofMillis(300)))
+            .onLostLeadership(() -> {})
+            .statusListener((svc, s) -> writes.add(identity + " " + svc))
+            .build();
     var client = api.client();
-    Controller c =
-        new Controller(client, config, (svc, s) -> writes.add(identity + " " + svc), () -> {})
-            .start();
+    Controller c = new Controller(client, config).start();
     closeables.add(client);
     closeables.add(c);
     return c;

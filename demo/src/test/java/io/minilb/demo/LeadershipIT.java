@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.minilb.controller.Controller;
+import io.minilb.controller.ControllerConfig;
 import io.minilb.controller.Leadership;
-import io.minilb.controller.records.ZoneConfig;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,17 +27,18 @@ class LeadershipIT {
   }
 
   @Test
-  void onlyTheLeaderIsReadyAndWrites_andTheFollowerTakesOverWhenItGoes() throws Exception {
+  void bothAreReady_onlyTheLeaderWrites_andTheFollowerTakesOverWhenItGoes() throws Exception {
     var client = api.client();
     client.resource(EndToEndIT.service("default", "web", "minilb")).create();
     Controller a = start("a");
-    await().atMost(Duration.ofSeconds(10)).until(a::ready);
+    await().atMost(Duration.ofSeconds(10)).until(() -> a.ready() && a.leading());
     Controller b = start("b");
 
+    await().atMost(Duration.ofSeconds(10)).until(b::ready);
     await()
         .during(Duration.ofSeconds(2))
         .atMost(Duration.ofSeconds(5))
-        .until(() -> a.ready() && !b.ready() && !b.leading());
+        .until(() -> a.ready() && a.leading() && b.ready() && !b.leading());
     assertThat(writers).containsOnly("a");
 
     client
@@ -56,23 +56,20 @@ class LeadershipIT {
     long stoppedAt = System.nanoTime();
     a.close();
     controllers.remove(a);
-    await().atMost(LEASE.multipliedBy(3)).until(b::ready);
+    await().atMost(LEASE.multipliedBy(3)).until(b::leading);
     assertThat(Duration.ofNanos(System.nanoTime() - stoppedAt)).isLessThan(LEASE.multipliedBy(3));
   }
 
   private Controller start(String identity) throws Exception {
     var config =
-        new Controller.Config(
-            ZoneConfig.defaults(),
-            new InetSocketAddress(Pipeline.LOOPBACK, 0),
-            new InetSocketAddress(Pipeline.LOOPBACK, 0),
-            "minilb",
-            "minilb-controller",
-            identity,
-            new Leadership.Timing(LEASE, Duration.ofSeconds(2), Duration.ofMillis(300)));
-    var c =
-        new Controller(api.client(), config, (svc, status) -> writers.add(identity), () -> {})
-            .start();
+        ControllerConfig.builder()
+            .ephemeralPorts(Pipeline.LOOPBACK)
+            .identity(identity)
+            .timing(new Leadership.Timing(LEASE, Duration.ofSeconds(2), Duration.ofMillis(300)))
+            .onLostLeadership(() -> {})
+            .statusListener((svc, status) -> writers.add(identity))
+            .build();
+    var c = new Controller(api.client(), config).start();
     controllers.add(c);
     return c;
   }

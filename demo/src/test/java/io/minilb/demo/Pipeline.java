@@ -2,10 +2,8 @@ package io.minilb.demo;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.minilb.controller.Controller;
+import io.minilb.controller.ControllerConfig;
 import io.minilb.controller.Leadership;
-import io.minilb.controller.kube.ObjectKey;
-import io.minilb.controller.kube.StatusWriter;
-import io.minilb.controller.records.ZoneConfig;
 import io.minilb.resolver.Resolver;
 import io.minilb.resolver.ResolverConfig;
 import java.net.InetAddress;
@@ -37,18 +35,17 @@ final class Pipeline implements AutoCloseable {
   /** Starts (or restarts) the controller, keeping the gRPC port of the previous one. */
   Controller startController() throws Exception {
     var config =
-        new Controller.Config(
-            ZoneConfig.defaults(),
-            new InetSocketAddress(LOOPBACK, grpcPort),
-            new InetSocketAddress(LOOPBACK, 0),
-            "minilb",
-            "minilb-controller",
-            "test-controller-" + System.nanoTime(),
-            new Leadership.Timing(
-                Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500)));
-    StatusWriter.Listener listener =
-        (ObjectKey key, StatusWriter.Desired d) -> statusWrites.add(key + "=" + d.hostnames());
-    controller = new Controller(client, config, listener, () -> {}).start();
+        ControllerConfig.builder()
+            .ephemeralPorts(LOOPBACK)
+            .grpcListen(new InetSocketAddress(LOOPBACK, grpcPort))
+            .identity("test-controller-" + System.nanoTime())
+            .timing(
+                new Leadership.Timing(
+                    Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500)))
+            .onLostLeadership(() -> {})
+            .statusListener((key, d) -> statusWrites.add(key + "=" + d.hostnames()))
+            .build();
+    controller = new Controller(client, config).start();
     grpcPort = controller.grpcAddress().getPort();
     return controller;
   }

@@ -3,13 +3,13 @@ package io.minilb.demo;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.netty.NettyServerBuilder;
-import io.minilb.controller.kube.ClusterState;
-import io.minilb.controller.kube.ServiceView;
-import io.minilb.controller.kube.SliceView;
 import io.minilb.controller.records.RecordBuilder;
 import io.minilb.controller.records.ZoneConfig;
 import io.minilb.controller.snapshot.SnapshotPublisher;
 import io.minilb.controller.stream.RecordStreamService;
+import io.minilb.controller.view.ClusterState;
+import io.minilb.controller.view.ServiceView;
+import io.minilb.controller.view.SliceView;
 import io.minilb.proto.Messages;
 import io.minilb.resolver.Resolver;
 import io.minilb.resolver.ResolverConfig;
@@ -104,7 +104,7 @@ class PropagationBench {
               eps,
               List.of(new ServiceView.PortView("http", "TCP", 8080))));
     }
-    var state = ClusterState.of(services, slices);
+    var state = new ClusterState(services, slices, List.of(), List.of(), List.of(), List.of());
     for (int warm = 0; warm < 3; warm++) {
       builder.build(state);
     }
@@ -139,7 +139,9 @@ class PropagationBench {
         new SliceView(
             old.namespace(), old.name(), old.service(), old.addressType(), eps, old.ports()));
     var before = publisher.current();
-    var next = builder.build(ClusterState.of(services, changed));
+    var next =
+        builder.build(
+            new ClusterState(services, changed, List.of(), List.of(), List.of(), List.of()));
     publisher.publish(next.zones(), next.records());
     int deltaBytes = Messages.toProto(publisher.current().diff(before)).getSerializedSize();
     int fullBytes = Messages.toProto(publisher.current()).getSerializedSize();

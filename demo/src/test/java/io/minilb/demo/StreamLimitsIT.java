@@ -21,7 +21,7 @@ class StreamLimitsIT {
   void anOversizedRequest_isResourceExhausted_andAnEmptyOne_invalidArgument() throws Exception {
     try (var p = new Pipeline()) {
       p.startController();
-      await().atMost(Duration.ofSeconds(15)).until(p.controller::ready);
+      await().atMost(Duration.ofSeconds(15)).until(p.controller::leading);
       // A hostile client, not a resolver: a bare plaintext channel.
       var channel =
           io.grpc.ManagedChannelBuilder.forTarget("127.0.0.1:" + p.grpcPort).usePlaintext().build();

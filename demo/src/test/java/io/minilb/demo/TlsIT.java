@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.minilb.controller.Controller;
+import io.minilb.controller.ControllerConfig;
 import io.minilb.controller.Leadership;
-import io.minilb.controller.records.ZoneConfig;
 import io.minilb.resolver.Resolver;
 import io.minilb.resolver.ResolverConfig;
 import io.minilb.tls.StreamTls;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -137,21 +136,20 @@ class TlsIT {
 
   private int controller(StreamTls tls) throws Exception {
     var config =
-        new Controller.Config(
-            ZoneConfig.defaults(),
-            new InetSocketAddress(Pipeline.LOOPBACK, 0),
-            new InetSocketAddress(Pipeline.LOOPBACK, 0),
-            "minilb",
-            "minilb-controller",
-            "tls-test",
-            new Leadership.Timing(
-                Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500)),
-            tls);
+        ControllerConfig.builder()
+            .ephemeralPorts(Pipeline.LOOPBACK)
+            .identity("tls-test")
+            .timing(
+                new Leadership.Timing(
+                    Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500)))
+            .tls(tls)
+            .onLostLeadership(() -> {})
+            .build();
     var client = api.client();
-    Controller c = new Controller(client, config, (k, s) -> {}, () -> {}).start();
+    Controller c = new Controller(client, config).start();
     closeables.add(client);
     closeables.add(c);
-    await().atMost(Duration.ofSeconds(15)).until(c::ready);
+    await().atMost(Duration.ofSeconds(15)).until(c::leading);
     return c.grpcAddress().getPort();
   }
 

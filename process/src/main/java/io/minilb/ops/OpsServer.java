@@ -25,11 +25,6 @@ public final class OpsServer implements AutoCloseable {
     this.server = server;
   }
 
-  public static OpsServer start(InetSocketAddress listen, BooleanSupplier ready)
-      throws IOException {
-    return start(listen, ready, null);
-  }
-
   /** As above, with {@code /metrics} in the Prometheus text format from {@code registry}. */
   public static OpsServer start(
       InetSocketAddress listen, BooleanSupplier ready, PrometheusRegistry registry)

@@ -1,5 +1,13 @@
 package io.minilb.controller.kube;
 
+import io.minilb.controller.view.ClusterState;
+import io.minilb.controller.view.GatewayView;
+import io.minilb.controller.view.IngressView;
+import io.minilb.controller.view.NodeView;
+import io.minilb.controller.view.ObjectKey;
+import io.minilb.controller.view.RouteView;
+import io.minilb.controller.view.ServiceView;
+import io.minilb.controller.view.SliceView;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

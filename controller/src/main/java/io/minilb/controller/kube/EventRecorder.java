@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * Turns {@link Finding}s into core/v1 Events on the objects concerned, rate-limited so that a hot
  * reconcile loop cannot flood the API server: an identical event (same object, reason and message)
  * is sent at most once per {@link #REPEAT_AFTER}, and at most {@link #BURST} events go out per
- * {@link #WINDOW}; the excess is dropped with one log line. Sends run on their own thread.
+ * {@link #WINDOW}; the excess is dropped with one log line. What was sent is remembered for {@link
+ * #REPEAT_AFTER} only, so the memory is bounded by the send rate, not by the history of the
+ * cluster. Sends run on their own thread.
  */
 public final class EventRecorder implements AutoCloseable {
 
@@ -35,7 +37,7 @@ public final class EventRecorder implements AutoCloseable {
 
   private final Sink sink;
   private final LongSupplier clockMillis;
-  private final Map<Finding, Long> lastSent = new ConcurrentHashMap<>();
+  final Map<Finding, Long> lastSent = new ConcurrentHashMap<>();
   private final ExecutorService executor;
   private long windowStart;
   private int sentInWindow;
@@ -54,8 +56,9 @@ public final class EventRecorder implements AutoCloseable {
   }
 
   /** A recorder that creates Events through {@code client}, as component {@code minilb}. */
-  public static EventRecorder forCluster(KubernetesClient client, String identity) {
-    return new EventRecorder(f -> create(client, identity, f), System::currentTimeMillis);
+  public static EventRecorder forCluster(
+      KubernetesClient client, String identity, LongSupplier clockMillis) {
+    return new EventRecorder(f -> create(client, identity, f), clockMillis);
   }
 
   /** Queues {@code f} unless it was sent recently or the window is full. */
@@ -71,6 +74,7 @@ public final class EventRecorder implements AutoCloseable {
       }
       windowStart = now;
       sentInWindow = 0;
+      lastSent.values().removeIf(sent -> now - sent >= REPEAT_AFTER.toMillis());
       dropped = 0;
     }
     if (sentInWindow >= BURST) {

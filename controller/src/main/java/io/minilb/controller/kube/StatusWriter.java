@@ -7,8 +7,11 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.minilb.controller.status.DesiredStatus;
+import io.minilb.controller.status.StatusListener;
+import io.minilb.controller.view.ObjectKey;
+import io.minilb.controller.view.ServiceView;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -28,33 +31,13 @@ public final class StatusWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StatusWriter.class);
   private static final int ATTEMPTS = 5;
 
-  /** What a Service's status should hold: hostnames then IPs, in order. */
-  public record Desired(List<String> hostnames, List<String> ips) {
-    public Desired {
-      hostnames = List.copyOf(hostnames);
-      ips = List.copyOf(ips);
-    }
-
-    static Desired of(ServiceView v) {
-      return new Desired(v.statusHostnames(), v.statusIps());
-    }
-  }
-
-  /** Called once per successful write (for tests and metrics). */
-  public interface Listener {
-    void written(ObjectKey service, Desired status);
-
-    /** A write that failed for good (after retries). */
-    default void failed(ObjectKey service, String reason) {}
-  }
-
   private final KubernetesClient client;
-  private final Listener listener;
+  private final StatusListener listener;
   private final ExecutorService executor;
-  private final Map<ObjectKey, Desired> queued = new ConcurrentHashMap<>();
+  private final Map<ObjectKey, DesiredStatus> queued = new ConcurrentHashMap<>();
   private volatile boolean enabled = true;
 
-  public StatusWriter(KubernetesClient client, Listener listener) {
+  public StatusWriter(KubernetesClient client, StatusListener listener) {
     this.client = client;
     this.listener = listener;
     this.executor =
@@ -70,8 +53,8 @@ public final class StatusWriter implements AutoCloseable {
    * Brings one Service's status to {@code desired} unless it already is, or a write of exactly that
    * is already queued.
    */
-  public void ensure(ServiceView view, Desired desired) {
-    if (Desired.of(view).equals(desired)) {
+  public void ensure(ServiceView view, DesiredStatus desired) {
+    if (DesiredStatus.of(view).equals(desired)) {
       queued.remove(view.key(), desired);
       return;
     }
@@ -81,7 +64,7 @@ public final class StatusWriter implements AutoCloseable {
     executor.execute(() -> write(view.key(), desired));
   }
 
-  private void write(ObjectKey key, Desired desired) {
+  private void write(ObjectKey key, DesiredStatus desired) {
     try {
       for (int attempt = 1; enabled && attempt <= ATTEMPTS; attempt++) {
         if (!desired.equals(queued.get(key))) {
@@ -119,11 +102,11 @@ public final class StatusWriter implements AutoCloseable {
     }
   }
 
-  private static Desired current(Service s) {
-    return Desired.of(Views.of(s));
+  private static DesiredStatus current(Service s) {
+    return DesiredStatus.of(Views.of(s));
   }
 
-  private static ServiceStatus withIngress(ServiceStatus status, Desired desired) {
+  private static ServiceStatus withIngress(ServiceStatus status, DesiredStatus desired) {
     var ingress = new ArrayList<LoadBalancerIngress>();
     desired
         .hostnames()
@@ -137,7 +120,7 @@ public final class StatusWriter implements AutoCloseable {
     return s;
   }
 
-  private static String render(Desired d) {
+  private static String render(DesiredStatus d) {
     var all = new ArrayList<String>(d.hostnames());
     all.addAll(d.ips());
     return all.isEmpty() ? "[]" : all.toString();

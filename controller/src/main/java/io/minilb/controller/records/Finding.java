@@ -1,6 +1,6 @@
 package io.minilb.controller.records;
 
-import io.minilb.controller.kube.ObjectKey;
+import io.minilb.controller.view.ObjectKey;
 
 /**
  * Something about an object the operator should hear of, raised while building records and turned

@@ -1,10 +1,10 @@
 package io.minilb.controller.records;
 
-import io.minilb.controller.kube.ClusterState;
-import io.minilb.controller.kube.GatewayView;
-import io.minilb.controller.kube.IngressView;
-import io.minilb.controller.kube.ObjectKey;
-import io.minilb.controller.kube.RouteView;
+import io.minilb.controller.view.ClusterState;
+import io.minilb.controller.view.GatewayView;
+import io.minilb.controller.view.IngressView;
+import io.minilb.controller.view.ObjectKey;
+import io.minilb.controller.view.RouteView;
 import io.minilb.net.Cidr;
 import java.net.InetAddress;
 import java.time.Instant;
@@ -33,7 +33,8 @@ final class HostClaims {
   static final String HOST_ANNOTATION = "minilb/host";
 
   /** A resolved extra name. */
-  record Alias(String host, int ttl, List<InetAddress> addresses) {}
+  /** A resolved extra name, with the object whose claim won it. */
+  record Alias(String host, int ttl, List<InetAddress> addresses, String kind, ObjectKey source) {}
 
   /** What a claim points at; claims with equal identities never conflict. */
   private record Target(String identity, int ttl, List<InetAddress> addresses) {}
@@ -50,10 +51,8 @@ final class HostClaims {
   private HostClaims() {}
 
   static List<Alias> resolve(
-      ZoneConfig zone,
-      ClusterState state,
-      Map<ObjectKey, ServiceTarget> served,
-      Consumer<Finding> findings) {
+      ZoneConfig zone, ClusterState state, Map<ObjectKey, ServiceTarget> served, Report report) {
+    Consumer<Finding> findings = report::finding;
     var byHostname = new HashMap<String, ServiceTarget>();
     served
         .values()
@@ -61,42 +60,64 @@ final class HostClaims {
             t -> byHostname.put(zone.hostname(t.service().namespace(), t.service().name()), t));
     var claims = new ArrayList<Claim>();
     for (ServiceTarget t : served.values()) {
-      var parsed = HostNames.parseList(t.service().annotations().get(HOST_ANNOTATION));
-      parsed
-          .invalid()
-          .forEach(h -> findings.accept(invalid("Service", t.key(), h, HOST_ANNOTATION)));
-      for (String h : parsed.valid()) {
-        claims.add(new Claim(h, "Service", t.key(), t.service().created(), serviceTarget(t)));
+      try {
+        var parsed = HostNames.parseList(t.service().annotations().get(HOST_ANNOTATION));
+        parsed
+            .invalid()
+            .forEach(h -> findings.accept(invalid("Service", t.key(), h, HOST_ANNOTATION)));
+        for (String h : parsed.valid()) {
+          claims.add(new Claim(h, "Service", t.key(), t.service().created(), serviceTarget(t)));
+        }
+      } catch (RuntimeException e) {
+        report.drop("Service", t.key(), e);
       }
     }
     for (IngressView ing : state.ingresses()) {
       if (zone.ingressClass() != null && !zone.ingressClass().equals(ing.ingressClass())) {
         continue;
       }
-      Target target = target(ing.statusHostnames(), ing.statusIps(), byHostname, zone.ttl());
-      if (target != null) {
-        addHosts(claims, findings, "Ingress", ing.key(), ing.created(), ing.hosts(), target);
+      try {
+        Target target = target(ing.statusHostnames(), ing.statusIps(), byHostname, zone.ttl());
+        if (target != null) {
+          addHosts(claims, findings, "Ingress", ing.key(), ing.created(), ing.hosts(), target);
+        }
+      } catch (RuntimeException e) {
+        report.drop("Ingress", ing.key(), e);
       }
     }
     var gateways = new HashMap<ObjectKey, GatewayView>();
     state.gateways().forEach(g -> gateways.put(g.key(), g));
     for (RouteView route : state.routes()) {
-      var names = new ArrayList<String>();
-      var ips = new ArrayList<String>();
-      for (ObjectKey ref : route.gateways()) {
-        GatewayView g = gateways.get(ref);
-        if (g != null) {
-          names.addAll(g.hostnames());
-          ips.addAll(g.ips());
-        }
-      }
-      Target target = target(names, ips, byHostname, zone.ttl());
-      if (target != null) {
-        var key = new ObjectKey(route.namespace(), route.name());
-        addHosts(claims, findings, route.kind(), key, route.created(), route.hostnames(), target);
+      try {
+        addRoute(zone, route, gateways, byHostname, claims, findings);
+      } catch (RuntimeException e) {
+        report.drop(route.kind(), new ObjectKey(route.namespace(), route.name()), e);
       }
     }
     return winners(zone, claims, findings);
+  }
+
+  private static void addRoute(
+      ZoneConfig zone,
+      RouteView route,
+      Map<ObjectKey, GatewayView> gateways,
+      Map<String, ServiceTarget> byHostname,
+      List<Claim> claims,
+      Consumer<Finding> findings) {
+    var names = new ArrayList<String>();
+    var ips = new ArrayList<String>();
+    for (ObjectKey ref : route.gateways()) {
+      GatewayView g = gateways.get(ref);
+      if (g != null) {
+        names.addAll(g.hostnames());
+        ips.addAll(g.ips());
+      }
+    }
+    Target target = target(names, ips, byHostname, zone.ttl());
+    if (target != null) {
+      var key = new ObjectKey(route.namespace(), route.name());
+      addHosts(claims, findings, route.kind(), key, route.created(), route.hostnames(), target);
+    }
   }
 
   private static List<Alias> winners(
@@ -140,7 +161,13 @@ final class HostClaims {
                           + ", which is older; this claim is ignored"));
             }
           }
-          aliases.add(new Alias(host, winner.target().ttl(), winner.target().addresses()));
+          aliases.add(
+              new Alias(
+                  host,
+                  winner.target().ttl(),
+                  winner.target().addresses(),
+                  winner.kind(),
+                  winner.source()));
         });
     return aliases;
   }

@@ -1,10 +1,10 @@
 package io.minilb.controller.records;
 
-import io.minilb.controller.kube.ClusterState;
-import io.minilb.controller.kube.NodeView;
-import io.minilb.controller.kube.ObjectKey;
-import io.minilb.controller.kube.ServiceView;
-import io.minilb.controller.kube.SliceView;
+import io.minilb.controller.view.ClusterState;
+import io.minilb.controller.view.NodeView;
+import io.minilb.controller.view.ObjectKey;
+import io.minilb.controller.view.ServiceView;
+import io.minilb.controller.view.SliceView;
 import io.minilb.net.Cidr;
 import io.minilb.snapshot.RRSet;
 import io.minilb.snapshot.Rdata;
@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Consumer;
 import org.xbill.DNS.Type;
 
 /**
@@ -33,11 +32,13 @@ import org.xbill.DNS.Type;
 public final class RecordBuilder {
 
   /** What a build produces. Immutable. */
-  public record Build(List<String> zones, List<RRSet> records, List<Finding> findings) {
+  public record Build(
+      List<String> zones, List<RRSet> records, List<Finding> findings, List<Finding> dropped) {
     public Build {
       zones = List.copyOf(zones);
       records = List.copyOf(records);
       findings = List.copyOf(findings);
+      dropped = List.copyOf(dropped);
     }
   }
 
@@ -47,18 +48,13 @@ public final class RecordBuilder {
     this.zone = zone;
   }
 
-  public ZoneConfig zone() {
-    return zone;
-  }
-
-  /** Only Services and EndpointSlices; every other input empty. */
-  public List<RRSet> build(List<ServiceView> services, List<SliceView> slices) {
-    return build(ClusterState.of(services, slices)).records();
-  }
-
+  /**
+   * Builds the record set of {@code state}. An object whose records cannot be built (any runtime
+   * exception in its part of the build, e.g. a name over 255 octets) is left out and listed in
+   * {@link Build#dropped()}; every other object is still published.
+   */
   public Build build(ClusterState state) {
-    var findings = new ArrayList<Finding>();
-    Consumer<Finding> report = findings::add;
+    var report = new Report();
     var records = new Records();
     var zones = new TreeSet<String>();
     zones.add(zone.domain());
@@ -72,20 +68,38 @@ public final class RecordBuilder {
         .forEach(
             s -> slicesByService.computeIfAbsent(s.serviceKey(), k -> new ArrayList<>()).add(s));
     for (ServiceView svc : state.services()) {
-      if (zone.qualifies(svc)) {
-        served.put(
-            svc.key(),
+      if (!zone.qualifies(svc)) {
+        continue;
+      }
+      try {
+        var target =
             ServiceTarget.of(
-                zone, svc, slicesByService.getOrDefault(svc.key(), List.of()), report));
+                zone, svc, slicesByService.getOrDefault(svc.key(), List.of()), report::finding);
+        var own = new Records();
+        addService(own, target, reverse);
+        records.addAll(own);
+        served.put(svc.key(), target);
+      } catch (RuntimeException e) {
+        report.drop("Service", svc.key(), e);
       }
     }
-    served.values().forEach(t -> addService(records, t, reverse));
 
     for (HostClaims.Alias alias : HostClaims.resolve(zone, state, served, report)) {
-      String owner = alias.host() + ".";
-      alias.addresses().forEach(a -> records.add(owner, type(a), alias.ttl(), Encode.address(a)));
-      if (!HostNames.within(alias.host(), zone.domainName())) {
-        zones.add(HostNames.isWildcard(alias.host()) ? owner.substring(2) : owner);
+      try {
+        String owner = alias.host() + ".";
+        var own = new Records();
+        alias.addresses().forEach(a -> own.add(owner, type(a), alias.ttl(), Encode.address(a)));
+        String apex = HostNames.isWildcard(alias.host()) ? owner.substring(2) : owner;
+        boolean ownZone = !HostNames.within(alias.host(), zone.domainName());
+        if (ownZone) {
+          Encode.name(apex); // the NS added below must be buildable too
+        }
+        records.addAll(own);
+        if (ownZone) {
+          zones.add(apex);
+        }
+      } catch (RuntimeException e) {
+        report.drop(alias.kind(), alias.source(), e);
       }
     }
     if (HostNames.within(zone.nsName(), zone.domain())) {
@@ -94,7 +108,7 @@ public final class RecordBuilder {
     }
     Rdata ns = Encode.ns(zone.nsName());
     zones.forEach(z -> records.add(z, Type.NS, zone.ttl(), ns));
-    return new Build(List.copyOf(zones), records.toList(), findings);
+    return new Build(List.copyOf(zones), records.toList(), report.findings, report.dropped);
   }
 
   private void addService(Records records, ServiceTarget t, Map<String, Cidr> reverse) {
@@ -154,11 +168,6 @@ public final class RecordBuilder {
         List.of(
             Encode.soa(
                 zone.nsName(), "hostmaster." + zone.domain(), serial, 60, 30, 3600, zone.ttl())));
-  }
-
-  /** The SOA RRset at the main apex for {@code serial}. */
-  public RRSet soa(long serial) {
-    return soa(zone.domain(), serial);
   }
 
   private static int type(InetAddress a) {

@@ -26,10 +26,24 @@ final class Records {
 
   private final Map<RRKey, Pending> sets = new TreeMap<>();
 
+  /** Longest owner in presentation form: 255 octets on the wire, one more than the text. */
+  private static final int MAX_NAME = 254;
+
+  /**
+   * @throws IllegalArgumentException when {@code owner} is longer than a DNS name can be
+   */
   void add(String owner, int type, int ttl, Rdata rdata) {
+    if (owner.length() > MAX_NAME) {
+      throw new IllegalArgumentException("name longer than 255 octets: " + owner);
+    }
     Pending p = sets.computeIfAbsent(new RRKey(owner, type), k -> new Pending(ttl));
     p.ttl = Math.min(p.ttl, ttl);
     p.rdata.add(rdata);
+  }
+
+  /** Adds everything {@code other} collected. */
+  void addAll(Records other) {
+    other.sets.forEach((k, p) -> p.rdata.forEach(r -> add(k.name(), k.type(), p.ttl, r)));
   }
 
   List<RRSet> toList() {

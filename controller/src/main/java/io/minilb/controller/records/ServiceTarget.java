@@ -1,8 +1,8 @@
 package io.minilb.controller.records;
 
-import io.minilb.controller.kube.ObjectKey;
-import io.minilb.controller.kube.ServiceView;
-import io.minilb.controller.kube.SliceView;
+import io.minilb.controller.view.ObjectKey;
+import io.minilb.controller.view.ServiceView;
+import io.minilb.controller.view.SliceView;
 import io.minilb.net.Cidr;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -102,7 +102,7 @@ record ServiceTarget(
     }
     try {
       int ttl = Integer.parseInt(raw.trim());
-      if (ttl >= 1 && ttl <= 3600) {
+      if (ZoneConfig.validTtl(ttl)) {
         return ttl;
       }
     } catch (NumberFormatException e) {
@@ -116,7 +116,11 @@ record ServiceTarget(
             TTL_ANNOTATION
                 + " '"
                 + raw
-                + "' is not a number of seconds from 1 to 3600; using "
+                + "' is not a number of seconds from "
+                + ZoneConfig.MIN_TTL
+                + " to "
+                + ZoneConfig.MAX_TTL
+                + "; using "
                 + zone.ttl()));
     return zone.ttl();
   }

@@ -1,6 +1,6 @@
 package io.minilb.controller.records;
 
-import io.minilb.controller.kube.ServiceView;
+import io.minilb.controller.view.ServiceView;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Locale;
@@ -27,6 +27,12 @@ public record ZoneConfig(
     String ingressClass,
     List<InetAddress> nsAddresses) {
 
+  /** Shortest record TTL, for {@code --ttl} and the {@code minilb/ttl} annotation alike. */
+  public static final int MIN_TTL = 1;
+
+  /** Longest record TTL: DNS here follows pods, so an hour is already long. */
+  public static final int MAX_TTL = 3600;
+
   /** Without name-server addresses. */
   public ZoneConfig(
       String domain,
@@ -43,9 +49,15 @@ public record ZoneConfig(
     nsName = nsName == null || nsName.isBlank() ? "ns." + domain : absolute(nsName);
     Objects.requireNonNull(lbClass, "lbClass");
     nsAddresses = List.copyOf(nsAddresses);
-    if (ttl < 0 || ttl > 604_800) {
-      throw new IllegalArgumentException("ttl out of range: " + ttl);
+    if (!validTtl(ttl)) {
+      throw new IllegalArgumentException(
+          "--ttl must be between " + MIN_TTL + " and " + MAX_TTL + ", got " + ttl);
     }
+  }
+
+  /** Whether {@code ttl} is within {@link #MIN_TTL} and {@link #MAX_TTL}. */
+  public static boolean validTtl(int ttl) {
+    return ttl >= MIN_TTL && ttl <= MAX_TTL;
   }
 
   public static ZoneConfig defaults() {

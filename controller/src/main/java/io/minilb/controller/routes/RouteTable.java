@@ -1,7 +1,7 @@
 package io.minilb.controller.routes;
 
 import com.google.common.net.InetAddresses;
-import io.minilb.controller.kube.NodeView;
+import io.minilb.controller.view.NodeView;
 import io.minilb.net.Cidr;
 import java.io.ByteArrayOutputStream;
 import java.net.Inet4Address;

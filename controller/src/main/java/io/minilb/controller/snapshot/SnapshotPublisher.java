@@ -52,10 +52,6 @@ public final class SnapshotPublisher {
     this.clockSeconds = clockSeconds;
   }
 
-  public long epoch() {
-    return epoch;
-  }
-
   /** The newest snapshot, or null before the first publish. */
   public Snapshot current() {
     return current;

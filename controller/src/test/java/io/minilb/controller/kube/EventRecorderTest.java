@@ -1,8 +1,10 @@
 package io.minilb.controller.kube;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.minilb.controller.records.Finding;
+import io.minilb.controller.view.ObjectKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -48,6 +50,17 @@ class EventRecorderTest {
     clock.addAndGet(EventRecorder.WINDOW.toMillis());
     recorder.record(finding("late", "bad host"));
     await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() == EventRecorder.BURST + 1);
+  }
+
+  @Test
+  void rememberedEvents_expireAfterTheRepeatInterval() {
+    for (int i = 0; i < 10; i++) {
+      recorder.record(finding("svc-" + i, "bad host"));
+    }
+    clock.addAndGet(EventRecorder.REPEAT_AFTER.toMillis());
+    recorder.record(finding("late", "bad host"));
+
+    assertThat(recorder.lastSent).hasSize(1);
   }
 
   private static Finding finding(String name, String message) {

@@ -4,14 +4,14 @@ import static io.minilb.controller.records.Fixtures.ready;
 import static io.minilb.controller.records.Fixtures.slice;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.minilb.controller.kube.ClusterState;
-import io.minilb.controller.kube.GatewayView;
-import io.minilb.controller.kube.IngressView;
-import io.minilb.controller.kube.NodeView;
-import io.minilb.controller.kube.ObjectKey;
-import io.minilb.controller.kube.RouteView;
-import io.minilb.controller.kube.ServiceView;
-import io.minilb.controller.kube.SliceView;
+import io.minilb.controller.view.ClusterState;
+import io.minilb.controller.view.GatewayView;
+import io.minilb.controller.view.IngressView;
+import io.minilb.controller.view.NodeView;
+import io.minilb.controller.view.ObjectKey;
+import io.minilb.controller.view.RouteView;
+import io.minilb.controller.view.ServiceView;
+import io.minilb.controller.view.SliceView;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -448,11 +448,11 @@ class ClaimsAndEndpointsTest {
   }
 
   private static ClusterState state(List<ServiceView> services, List<SliceView> slices) {
-    return ClusterState.of(services, slices);
+    return Fixtures.state(services, slices);
   }
 
   private static ClusterState slicesState(List<ServiceView> services, List<SliceView> slices) {
-    return ClusterState.of(services, slices);
+    return Fixtures.state(services, slices);
   }
 
   private static ServiceView svc(

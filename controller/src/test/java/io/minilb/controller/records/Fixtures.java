@@ -1,7 +1,8 @@
 package io.minilb.controller.records;
 
-import io.minilb.controller.kube.ServiceView;
-import io.minilb.controller.kube.SliceView;
+import io.minilb.controller.view.ClusterState;
+import io.minilb.controller.view.ServiceView;
+import io.minilb.controller.view.SliceView;
 import io.minilb.snapshot.RRSet;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -110,5 +111,16 @@ public final class Fixtures {
       }
     }
     return out;
+  }
+
+  /** Only Services and EndpointSlices; every other input empty. */
+  public static ClusterState state(List<ServiceView> services, List<SliceView> slices) {
+    return new ClusterState(services, slices, List.of(), List.of(), List.of(), List.of());
+  }
+
+  /** The records built from only Services and EndpointSlices. */
+  public static List<RRSet> records(
+      RecordBuilder builder, List<ServiceView> services, List<SliceView> slices) {
+    return builder.build(state(services, slices)).records();
   }
 }

@@ -8,8 +8,8 @@ import static io.minilb.controller.records.Fixtures.slice;
 import static io.minilb.controller.records.Fixtures.terminating;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.minilb.controller.kube.ServiceView;
-import io.minilb.controller.kube.SliceView;
+import io.minilb.controller.view.ServiceView;
+import io.minilb.controller.view.SliceView;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -139,7 +139,9 @@ class RecordBuilderTest {
   void build_matchesTable(Case c) {
     var builder = new RecordBuilder(ZoneConfig.defaults());
 
-    assertThat(Fixtures.serviceLevel(Fixtures.lines(builder.build(c.services(), c.slices()))))
+    assertThat(
+            Fixtures.serviceLevel(
+                Fixtures.lines(Fixtures.records(builder, c.services(), c.slices()))))
         .containsExactlyInAnyOrderElementsOf(Fixtures.normalized(c.expected()));
   }
 
@@ -152,7 +154,8 @@ class RecordBuilderTest {
     var lines =
         Fixtures.serviceLevel(
             Fixtures.lines(
-                builder.build(
+                Fixtures.records(
+                    builder,
                     List.of(lb("default", "web")),
                     List.of(slice("default", "web-1", "web", "IPv4", ready("10.0.0.1"))))));
 
@@ -171,13 +174,14 @@ class RecordBuilderTest {
             slice("a", "x-1", "x", "IPv4", ready("10.0.0.2"), ready("10.0.0.1")),
             slice("b", "y-1", "y", "IPv4", ready("10.0.1.1")));
 
-    assertThat(builder.build(services, slices))
-        .isEqualTo(builder.build(reversed(services), reversed(slices)));
+    assertThat(Fixtures.records(builder, services, slices))
+        .isEqualTo(Fixtures.records(builder, reversed(services), reversed(slices)));
   }
 
   @Test
   void soa_carriesTheSerialAndTtlAsNegativeTtl() {
-    var soa = Fixtures.lines(List.of(new RecordBuilder(ZoneConfig.defaults()).soa(1234)));
+    var soa =
+        Fixtures.lines(List.of(new RecordBuilder(ZoneConfig.defaults()).soa("minilb.", 1234)));
 
     assertThat(soa)
         .containsExactly("minilb. 5 IN SOA ns.minilb. hostmaster.minilb. 1234 60 30 3600 5");
@@ -187,5 +191,35 @@ class RecordBuilderTest {
     var copy = new java.util.ArrayList<>(list);
     java.util.Collections.reverse(copy);
     return copy;
+  }
+
+  @Test
+  void build_whenOneServicesNamesAreTooLong_dropsOnlyThatServiceWithAWarning() {
+    var zone =
+        new ZoneConfig("a".repeat(60) + "." + "b".repeat(60), "minilb", 5, null, false, null);
+    var long63 = "x".repeat(63);
+    var bad = lb(long63, long63);
+    var good = lb("default", "web");
+    var state =
+        Fixtures.state(
+            List.of(bad, good),
+            List.of(
+                slice(long63, "bad-1", long63, "IPv4", ready("10.0.0.1")),
+                slice("default", "web-1", "web", "IPv4", ready("10.0.0.2"))));
+
+    var build = new RecordBuilder(zone).build(state);
+
+    assertThat(Fixtures.lines(build.records()))
+        .contains("web.default." + zone.domain() + " 5 IN A 10.0.0.2")
+        .noneMatch(l -> l.contains("10.0.0.1"));
+    assertThat(build.dropped())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.object()).isEqualTo(bad.key());
+              assertThat(f.type()).isEqualTo(Finding.Type.Warning);
+              assertThat(f.reason()).isEqualTo("RecordsInvalid");
+            });
+    assertThat(build.findings()).containsAll(build.dropped());
   }
 }

@@ -3,7 +3,7 @@ package io.minilb.controller.routes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.minilb.controller.kube.NodeView;
+import io.minilb.controller.view.NodeView;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.minilb.controller.kube;
+package io.minilb.controller.view;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.minilb.controller.kube;
+package io.minilb.controller.view;
 
 import java.util.List;
 
@@ -18,9 +18,5 @@ public record ClusterState(
     gateways = List.copyOf(gateways);
     routes = List.copyOf(routes);
     nodes = List.copyOf(nodes);
-  }
-
-  public static ClusterState of(List<ServiceView> services, List<SliceView> slices) {
-    return new ClusterState(services, slices, List.of(), List.of(), List.of(), List.of());
   }
 }

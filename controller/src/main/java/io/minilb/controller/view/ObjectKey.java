@@ -1,4 +1,4 @@
-package io.minilb.controller.kube;
+package io.minilb.controller.view;
 
 /** namespace/name of a namespaced object; namespace is empty for cluster-scoped objects. */
 public record ObjectKey(String namespace, String name) implements Comparable<ObjectKey> {

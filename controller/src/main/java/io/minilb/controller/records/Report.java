@@ -1,0 +1,35 @@
+package io.minilb.controller.records;
+
+import io.minilb.controller.view.ObjectKey;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What one build has to tell: findings for Events, and the objects dropped from it because their
+ * records could not be built. Not thread-safe; one per build.
+ */
+final class Report {
+
+  /** The Event reason of an object dropped from the build. */
+  static final String DROPPED = "RecordsInvalid";
+
+  private static final int MAX_MESSAGE = 500;
+
+  final List<Finding> findings = new ArrayList<>();
+  final List<Finding> dropped = new ArrayList<>();
+
+  void finding(Finding f) {
+    findings.add(f);
+  }
+
+  /** {@code kind key} contributes nothing to this build; everything else still publishes. */
+  void drop(String kind, ObjectKey key, RuntimeException cause) {
+    String why = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+    if (why.length() > MAX_MESSAGE) {
+      why = why.substring(0, MAX_MESSAGE) + "…";
+    }
+    Finding f = Finding.warning(kind, key, DROPPED, "no DNS records published for it: " + why);
+    findings.add(f);
+    dropped.add(f);
+  }
+}

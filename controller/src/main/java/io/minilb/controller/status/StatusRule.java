@@ -1,0 +1,24 @@
+package io.minilb.controller.status;
+
+import io.minilb.controller.records.ZoneConfig;
+import io.minilb.controller.view.ServiceView;
+import java.util.List;
+
+/** Which status minilb wants on a Service. Pure. */
+public final class StatusRule {
+
+  private StatusRule() {}
+
+  /**
+   * A qualifying Service's status is exactly our hostname; any other Service loses our hostname and
+   * keeps whatever else it has (another load balancer may own it).
+   */
+  public static DesiredStatus desired(ZoneConfig zone, ServiceView s) {
+    String ours = zone.hostname(s.namespace(), s.name());
+    if (zone.qualifies(s)) {
+      return new DesiredStatus(List.of(ours), List.of());
+    }
+    return new DesiredStatus(
+        s.statusHostnames().stream().filter(h -> !h.equals(ours)).toList(), s.statusIps());
+  }
+}

@@ -1,0 +1,74 @@
+package io.minilb.controller.stream;
+
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import io.minilb.tls.StreamTls;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gRPC server of the record stream: keepalives both ways (a dead resolver is noticed within
+ * seconds), small inbound limits (resolvers only send small requests), and TLS or mutual TLS when
+ * configured, refusing plaintext then.
+ */
+public final class StreamServer implements AutoCloseable {
+
+  private final Server server;
+
+  private StreamServer(Server server) {
+    this.server = server;
+  }
+
+  /**
+   * Binds {@code listen} and serves {@code service}.
+   *
+   * @param reloader re-reads the TLS files when they change
+   * @throws IOException when the port is taken or the TLS files cannot be loaded
+   */
+  public static StreamServer start(
+      InetSocketAddress listen,
+      StreamTls tls,
+      BindableService service,
+      ScheduledExecutorService reloader)
+      throws IOException {
+    io.grpc.ServerCredentials credentials;
+    try {
+      credentials = tls.server(reloader);
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot load the stream's TLS files: " + e.getMessage(), e);
+    }
+    Server server =
+        NettyServerBuilder.forAddress(listen, credentials)
+            .addService(service)
+            .keepAliveTime(10, TimeUnit.SECONDS)
+            .keepAliveTimeout(5, TimeUnit.SECONDS)
+            .permitKeepAliveTime(5, TimeUnit.SECONDS)
+            .permitKeepAliveWithoutCalls(true)
+            .maxInboundMessageSize(64 << 10)
+            .maxInboundMetadataSize(16 << 10)
+            .maxConcurrentCallsPerConnection(4)
+            .flowControlWindow(1 << 20)
+            .build()
+            .start();
+    return new StreamServer(server);
+  }
+
+  /** The bound address (the real port when 0 was asked for). */
+  public InetSocketAddress address() {
+    return (InetSocketAddress) server.getListenSockets().get(0);
+  }
+
+  /** Whether the server accepts connections. */
+  public boolean serving() {
+    return !server.isShutdown();
+  }
+
+  @Override
+  public void close() {
+    server.shutdownNow();
+  }
+}
