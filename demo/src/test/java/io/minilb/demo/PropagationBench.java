@@ -2,18 +2,15 @@ package io.minilb.demo;
 
 import static org.awaitility.Awaitility.await;
 
-import io.grpc.netty.NettyServerBuilder;
 import io.minilb.controller.records.RecordBuilder;
 import io.minilb.controller.records.ZoneConfig;
 import io.minilb.controller.snapshot.SnapshotPublisher;
-import io.minilb.controller.stream.RecordStreamService;
 import io.minilb.controller.view.ClusterState;
 import io.minilb.controller.view.ServiceView;
 import io.minilb.controller.view.SliceView;
 import io.minilb.proto.Messages;
 import io.minilb.resolver.Resolver;
 import io.minilb.resolver.ResolverConfig;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -108,27 +105,37 @@ class PropagationBench {
     for (int warm = 0; warm < 3; warm++) {
       builder.build(state);
     }
+    long syncNanos;
     long t0 = System.nanoTime();
     var build = builder.build(state);
     var publisher = new SnapshotPublisher(1, builder::soa, () -> 1_000_000);
     publisher.publish(build.zones(), build.records());
     long buildNanos = System.nanoTime() - t0;
 
-    var streams = new RecordStreamService(() -> publisher);
-    publisher.addListener(streams::onPublish);
-    var server =
-        NettyServerBuilder.forAddress(new InetSocketAddress(Pipeline.LOOPBACK, 0))
-            .addService(streams)
-            .build()
-            .start();
-    long s0 = System.nanoTime();
-    var resolver =
-        Resolver.start(ResolverConfig.builder(List.of("127.0.0.1:" + server.getPort())).build());
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(1))
-        .until(() -> resolver.version().isPresent());
-    long syncNanos = System.nanoTime() - s0;
+    // The full sync goes through the shipped assembly: the objects in the API server, a
+    // Controller from its config, and a Resolver from its config.
+    try (var p = new Pipeline()) {
+      for (int i = 0; i < SERVICES; i++) {
+        String ns = services.get(i).namespace();
+        p.client.resource(EndToEndIT.service(ns, "svc" + i, "minilb")).create();
+        var ips = slices.get(i).endpoints().stream().map(e -> e.addresses().get(0)).toList();
+        p.client
+            .resource(EndToEndIT.slice(ns, "svc" + i + "-x", "svc" + i, ips.toArray(String[]::new)))
+            .create();
+      }
+      p.startController();
+      await()
+          .atMost(Duration.ofMinutes(5))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> p.controller.snapshotSequence() > 0);
+      long s0 = System.nanoTime();
+      p.startResolver();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(1))
+          .until(p::resolverSynced);
+      syncNanos = System.nanoTime() - s0;
+    }
 
     var changed = new ArrayList<>(slices);
     var old = changed.get(42);
@@ -146,7 +153,7 @@ class PropagationBench {
     int deltaBytes = Messages.toProto(publisher.current().diff(before)).getSerializedSize();
     int fullBytes = Messages.toProto(publisher.current()).getSerializedSize();
     System.out.printf(
-        "bench: %d services (%d rrsets): build %.0f ms, full sync over gRPC %.0f ms (%d KiB), "
+        "bench: %d services (%d rrsets): build %.0f ms, full sync (controller to resolver) %.0f ms (%d KiB), "
             + "one-endpoint delta %d bytes%n",
         SERVICES,
         before.rrsets().size(),
@@ -154,8 +161,6 @@ class PropagationBench {
         syncNanos / 1e6,
         fullBytes / 1024,
         deltaBytes);
-    resolver.close();
-    server.shutdownNow();
   }
 
   /** Whether the resolver answers web.default.minilb with exactly the n-th address. */
