@@ -79,6 +79,11 @@ public final class RecordBuilder {
         addService(own, target, reverse);
         records.addAll(own);
         served.put(svc.key(), target);
+        PortMismatch.check(
+                svc,
+                slicesByService.getOrDefault(svc.key(), List.of()),
+                zone.hostname(svc.namespace(), svc.name()))
+            .ifPresent(report::finding);
       } catch (RuntimeException e) {
         report.drop("Service", svc.key(), e);
       }

@@ -37,7 +37,8 @@ public final class Fixtures {
         publishNotReady,
         Instant.parse("2026-01-01T00:00:00Z"),
         annotations,
-        List.of(new ServiceView.PortView("http", "TCP", 80)),
+        // the endpoints' port: a mismatch is a PortMismatch warning, tested on its own
+        List.of(new ServiceView.PortView("http", "TCP", 8080)),
         List.of(),
         List.of());
   }
