@@ -97,8 +97,9 @@ class FaultsIT {
   }
 
   @Test
-  void leaderFailover_followerTakesOverWithinTheLease_resolversFollow_writersNeverOverlap()
-      throws Exception {
+  void
+      twoReadyControllers_resolversFindTheLeader_andFollowTheNextWithinTheLease_with0FailedQueries()
+          throws Exception {
     seed("web", "10.244.0.1");
     Controller a = controller("a", 0);
     await().atMost(Duration.ofSeconds(10)).until(() -> a.ready() && a.leading());
@@ -110,6 +111,12 @@ class FaultsIT {
     await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> r1.version().isPresent() && r2.version().isPresent());
+    await("both replicas ready: readiness is not leadership")
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> a.ready() && b.ready());
+    assertThat(b.leading()).as("b follows").isFalse();
+    long oldEpoch = r2.version().orElseThrow().epoch();
+    assertThat(r1.version().orElseThrow().epoch()).isEqualTo(oldEpoch);
     var load1 = load(r1, "web.default.minilb.");
     var load2 = load(r2, "web.default.minilb.");
 
@@ -118,6 +125,17 @@ class FaultsIT {
     closeables.remove(a);
     await().atMost(LEASE.multipliedBy(3)).until(b::leading);
     Duration takeover = Duration.ofNanos(System.nanoTime() - killedAt);
+    await("both resolvers follow the new leader within the lease duration")
+        .atMost(LEASE)
+        .pollInterval(Duration.ofMillis(20))
+        .until(
+            () ->
+                r1.version().orElseThrow().epoch() != oldEpoch
+                    && r2.version().orElseThrow().epoch() != oldEpoch);
+    Duration followed = Duration.ofNanos(System.nanoTime() - killedAt);
+    System.out.printf(
+        "failover: new leader after %d ms, both resolvers on its stream after %d ms (lease %d ms)%n",
+        takeover.toMillis(), followed.toMillis(), LEASE.toMillis());
     var client = api.client();
     client.resource(EndToEndIT.service("default", "after", "minilb")).create();
     client.resource(EndToEndIT.slice("default", "after-1", "after", "10.244.9.9")).create();
@@ -131,8 +149,12 @@ class FaultsIT {
     load2.close();
 
     assertThat(takeover).isLessThan(LEASE.multipliedBy(3));
+    assertThat(followed).as("resolvers on the new leader's stream").isLessThan(LEASE);
     assertThat(load1.nxdomain.get() + load2.nxdomain.get()).as(load1 + " / " + load2).isZero();
     assertThat(load1.failures() + load2.failures()).isZero();
+    await("the new leader writes status")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> writes.stream().anyMatch(w -> w.startsWith("b ")));
     // Writes of one identity form one contiguous run: a never writes after b has started.
     String sequence = writes.stream().map(w -> w.substring(0, 1)).collect(Collectors.joining());
     assertThat(sequence).matches("a*b*");

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the {@link Store} in step with a controller. Connects to one of several controller targets
  * in turn, subscribes with the version it holds, applies each snapshot or delta, and acknowledges
- * it. On any stream failure it moves to the next target after a capped exponential backoff; the
- * store keeps answering from what it has meanwhile.
+ * it. On any stream failure it moves to the next target; the delay before the next attempt doubles
+ * after each full round over the targets, up to a cap; the store keeps answering from what it has
+ * meanwhile.
  *
  * <p>Threading: all stream callbacks and reconnects run on one scheduler thread per instance of
  * gRPC's callback executor; state changes are confined to {@code synchronized} methods.
@@ -176,8 +177,14 @@ public final class ControllerStream implements AutoCloseable {
     requests = null;
     target = (target + 1) % channels.size();
     scheduler.schedule(this::connect, backoff.toMillis(), TimeUnit.MILLISECONDS);
-    backoff =
-        backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+    // The delay grows once per round over all targets, not per target: a follower's refusal or a
+    // dead replica must not delay trying the leader behind it.
+    if (target == 0) {
+      backoff =
+          backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+              ? MAX_BACKOFF
+              : backoff.multipliedBy(2);
+    }
   }
 
   private String targetName() {
