@@ -174,8 +174,13 @@ public final class Controller implements AutoCloseable {
     }
     build.dropped().forEach(metrics::dropped);
     build.findings().forEach(events::record);
+    // A Service whose records were dropped gets no hostname: it would name nothing.
+    var dropped = new java.util.HashSet<ObjectKey>();
+    build.dropped().stream()
+        .filter(f -> "Service".equals(f.kind()))
+        .forEach(f -> dropped.add(f.object()));
     for (ServiceView s : state.services()) {
-      statusWriter.ensure(s, StatusRule.desired(config.zone(), s));
+      statusWriter.ensure(s, StatusRule.desired(config.zone(), s, dropped));
     }
   }
 

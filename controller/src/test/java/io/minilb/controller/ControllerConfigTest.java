@@ -34,6 +34,18 @@ class ControllerConfigTest {
   }
 
   @Test
+  void aDomainOrNsNameThatIsNoDnsName_isRejectedNamingTheFlag() {
+    String longLabel = "x".repeat(70) + ".com";
+
+    assertThatThrownBy(() -> new ZoneConfig(longLabel, "minilb", 5, null, false, null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("--domain: ");
+    assertThatThrownBy(() -> new ZoneConfig("minilb", "minilb", 5, longLabel, false, null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("--ns-name: ");
+  }
+
+  @Test
   void aBlankIdentity_isRejectedNamingTheFlag() {
     assertThatThrownBy(() -> ControllerConfig.builder().identity(" ").build())
         .isInstanceOf(IllegalArgumentException.class)

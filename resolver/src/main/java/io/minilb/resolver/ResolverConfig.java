@@ -13,8 +13,9 @@ import java.util.function.LongSupplier;
 /**
  * Every setting of a resolver, validated: an instance is always a runnable configuration. Built by
  * {@code ResolverMain} from flags and variables, and by tests and benchmarks through {@link
- * #builder(List)}, which starts from the flags' defaults. Invalid values are rejected with an
- * {@link IllegalArgumentException} whose message names the flag. Immutable.
+ * #builder(List)}, which starts from the flags' defaults except for the listeners (loopback, port
+ * 0, so tests never collide) and the event loops (one; the main picks one per core). Invalid values
+ * are rejected with an {@link IllegalArgumentException} whose message names the flag. Immutable.
  *
  * @param controllers controller gRPC targets, tried in turn
  * @param threads DNS event loops, at least 1 (the main turns 0 into one per core)
@@ -45,13 +46,14 @@ public record ResolverConfig(
 
   public ResolverConfig {
     controllers = List.copyOf(controllers);
-    if (controllers.isEmpty() || controllers.stream().anyMatch(String::isBlank)) {
+    if (controllers.isEmpty()) {
       throw new IllegalArgumentException("--controller needs at least one host:port");
     }
+    controllers.forEach(ResolverConfig::checkTarget);
     require(listen != null, "--listen is required");
     require(httpListen != null, "--http-listen is required");
     require(nodeName != null && !nodeName.isBlank(), "--node-name must not be empty");
-    require(threads >= 1, "--threads must be >= 0");
+    require(threads >= 1, "--threads must be >= 1 (0 on the command line: one per core)");
     require(
         !tcpIdleTimeout.isNegative() && !tcpIdleTimeout.isZero(),
         "--tcp-idle-timeout must be positive");
@@ -63,6 +65,28 @@ public record ResolverConfig(
     require(rrlRate >= 0 && rrlSlip >= 0, "--rrl-rate and --rrl-slip must be >= 0");
     require(tls != null, "TLS settings are required (StreamTls.NONE for plaintext)");
     require(clockMillis != null, "a clock is required");
+  }
+
+  /**
+   * A target is {@code host:port} (port 1..65535; IPv6 in brackets) or a gRPC URI such as {@code
+   * dns:///name:port}, which lists every address of a name (the controller's headless Service).
+   */
+  private static void checkTarget(String target) {
+    if (target.contains(":///")) {
+      return; // a gRPC name-resolver URI: resolved and checked by gRPC
+    }
+    int colon = target.lastIndexOf(':');
+    String host = colon < 0 ? "" : target.substring(0, colon);
+    String port = colon < 0 ? "" : target.substring(colon + 1);
+    boolean ok =
+        !host.isBlank()
+            && port.matches("\\d{1,5}")
+            && Integer.parseInt(port) >= 1
+            && Integer.parseInt(port) <= 65535;
+    if (!ok) {
+      throw new IllegalArgumentException(
+          "--controller: '" + target + "' is not host:port (port 1-65535) or a dns:/// target");
+    }
   }
 
   private static void require(boolean ok, String message) {

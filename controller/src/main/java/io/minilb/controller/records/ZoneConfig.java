@@ -45,8 +45,8 @@ public record ZoneConfig(
   }
 
   public ZoneConfig {
-    domain = absolute(domain);
-    nsName = nsName == null || nsName.isBlank() ? "ns." + domain : absolute(nsName);
+    domain = dnsName("--domain", domain);
+    nsName = dnsName("--ns-name", nsName == null || nsName.isBlank() ? "ns." + domain : nsName);
     Objects.requireNonNull(lbClass, "lbClass");
     nsAddresses = List.copyOf(nsAddresses);
     if (!validTtl(ttl)) {
@@ -86,6 +86,22 @@ public record ZoneConfig(
   /** {@code <svc>.<ns>.<domain>.}, the owner name of the Service's records. */
   public String owner(String namespace, String service) {
     return service + "." + namespace + "." + domain;
+  }
+
+  /**
+   * {@code name} as an absolute lower-case DNS name, rejected (naming {@code flag}) unless every
+   * record built at or under it can be encoded: labels of 1 to 63 octets, at most 255 in all.
+   */
+  private static String dnsName(String flag, String name) {
+    String n;
+    try {
+      n = absolute(name);
+      org.xbill.DNS.Name.fromString(n);
+    } catch (IllegalArgumentException | org.xbill.DNS.TextParseException e) {
+      throw new IllegalArgumentException(
+          flag + ": '" + name + "' is not a DNS name: " + e.getMessage());
+    }
+    return n;
   }
 
   private static String absolute(String name) {

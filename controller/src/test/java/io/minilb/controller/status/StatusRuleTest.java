@@ -3,10 +3,12 @@ package io.minilb.controller.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.minilb.controller.records.ZoneConfig;
+import io.minilb.controller.view.ObjectKey;
 import io.minilb.controller.view.ServiceView;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class StatusRuleTest {
@@ -19,6 +21,14 @@ class StatusRuleTest {
 
     assertThat(StatusRule.desired(zone, s))
         .isEqualTo(new DesiredStatus(List.of("web.default.minilb"), List.of()));
+  }
+
+  @Test
+  void desired_whenTheServicesRecordsWereDropped_givesNoHostnameThatNamesNothing() {
+    var s = service("LoadBalancer", "minilb", List.of("web.default.minilb"), List.of());
+
+    assertThat(StatusRule.desired(zone, s, Set.of(new ObjectKey("default", "web"))))
+        .isEqualTo(new DesiredStatus(List.of(), List.of()));
   }
 
   @Test

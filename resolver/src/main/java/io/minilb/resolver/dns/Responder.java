@@ -41,7 +41,7 @@ public final class Responder {
 
   /**
    * Answers {@code wire}. A {@link Reply.Forwarded} reply means {@code later} receives the response
-   * (or nothing if the upstream fails: the client retries).
+   * (SERVFAIL when the upstream fails or times out), and is counted in the metrics then.
    */
   Reply respond(byte[] wire, boolean udp, InetAddress client, Consumer<byte[]> later) {
     long start = System.nanoTime();
@@ -75,12 +75,15 @@ public final class Responder {
           && Answerer.outsideZones(query, idx)
           && forwarder.allows(client)) {
         int limit = udp ? Answerer.udpLimit(query) : MAX_TCP_MESSAGE;
+        int qtype = query.getQuestion().getType();
         forwarder
             .forward(query, !udp)
             .whenComplete(
-                (r, err) ->
-                    later.accept(
-                        r != null ? r.toWire(limit) : errorFromHeader(wire, Rcode.SERVFAIL)));
+                (r, err) -> {
+                  int rcode = r != null ? r.getRcode() : Rcode.SERVFAIL;
+                  metrics.query(qtype, rcode, System.nanoTime() - start);
+                  later.accept(r != null ? r.toWire(limit) : errorFromHeader(wire, Rcode.SERVFAIL));
+                });
         return Reply.FORWARDED;
       }
       Message response = answerer.answer(query, idx, expired);
