@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.minilb.cli.Commands;
 import io.minilb.cli.HostPort;
 import io.minilb.controller.records.ZoneConfig;
+import io.minilb.log.LogOptions;
 import io.minilb.net.Cidr;
 import io.minilb.tls.StreamTls;
 import java.net.InetAddress;
@@ -14,11 +15,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code minilb controller}: watches the cluster, writes Service status, streams records. */
@@ -29,6 +32,8 @@ import picocli.CommandLine.Option;
 public final class ControllerMain implements Callable<Integer> {
 
   private static final Logger log = LoggerFactory.getLogger(ControllerMain.class);
+
+  @Mixin LogOptions logs;
 
   @Option(
       names = "--kubeconfig",
@@ -127,11 +132,18 @@ public final class ControllerMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    logs.apply();
     ControllerConfig config;
     try {
       config = config();
     } catch (IllegalArgumentException e) {
       System.err.println("minilb: " + e.getMessage());
+      return 2;
+    }
+    String noCluster =
+        kubeconfigProblem(kubeconfig, System.getenv(), Path.of(System.getProperty("user.home")));
+    if (noCluster != null) {
+      System.err.println("minilb: " + noCluster);
       return 2;
     }
     try (KubernetesClient client = client(kubeconfig);
@@ -171,11 +183,37 @@ public final class ControllerMain implements Callable<Integer> {
                     ? leaseNamespace
                     : podNamespace())
             .leaseName(leaseName)
-            .tls(new StreamTls(tlsCert, tlsKey, tlsClientCa, StreamTls.DEFAULT_RELOAD));
+            .tls(
+                new StreamTls(tlsCert, tlsKey, tlsClientCa, StreamTls.DEFAULT_RELOAD)
+                    .requireReadable());
     if (identity != null && !identity.isBlank()) {
       builder.identity(identity);
     }
     return builder.build();
+  }
+
+  /**
+   * Why no cluster can be reached, checked before the client starts (fabric8 would otherwise retry
+   * an unresolvable default address with a page of stack traces); null when a configuration exists:
+   * a readable {@code --kubeconfig}, {@code $KUBECONFIG}, {@code ~/.kube/config} or in-cluster.
+   */
+  static String kubeconfigProblem(Path kubeconfig, Map<String, String> env, Path home) {
+    if (kubeconfig != null) {
+      if (Files.isReadable(kubeconfig)) {
+        return null;
+      }
+      return "cannot read --kubeconfig "
+          + kubeconfig
+          + (Files.exists(kubeconfig) ? " (permission denied)" : " (no such file)");
+    }
+    boolean found =
+        !env.getOrDefault("KUBECONFIG", "").isBlank()
+            || Files.isRegularFile(home.resolve(".kube").resolve("config"))
+            || !env.getOrDefault("KUBERNETES_SERVICE_HOST", "").isBlank();
+    return found
+        ? null
+        : "no kubeconfig found (--kubeconfig, $KUBECONFIG, ~/.kube/config) and not running in a"
+            + " cluster";
   }
 
   /**

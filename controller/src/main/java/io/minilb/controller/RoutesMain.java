@@ -5,9 +5,11 @@ import io.minilb.cli.Commands;
 import io.minilb.controller.kube.Views;
 import io.minilb.controller.routes.RouteRequest;
 import io.minilb.controller.routes.RouteTable;
+import io.minilb.log.LogOptions;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code minilb routes}: prints the router's static routes once and exits. */
@@ -16,6 +18,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Print the static routes (podCIDR via node InternalIP) your router needs.")
 public final class RoutesMain implements Callable<Integer> {
+
+  @Mixin LogOptions logs;
 
   @Option(
       names = "--kubeconfig",
@@ -41,6 +45,14 @@ public final class RoutesMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    logs.apply();
+    String noCluster =
+        ControllerMain.kubeconfigProblem(
+            kubeconfig, System.getenv(), Path.of(System.getProperty("user.home")));
+    if (noCluster != null) {
+      System.err.println("minilb: " + noCluster);
+      return 2;
+    }
     RouteRequest request;
     try {
       request = RouteRequest.parse(format, gateway, "--gateway");

@@ -8,6 +8,7 @@ import io.minilb.cli.Commands;
 import io.minilb.controller.kube.Views;
 import io.minilb.controller.records.ZoneConfig;
 import io.minilb.controller.routes.RouteTable;
+import io.minilb.log.LogOptions;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -32,6 +34,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Run minilb end to end on an embedded Kubernetes API server.")
 public final class DemoMain implements Callable<Integer> {
+
+  @Mixin LogOptions logs;
 
   @Option(
       names = "--cluster",
@@ -56,12 +60,21 @@ public final class DemoMain implements Callable<Integer> {
       description = "Where to write the kubeconfig for kubectl (default: .demo/kubeconfig).")
   Path kubeconfigOut;
 
+  /**
+   * The children's level: the demo's, but never quieter than info, because the demo follows the
+   * children's progress through their info lines.
+   */
+  private String childLevel() {
+    return logs.level() == LogOptions.Level.debug ? "debug" : "info";
+  }
+
   public static void main(String[] args) {
     System.exit(Commands.of(new DemoMain(), System.getenv()).execute(args));
   }
 
   @Override
   public Integer call() throws Exception {
+    logs.apply();
     Path home = Path.of(System.getProperty("minilb.home", "."));
     Path dir = cluster != null ? cluster : home.resolve("deploy/demo");
     Path kubeconfig = kubeconfigOut != null ? kubeconfigOut : home.resolve(".demo/kubeconfig");
@@ -118,6 +131,10 @@ public final class DemoMain implements Callable<Integer> {
                 }));
     List<String> controllerArgs =
         List.of(
+            "--log-level",
+            childLevel(),
+            "--log-format",
+            logs.format().name(),
             "--kubeconfig",
             kubeconfig.toAbsolutePath().toString(),
             "--lease-namespace",
@@ -152,6 +169,10 @@ public final class DemoMain implements Callable<Integer> {
         "resolver",
         "io.minilb.resolver.ResolverMain",
         List.of(
+            "--log-level",
+            childLevel(),
+            "--log-format",
+            logs.format().name(),
             "--controller",
             "127.0.0.1:" + controller.service(),
             "--listen",

@@ -85,7 +85,120 @@ class CommandLineTest {
     assertThat(err.toString()).contains("--listen");
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("commands")
+  void version_namesTheBuildAndCommit(
+      String name, Supplier<Callable<Integer>> command, String[] required) {
+    var out = new StringWriter();
+    CommandLine cl = Commands.of(command.get(), Map.of());
+    cl.setOut(new PrintWriter(out));
+
+    assertThat(cl.execute("--version")).isZero();
+    assertThat(out.toString().strip()).matches("minilb \\S+ \\(commit ([0-9a-f]{7}|unknown)\\)");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("commands")
+  void help_namesTheVariableOfEachFlag(
+      String name, Supplier<Callable<Integer>> command, String[] required) {
+    CommandLine cl = Commands.of(command.get(), Map.of());
+    String help = cl.getUsageMessage(CommandLine.Help.Ansi.OFF).replaceAll("\\s+", " ");
+
+    for (var option : new CommandLine(command.get()).getCommandSpec().options()) {
+      if (option.usageHelp() || option.versionHelp()) {
+        continue;
+      }
+      assertThat(help)
+          .as(name + " " + option.longestName())
+          .containsOnlyOnce(
+              "(env: " + io.minilb.cli.EnvDefaults.variableFor(option.longestName()) + ")");
+    }
+  }
+
+  @Test
+  void aMissingKubeconfigFile_isOneLine() {
+    var err = new StringWriter();
+    CommandLine cl = Commands.of(new ControllerMain(), Map.of());
+    cl.setErr(new PrintWriter(err));
+    var stderr = captureStderr();
+
+    int code =
+        cl.execute("--kubeconfig", "/nonexistent/kubeconfig", "--http-listen", "127.0.0.1:0");
+
+    assertThat(code).isNotZero();
+    assertThat(stderr.get().strip().lines())
+        .singleElement()
+        .asString()
+        .isEqualTo("minilb: cannot read --kubeconfig /nonexistent/kubeconfig (no such file)");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("commands")
+  void anUnreadableTlsFile_isOneLine(
+      String name, Supplier<Callable<Integer>> command, String[] required) throws Exception {
+    if (!name.equals("controller") && !name.equals("resolver")) {
+      return;
+    }
+    var kubeconfig = java.nio.file.Files.createTempFile("kubeconfig", "");
+    var args = new java.util.ArrayList<>(java.util.List.of(required));
+    args.addAll(
+        java.util.List.of(
+            "--tls-cert", "/nonexistent/tls.crt", "--tls-key", "/nonexistent/tls.key"));
+    if (name.equals("controller")) {
+      args.addAll(java.util.List.of("--kubeconfig", kubeconfig.toString()));
+    }
+    var stderr = captureStderr();
+
+    int code = Commands.of(command.get(), Map.of()).execute(args.toArray(String[]::new));
+
+    assertThat(code).as(name).isNotZero();
+    assertThat(stderr.get().strip().lines())
+        .singleElement()
+        .asString()
+        .isEqualTo("minilb: cannot read TLS file /nonexistent/tls.crt (no such file)");
+  }
+
+  @Test
+  void aTakenPort_isOneLine() throws Exception {
+    try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      String addr = "127.0.0.1:" + taken.getLocalPort();
+      var stderr = captureStderr();
+
+      int code =
+          Commands.of(new ResolverMain(), Map.of())
+              .execute(
+                  "--controller",
+                  "127.0.0.1:1",
+                  "--listen",
+                  "127.0.0.1:0",
+                  "--http-listen",
+                  addr,
+                  "--log-level",
+                  "error");
+
+      assertThat(code).isNotZero();
+      assertThat(stderr.get().strip().lines())
+          .singleElement()
+          .asString()
+          .isEqualTo("minilb: cannot listen on " + addr + " (address already in use)");
+    }
+  }
+
+  /** Redirects System.err until the returned supplier is read. */
+  private static Supplier<String> captureStderr() {
+    var original = System.err;
+    var buffer = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(buffer, true));
+    return () -> {
+      System.setErr(original);
+      return buffer.toString();
+    };
+  }
+
   private static String sample(Class<?> type) {
+    if (type.isEnum()) {
+      return type.getEnumConstants()[type.getEnumConstants().length - 1].toString();
+    }
     if (type == int.class || type == Integer.class) {
       return "7";
     }

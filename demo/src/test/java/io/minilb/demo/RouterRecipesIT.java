@@ -166,10 +166,10 @@ class RouterRecipesIT {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    // slf4j-simple may log the client's start-up; the command's own output is what remains
+    // the client may log its start-up; the command's own output is what remains
     String own =
         out.lines()
-            .filter(l -> !l.matches("^\\[[^\\]]+\\] (INFO|DEBUG) .*"))
+            .filter(l -> !l.matches("^\\d{4}-\\d\\d-\\d\\dT\\S+ +(INFO|DEBUG) .*"))
             .collect(Collectors.joining("\n", "", out.endsWith("\n") ? "\n" : ""));
     return new Daemon.Result(p.exitValue(), own);
   }

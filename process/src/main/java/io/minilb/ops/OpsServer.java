@@ -29,7 +29,12 @@ public final class OpsServer implements AutoCloseable {
   public static OpsServer start(
       InetSocketAddress listen, BooleanSupplier ready, PrometheusRegistry registry)
       throws IOException {
-    HttpServer server = HttpServer.create(listen, 16);
+    HttpServer server;
+    try {
+      server = HttpServer.create(listen, 16);
+    } catch (IOException e) {
+      throw io.minilb.cli.HostPort.cannotListen(listen, e);
+    }
     server.setExecutor(
         Executors.newSingleThreadExecutor(
             r -> {

@@ -40,6 +40,22 @@ public record StreamTls(Path cert, Path key, Path ca, Duration reload) {
     }
   }
 
+  /**
+   * Fails with one line naming the first TLS file that cannot be read, so a typo in a path stops
+   * start-up instead of surfacing as a handshake error.
+   */
+  public StreamTls requireReadable() {
+    for (Path f : new Path[] {cert, key, ca}) {
+      if (f != null && !java.nio.file.Files.isReadable(f)) {
+        throw new IllegalArgumentException(
+            "cannot read TLS file "
+                + f
+                + (java.nio.file.Files.exists(f) ? " (permission denied)" : " (no such file)"));
+      }
+    }
+    return this;
+  }
+
   /** Whether any TLS setting was given (then plaintext is refused). */
   public boolean enabled() {
     return cert != null || ca != null;

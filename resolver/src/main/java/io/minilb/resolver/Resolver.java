@@ -119,8 +119,7 @@ public final class Resolver implements AutoCloseable {
     try {
       dns = DnsServer.start(config.listen(), responder, limits, config.threads(), registry);
     } catch (RuntimeException e) { // Netty rethrows bind errors unchecked
-      throw new IOException(
-          "cannot listen for DNS on " + config.listen() + ": " + e.getMessage(), e);
+      throw io.minilb.cli.HostPort.cannotListen(config.listen(), e);
     }
     ops = OpsServer.start(config.httpListen(), this::ready, registry);
     stream.start();

@@ -2,6 +2,7 @@ package io.minilb.resolver;
 
 import io.minilb.cli.Commands;
 import io.minilb.cli.HostPort;
+import io.minilb.log.LogOptions;
 import io.minilb.net.Cidr;
 import io.minilb.resolver.dns.Forwarder;
 import io.minilb.tls.StreamTls;
@@ -15,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code minilb resolver}: answers DNS from memory, fed by the controller's record stream. */
@@ -25,6 +27,8 @@ import picocli.CommandLine.Option;
 public final class ResolverMain implements Callable<Integer> {
 
   private static final Logger log = LoggerFactory.getLogger(ResolverMain.class);
+
+  @Mixin LogOptions logs;
 
   @Option(
       names = "--controller",
@@ -143,6 +147,7 @@ public final class ResolverMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    logs.apply();
     ResolverConfig config;
     try {
       config = config();
@@ -190,6 +195,7 @@ public final class ResolverMain implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("TLS: " + e.getMessage(), e);
     }
+    tls.requireReadable();
     return ResolverConfig.builder(controllers)
         .listen(listen)
         .httpListen(httpListen)

@@ -52,8 +52,12 @@ public final class StreamServer implements AutoCloseable {
             .maxInboundMetadataSize(16 << 10)
             .maxConcurrentCallsPerConnection(4)
             .flowControlWindow(1 << 20)
-            .build()
-            .start();
+            .build();
+    try {
+      server.start();
+    } catch (IOException e) {
+      throw io.minilb.cli.HostPort.cannotListen(listen, e);
+    }
     return new StreamServer(server);
   }
 

@@ -1,0 +1,40 @@
+package io.minilb.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ControllerMainTest {
+
+  @TempDir Path home;
+
+  @Test
+  void kubeconfigProblem_whenNothingConfiguresAClient_saysWhereItLooked() {
+    assertThat(ControllerMain.kubeconfigProblem(null, Map.of(), home))
+        .isEqualTo(
+            "no kubeconfig found (--kubeconfig, $KUBECONFIG, ~/.kube/config) and not running in a"
+                + " cluster");
+  }
+
+  @Test
+  void kubeconfigProblem_whenAnySourceExists_isNone() throws Exception {
+    assertThat(ControllerMain.kubeconfigProblem(null, Map.of("KUBECONFIG", "/x"), home)).isNull();
+    assertThat(
+            ControllerMain.kubeconfigProblem(
+                null, Map.of("KUBERNETES_SERVICE_HOST", "10.0.0.1"), home))
+        .isNull();
+    Files.createDirectories(home.resolve(".kube"));
+    Files.writeString(home.resolve(".kube/config"), "");
+    assertThat(ControllerMain.kubeconfigProblem(null, Map.of(), home)).isNull();
+  }
+
+  @Test
+  void kubeconfigProblem_whenTheFlagNamesAMissingFile_saysSo() {
+    assertThat(ControllerMain.kubeconfigProblem(home.resolve("nope"), Map.of(), home))
+        .isEqualTo("cannot read --kubeconfig " + home.resolve("nope") + " (no such file)");
+  }
+}
