@@ -148,6 +148,7 @@ public final class ControllerMain implements Callable<Integer> {
     }
     try (KubernetesClient client = client(kubeconfig);
         Controller controller = new Controller(client, config)) {
+      controller.start(); // before the hook: a failed start exits without "shutting down"
       var done = new CountDownLatch(1);
       Runtime.getRuntime()
           .addShutdownHook(
@@ -157,7 +158,6 @@ public final class ControllerMain implements Callable<Integer> {
                     controller.close();
                     done.countDown();
                   }));
-      controller.start();
       done.await();
     }
     return 0;

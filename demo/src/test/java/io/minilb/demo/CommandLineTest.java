@@ -158,23 +158,43 @@ class CommandLineTest {
         .isEqualTo("minilb: cannot read TLS file /nonexistent/tls.crt (no such file)");
   }
 
-  @Test
-  void aTakenPort_isOneLine() throws Exception {
+  static Stream<Arguments> takenPorts() {
+    return Stream.of(
+        Arguments.of("resolver", "--listen"),
+        Arguments.of("resolver", "--http-listen"),
+        Arguments.of("controller", "--grpc-listen"),
+        Arguments.of("controller", "--http-listen"));
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("takenPorts")
+  void aTakenPort_isOneLine(String command, String flag) throws Exception {
     try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       String addr = "127.0.0.1:" + taken.getLocalPort();
+      var args = new java.util.LinkedHashMap<String, String>();
+      args.put("--log-level", "error");
+      args.put("--http-listen", "127.0.0.1:0");
+      Callable<Integer> main;
+      if (command.equals("resolver")) {
+        main = new ResolverMain();
+        args.put("--controller", "127.0.0.1:1");
+        args.put("--listen", "127.0.0.1:0");
+      } else {
+        main = new ControllerMain();
+        var kubeconfig = java.nio.file.Files.createTempFile("kubeconfig", ".yaml");
+        java.nio.file.Files.writeString(
+            kubeconfig,
+            "apiVersion: v1\nkind: Config\nclusters:\n- cluster: {server: 'https://127.0.0.1:1'}\n"
+                + "  name: c\ncontexts:\n- context: {cluster: c, user: u}\n  name: x\n"
+                + "current-context: x\nusers:\n- name: u\n  user: {token: t}\n");
+        args.put("--kubeconfig", kubeconfig.toString());
+        args.put("--grpc-listen", "127.0.0.1:0");
+      }
+      args.put(flag, addr);
+      var argv = args.entrySet().stream().flatMap(e -> Stream.of(e.getKey(), e.getValue()));
       var stderr = captureStderr();
 
-      int code =
-          Commands.of(new ResolverMain(), Map.of())
-              .execute(
-                  "--controller",
-                  "127.0.0.1:1",
-                  "--listen",
-                  "127.0.0.1:0",
-                  "--http-listen",
-                  addr,
-                  "--log-level",
-                  "error");
+      int code = Commands.of(main, Map.of()).execute(argv.toArray(String[]::new));
 
       assertThat(code).isNotZero();
       assertThat(stderr.get().strip().lines())

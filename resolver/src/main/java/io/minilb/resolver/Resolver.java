@@ -118,7 +118,9 @@ public final class Resolver implements AutoCloseable {
             new RateLimiter(config.rrlRate(), config.rrlSlip(), config.clockMillis()));
     try {
       dns = DnsServer.start(config.listen(), responder, limits, config.threads(), registry);
-    } catch (RuntimeException e) { // Netty rethrows bind errors unchecked
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Exception e) { // Netty rethrows bind errors, checked ones too, undeclared
       throw io.minilb.cli.HostPort.cannotListen(config.listen(), e);
     }
     ops = OpsServer.start(config.httpListen(), this::ready, registry);
