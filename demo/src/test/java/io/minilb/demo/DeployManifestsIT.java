@@ -130,7 +130,7 @@ class DeployManifestsIT {
       assertThat(pod.getSecurityContext().getSeccompProfile().getType())
           .isEqualTo("RuntimeDefault");
     }
-    assertThat(objects).filteredOn(o -> o.getKind().equals("PodDisruptionBudget")).hasSize(2);
+    assertThat(objects).filteredOn(o -> o.getKind().equals("PodDisruptionBudget")).hasSize(1);
   }
 
   @Test
