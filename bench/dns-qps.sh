@@ -29,7 +29,7 @@ fi
 
 work="$PWD/target/bench/dns-qps-$services"
 rm -rf "$work" && mkdir -p "$work/knot"
-mvn -B -q -DskipTests -Dspotless.check.skip=true package -pl resolver -am
+mvn -B -q -DskipTests -Dspotless.check.skip=true package   # every jar, so ./minilb need not rebuild
 cp_resolver="resolver/target/minilb-resolver.jar:resolver/target/lib/*"
 
 # --- data set -------------------------------------------------------------------------------
@@ -86,8 +86,8 @@ start_server() {
       pid=$!
       port=$kport ;;
     minilb)
-      mapfile -t opts < <(grep -v '^#' deploy/image/java-opts)
-      java "${opts[@]}" -Xmx96m -cp "$cp_resolver" io.minilb.resolver.ResolverMain \
+      # The shipped entry point (./minilb resolver: the image's JVM flags and heap), metrics on.
+      ./minilb resolver \
         --controller 127.0.0.1:1 --snapshot-file "$work/snapshot.pb" --listen "127.0.0.1:$mport" \
         --http-listen 127.0.0.1:0 --threads 1 >"$work/minilb.log" 2>&1 &
       pid=$!
