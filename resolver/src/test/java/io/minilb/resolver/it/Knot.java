@@ -47,7 +47,11 @@ final class Knot implements AutoCloseable {
     this.address = address;
   }
 
-  static Knot serve(Snapshot snapshot) throws IOException, InterruptedException {
+  /**
+   * @param cookies load Knot's {@code mod-cookies} (DNS cookies, RFC 7873); without it Knot ignores
+   *     the COOKIE option entirely
+   */
+  static Knot serve(Snapshot snapshot, boolean cookies) throws IOException, InterruptedException {
     String knotd = binary("knotd");
     Path dir = Files.createTempDirectory("minilb-knot");
     int port = freePort();
@@ -59,7 +63,7 @@ final class Knot implements AutoCloseable {
       zones.append("  - domain: \"").append(zone.getKey()).append("\"\n");
       zones.append("    file: \"").append(file).append("\"\n");
     }
-    Files.writeString(dir.resolve("knot.conf"), config(dir, port) + zones);
+    Files.writeString(dir.resolve("knot.conf"), config(dir, port, cookies) + zones);
     Path log = dir.resolve("knotd.log");
     Process p =
         new ProcessBuilder(knotd, "-c", dir.resolve("knot.conf").toString())
@@ -77,7 +81,7 @@ final class Knot implements AutoCloseable {
     return knot;
   }
 
-  private static String config(Path dir, int port) {
+  private static String config(Path dir, int port, boolean cookies) {
     return """
         server:
             rundir: "%1$s"
@@ -96,8 +100,9 @@ final class Knot implements AutoCloseable {
             semantic-checks: on
             zonefile-sync: -1
             journal-content: none
+        %4$s
         """
-        .formatted(dir, port, IDENTITY);
+        .formatted(dir, port, IDENTITY, cookies ? "    global-module: mod-cookies" : "");
   }
 
   /**
