@@ -4,6 +4,7 @@ import io.minilb.resolver.Resolver;
 import io.minilb.resolver.ResolverConfig;
 import io.minilb.resolver.dns.ZoneText;
 import io.minilb.resolver.store.SnapshotFile;
+import io.minilb.snapshot.Snapshot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -37,9 +38,14 @@ final class Served implements AutoCloseable {
 
   static Served start(String zoneLines, UnaryOperator<ResolverConfig.Builder> settings)
       throws Exception {
+    return start(ZoneText.snapshot(zoneLines), settings);
+  }
+
+  static Served start(Snapshot snapshot, UnaryOperator<ResolverConfig.Builder> settings)
+      throws Exception {
     Path dir = Files.createTempDirectory("minilb-served");
     Path file = dir.resolve("snapshot.pb");
-    new SnapshotFile(file).write(ZoneText.snapshot(zoneLines));
+    new SnapshotFile(file).write(snapshot);
     var config = settings.apply(ResolverConfig.builder(List.of(NO_CONTROLLER)).snapshotFile(file));
     return new Served(Resolver.start(config.build()), dir);
   }
