@@ -158,8 +158,9 @@ public final class Answerer {
 
   private static Message answerAny(
       Message response, ZoneIndex idx, ZoneIndex.Zone zone, Name qname) {
-    if (idx.findAll(qname).isEmpty()) {
-      return negative(response, idx, zone, qname);
+    Name owner = idx.exists(qname) ? qname : idx.wildcardFor(qname, zone);
+    if (owner == null || idx.findAll(owner).isEmpty()) {
+      return negative(response, idx, zone, owner == null ? qname : owner);
     }
     // RFC 8482 section 4.2: one synthesized HINFO instead of every RRset.
     long ttl = zone.negativeSoa().getTTL();

@@ -191,6 +191,17 @@ class AnswererTest {
   }
 
   @Test
+  void answer_toAnyAtANameAWildcardCovers_isTheHinfoNotNxdomain() throws Exception {
+    ZoneIndex wild = ZoneText.index(ZONE + "*.apps.minilb. 5 IN A 10.244.3.3\n");
+
+    Message response = answerer.answer(query("x.apps.minilb.", Type.ANY), wild, false);
+
+    assertThat(response.getRcode()).isEqualTo(Rcode.NOERROR);
+    assertThat(ZoneText.section(response, Section.ANSWER))
+        .containsExactly("x.apps.minilb. 3 IN HINFO \"RFC8482\" \"\"");
+  }
+
+  @Test
   void answer_copiesIdAndRd() throws Exception {
     Message q = query("web.default.minilb.", Type.A);
     q.getHeader().setID(4242);
