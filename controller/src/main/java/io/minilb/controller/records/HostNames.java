@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * Host names from annotations, Ingresses and routes: trimmed, lower-cased and checked against RFC
- * 1123 (ASCII labels of letters, digits and inner hyphens, at most 63 characters each, 253 in
- * all). A leading {@code *.} is a wildcard that matches exactly one label.
+ * 1123 (ASCII labels of letters, digits and inner hyphens, at most 63 characters each, 253 in all).
+ * A leading {@code *.} is a wildcard that matches exactly one label.
  */
 public final class HostNames {
 

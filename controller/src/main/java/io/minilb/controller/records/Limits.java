@@ -17,10 +17,10 @@ package io.minilb.controller.records;
 public record Limits(int hostsPerObject, int endpointsPerService, int records) {
 
   /**
-   * Sized for real clusters. 100 names cover an ingress controller's Service or a busy route;
-   * 1,000 addresses keep a Service's largest RRset (AAAA, 28 octets each) under DNS's 64 KiB
-   * message and are far more than any client uses; 100,000 records is about what the resolver's
-   * 96 MiB heap holds twice during a full sync (a 10k-Service cluster, about 90,000 records).
+   * Sized for real clusters. 100 names cover an ingress controller's Service or a busy route; 1,000
+   * addresses keep a Service's largest RRset (AAAA, 28 octets each) under DNS's 64 KiB message and
+   * are far more than any client uses; 100,000 records is about what the resolver's 96 MiB heap
+   * holds twice during a full sync (a 10k-Service cluster, about 90,000 records).
    */
   public static final Limits DEFAULTS = new Limits(100, 1_000, 100_000);
 

@@ -12,9 +12,9 @@ import java.util.Set;
  *   <li>the zone apex, a wildcard directly below it, and any name above it (which would become a
  *       zone containing minilb's);
  *   <li>the NS name ({@code --ns-name}) and anything that covers it: its address is the glue;
- *   <li>{@code <svc>.<ns>.<domain>} and everything below it, whether a Service exists there or
- *       not: the Service's own A/AAAA, its endpoint names and its SRV names live there, and a name
- *       below a Service would shadow names that Service may publish later;
+ *   <li>{@code <svc>.<ns>.<domain>} and everything below it, whether a Service exists there or not:
+ *       the Service's own A/AAAA, its endpoint names and its SRV names live there, and a name below
+ *       a Service would shadow names that Service may publish later;
  *   <li>{@code <ns>.<domain>} where {@code <ns>} is a namespace with a Service in it: the parent of
  *       that namespace's Service names.
  * </ul>

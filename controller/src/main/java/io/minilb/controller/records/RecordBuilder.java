@@ -66,9 +66,7 @@ public final class RecordBuilder {
       String kind, ObjectKey key, Instant created, Records records, Set<String> zones) {}
 
   private static final Comparator<Part> OLDEST_FIRST =
-      Comparator.comparing(Part::created)
-          .thenComparing(Part::key)
-          .thenComparing(Part::kind);
+      Comparator.comparing(Part::created).thenComparing(Part::key).thenComparing(Part::kind);
 
   private final ZoneConfig zone;
   private final Limits limits;
@@ -91,8 +89,8 @@ public final class RecordBuilder {
    * <p>Objects are admitted oldest first ({@code creationTimestamp}, then namespace/name, then
    * kind), each with all of its records (a Service with its endpoint, SRV, PTR and {@code
    * minilb/host} names; an Ingress or route with its hosts) while they fit under {@link
-   * Limits#records()}. One that does not fit publishes nothing ({@code RecordLimitReached}), so
-   * a newer object never takes records from an older one.
+   * Limits#records()}. One that does not fit publishes nothing ({@code RecordLimitReached}), so a
+   * newer object never takes records from an older one.
    */
   public Build build(ClusterState state) {
     var report = new Report();
@@ -161,8 +159,7 @@ public final class RecordBuilder {
     }
     Rdata ns = Encode.ns(zone.nsName());
     zones.forEach(z -> records.add(z, Type.NS, zone.ttl(), ns));
-    var limited =
-        report.findings.stream().filter(f -> LIMIT_REASONS.contains(f.reason())).toList();
+    var limited = report.findings.stream().filter(f -> LIMIT_REASONS.contains(f.reason())).toList();
     return new Build(
         List.copyOf(zones), records.toList(), report.findings, report.dropped, limited);
   }
@@ -173,8 +170,7 @@ public final class RecordBuilder {
   }
 
   /** Adds whole parts, oldest first, while they fit under the record limit. */
-  private void admit(
-      Collection<Part> parts, Records records, Set<String> zones, Report report) {
+  private void admit(Collection<Part> parts, Records records, Set<String> zones, Report report) {
     int total = 0;
     for (Part p : parts.stream().sorted(OLDEST_FIRST).toList()) {
       int size = p.records().size();

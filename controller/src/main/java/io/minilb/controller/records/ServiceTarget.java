@@ -47,8 +47,8 @@ record ServiceTarget(
 
   /**
    * The order in which addresses over the limit are kept: a fixed hash of the address, so the
-   * subset is the same from one build to the next and spread over every node's pod CIDR rather
-   * than the lowest ones. A published address is displaced only by a new one that hashes lower.
+   * subset is the same from one build to the next and spread over every node's pod CIDR rather than
+   * the lowest ones. A published address is displaced only by a new one that hashes lower.
    */
   private static final Comparator<InetAddress> SPREAD =
       Comparator.<InetAddress>comparingInt(
