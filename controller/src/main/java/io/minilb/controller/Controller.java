@@ -72,7 +72,7 @@ public final class Controller implements AutoCloseable {
   public Controller(KubernetesClient client, ControllerConfig config) {
     this.client = client;
     this.config = config;
-    this.builder = new RecordBuilder(config.zone());
+    this.builder = new RecordBuilder(config.zone(), config.limits());
     this.reconciler = new Reconciler(this::synced, this::reconcile, config.onFatalError());
     this.views = new ClusterViews(reconciler::request);
     this.streams = new RecordStreamService(() -> publisher);
@@ -173,6 +173,7 @@ public final class Controller implements AutoCloseable {
           build.zones().size());
     }
     build.dropped().forEach(metrics::dropped);
+    build.limited().forEach(metrics::limited);
     build.findings().forEach(events::record);
     // A Service whose records were dropped gets no hostname: it would name nothing.
     var dropped = new java.util.HashSet<ObjectKey>();

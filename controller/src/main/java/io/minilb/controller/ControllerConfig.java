@@ -1,5 +1,6 @@
 package io.minilb.controller;
 
+import io.minilb.controller.records.Limits;
 import io.minilb.controller.records.ZoneConfig;
 import io.minilb.controller.status.StatusListener;
 import io.minilb.tls.StreamTls;
@@ -22,6 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * @param zone apex, class, TTL and name server ({@code --domain}, {@code --lb-class}, {@code
  *     --ttl}, ...)
+ * @param limits how much cluster input a snapshot takes ({@code --max-hosts-per-object}, {@code
+ *     --max-endpoints-per-service}, {@code --max-records})
  * @param grpcListen {@code --grpc-listen}; port 0 picks a free port
  * @param httpListen {@code --http-listen}; port 0 picks a free port
  * @param leaseNamespace {@code --lease-namespace}
@@ -37,6 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 public record ControllerConfig(
     ZoneConfig zone,
+    Limits limits,
     InetSocketAddress grpcListen,
     InetSocketAddress httpListen,
     String leaseNamespace,
@@ -55,6 +59,7 @@ public record ControllerConfig(
 
   public ControllerConfig {
     Objects.requireNonNull(zone, "zone");
+    Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(grpcListen, "--grpc-listen must be set");
     Objects.requireNonNull(httpListen, "--http-listen must be set");
     requireText(leaseNamespace, "--lease-namespace");
@@ -91,6 +96,7 @@ public record ControllerConfig(
   public Builder toBuilder() {
     return new Builder()
         .zone(zone)
+        .limits(limits)
         .grpcListen(grpcListen)
         .httpListen(httpListen)
         .leaseNamespace(leaseNamespace)
@@ -114,6 +120,7 @@ public record ControllerConfig(
   /** Starts from the production defaults; {@link #build()} validates. Not thread-safe. */
   public static final class Builder {
     private ZoneConfig zone = ZoneConfig.defaults();
+    private Limits limits = Limits.DEFAULTS;
     private InetSocketAddress grpcListen = new InetSocketAddress("0.0.0.0", 9090);
     private InetSocketAddress httpListen = new InetSocketAddress("0.0.0.0", 8080);
     private String leaseNamespace = "minilb";
@@ -135,6 +142,11 @@ public record ControllerConfig(
 
     public Builder zone(ZoneConfig zone) {
       this.zone = zone;
+      return this;
+    }
+
+    public Builder limits(Limits limits) {
+      this.limits = limits;
       return this;
     }
 
@@ -210,6 +222,7 @@ public record ControllerConfig(
     public ControllerConfig build() {
       return new ControllerConfig(
           zone,
+          limits,
           grpcListen,
           httpListen,
           leaseNamespace,

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.minilb.cli.Commands;
 import io.minilb.cli.HostPort;
+import io.minilb.controller.records.Limits;
 import io.minilb.controller.records.ZoneConfig;
 import io.minilb.log.LogOptions;
 import io.minilb.net.Cidr;
@@ -79,6 +80,30 @@ public final class ControllerMain implements Callable<Integer> {
       names = "--ingress-class",
       description = "Only resolve hosts of Ingresses of this class (default: every Ingress).")
   String ingressClass;
+
+  @Option(
+      names = "--max-hosts-per-object",
+      defaultValue = "100",
+      description =
+          "Most extra names one Service (minilb/host), Ingress or route may claim; the rest are"
+              + " ignored with a Warning Event (default: ${DEFAULT-VALUE}).")
+  int maxHostsPerObject;
+
+  @Option(
+      names = "--max-endpoints-per-service",
+      defaultValue = "1000",
+      description =
+          "Most addresses published for one Service; beyond it a stable subset is published with"
+              + " a Warning Event (default: ${DEFAULT-VALUE}).")
+  int maxEndpointsPerService;
+
+  @Option(
+      names = "--max-records",
+      defaultValue = "100000",
+      description =
+          "Most records in the snapshot; objects are admitted oldest first and the ones that do"
+              + " not fit are left out with a Warning Event (default: ${DEFAULT-VALUE}).")
+  int maxRecords;
 
   @Option(
       names = "--grpc-listen",
@@ -176,6 +201,7 @@ public final class ControllerMain implements Callable<Integer> {
     var builder =
         ControllerConfig.builder()
             .zone(new ZoneConfig(domain, lbClass, ttl, nsName, claimClassless, ingressClass, glue))
+            .limits(new Limits(maxHostsPerObject, maxEndpointsPerService, maxRecords))
             .grpcListen(grpcListen)
             .httpListen(httpListen)
             .leaseNamespace(

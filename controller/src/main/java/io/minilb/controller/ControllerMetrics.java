@@ -20,6 +20,7 @@ final class ControllerMetrics implements StatusListener {
   private final Histogram buildSeconds;
   private final Counter statusWrites;
   private final Counter dropped;
+  private final Counter limited;
 
   ControllerMetrics(
       PrometheusRegistry registry,
@@ -48,6 +49,14 @@ final class ControllerMetrics implements StatusListener {
         Counter.builder()
             .name("minilb_controller_objects_dropped_total")
             .help("Objects left out of a record build (counted per build), by kind and reason")
+            .labelNames("kind", "reason")
+            .register(registry);
+    limited =
+        Counter.builder()
+            .name("minilb_controller_objects_limited_total")
+            .help(
+                "Objects published only in part because they were over a limit (counted per"
+                    + " build), by kind and reason")
             .labelNames("kind", "reason")
             .register(registry);
     GaugeWithCallback.builder()
@@ -106,6 +115,10 @@ final class ControllerMetrics implements StatusListener {
 
   void dropped(Finding f) {
     dropped.labelValues(f.kind(), f.reason()).inc();
+  }
+
+  void limited(Finding f) {
+    limited.labelValues(f.kind(), f.reason()).inc();
   }
 
   @Override

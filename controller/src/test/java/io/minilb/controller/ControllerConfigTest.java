@@ -3,6 +3,7 @@ package io.minilb.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.minilb.controller.records.Limits;
 import io.minilb.controller.records.ZoneConfig;
 import io.minilb.tls.StreamTls;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ class ControllerConfigTest {
     assertThat(c.leaseName()).isEqualTo("minilb-controller");
     assertThat(c.onLostLeadership()).isSameAs(ControllerConfig.EXIT);
     assertThat(c.identity()).startsWith("minilb-");
+    assertThat(c.limits()).isEqualTo(new Limits(100, 1_000, 100_000));
   }
 
   @Test
@@ -71,6 +73,7 @@ class ControllerConfigTest {
         .isEqualTo(
             new ControllerConfig(
                 c.zone(),
+                c.limits(),
                 c.grpcListen(),
                 c.httpListen(),
                 c.leaseNamespace(),

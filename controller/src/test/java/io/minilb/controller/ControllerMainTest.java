@@ -2,15 +2,35 @@ package io.minilb.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.minilb.controller.records.Limits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class ControllerMainTest {
 
   @TempDir Path home;
+
+  @Test
+  void limitFlags_areParsedIntoTheConfig_withTheirDocumentedDefaults() {
+    var defaults = new ControllerMain();
+    new CommandLine(defaults).parseArgs();
+    var set = new ControllerMain();
+    new CommandLine(set)
+        .parseArgs(
+            "--max-hosts-per-object",
+            "3",
+            "--max-endpoints-per-service",
+            "4",
+            "--max-records",
+            "5");
+
+    assertThat(defaults.config().limits()).isEqualTo(Limits.DEFAULTS);
+    assertThat(set.config().limits()).isEqualTo(new Limits(3, 4, 5));
+  }
 
   @Test
   void kubeconfigProblem_whenNothingConfiguresAClient_saysWhereItLooked() {

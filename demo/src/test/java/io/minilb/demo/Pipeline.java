@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -34,7 +35,12 @@ final class Pipeline implements AutoCloseable {
 
   /** Starts (or restarts) the controller, keeping the gRPC port of the previous one. */
   Controller startController() throws Exception {
-    var config =
+    return startController(b -> b);
+  }
+
+  /** {@link #startController()} with settings changed by {@code settings}. */
+  Controller startController(UnaryOperator<ControllerConfig.Builder> settings) throws Exception {
+    var builder =
         ControllerConfig.builder()
             .ephemeralPorts(LOOPBACK)
             .grpcListen(new InetSocketAddress(LOOPBACK, grpcPort))
@@ -43,9 +49,8 @@ final class Pipeline implements AutoCloseable {
                 new Leadership.Timing(
                     Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500)))
             .onLostLeadership(() -> {})
-            .statusListener((key, d) -> statusWrites.add(key + "=" + d.hostnames()))
-            .build();
-    controller = new Controller(client, config).start();
+            .statusListener((key, d) -> statusWrites.add(key + "=" + d.hostnames()));
+    controller = new Controller(client, settings.apply(builder).build()).start();
     grpcPort = controller.grpcAddress().getPort();
     return controller;
   }

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * is sent at most once per {@link #REPEAT_AFTER}, and at most {@link #BURST} events go out per
  * {@link #WINDOW}; the excess is dropped with one log line. What was sent is remembered for {@link
  * #REPEAT_AFTER} only, so the memory is bounded by the send rate, not by the history of the
- * cluster. Sends run on their own thread.
+ * cluster. Messages are bounded by {@link Finding#MAX_MESSAGE}. Sends run on their own thread.
  */
 public final class EventRecorder implements AutoCloseable {
 
@@ -28,6 +28,7 @@ public final class EventRecorder implements AutoCloseable {
   static final Duration REPEAT_AFTER = Duration.ofHours(1);
   static final Duration WINDOW = Duration.ofSeconds(10);
   static final int BURST = 25;
+  private static final int MAX_NAME = 253;
 
   /** Where events go; the API server in production, a list in tests. */
   @FunctionalInterface
@@ -108,10 +109,7 @@ public final class EventRecorder implements AutoCloseable {
         new EventBuilder()
             .withNewMetadata()
             .withNamespace(ns)
-            .withName(
-                f.object().name().replace('/', '.')
-                    + "."
-                    + UUID.randomUUID().toString().substring(0, 8))
+            .withName(eventName(f.object().name()))
             .endMetadata()
             .withNewInvolvedObject()
             .withKind(f.kind())
@@ -133,6 +131,19 @@ public final class EventRecorder implements AutoCloseable {
             .withCount(1)
             .build();
     client.v1().events().inNamespace(ns).resource(event).create();
+  }
+
+  /**
+   * A unique Event name after the object's: object names may be 253 characters long, and so may the
+   * Event's, so the object's part is cut to leave room for the suffix.
+   */
+  static String eventName(String objectName) {
+    String base = objectName.replace('/', '.');
+    if (base.length() > MAX_NAME - 9) {
+      // a cut name must still end in a letter or digit
+      base = base.substring(0, MAX_NAME - 9).replaceAll("[.-]+$", "");
+    }
+    return base + "." + UUID.randomUUID().toString().substring(0, 8);
   }
 
   private static String apiVersion(String kind) {

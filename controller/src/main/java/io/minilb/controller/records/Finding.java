@@ -4,12 +4,24 @@ import io.minilb.controller.view.ObjectKey;
 
 /**
  * Something about an object the operator should hear of, raised while building records and turned
- * into a Kubernetes Event by the leader. Immutable.
+ * into a Kubernetes Event by the leader. Immutable; the message is cut to {@link #MAX_MESSAGE}.
  *
  * @param kind the object's kind, e.g. {@code Service} or {@code Ingress}
  * @param reason a CamelCase Event reason, e.g. {@code HostConflict}
  */
 public record Finding(String kind, ObjectKey object, Type type, String reason, String message) {
+
+  /**
+   * Longest message kept, in characters: events.k8s.io caps an Event's note at 1 KiB, and a message
+   * built from cluster input (a list of bad names) must not grow with it.
+   */
+  public static final int MAX_MESSAGE = 1024;
+
+  public Finding {
+    if (message != null && message.length() > MAX_MESSAGE) {
+      message = message.substring(0, MAX_MESSAGE - 1) + "…";
+    }
+  }
 
   /** Event types. */
   public enum Type {

@@ -12,10 +12,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 
@@ -25,16 +29,25 @@ import java.util.function.Consumer;
  * hostnames of Gateway API routes through their Gateways' status addresses. Answers are flattened
  * (no CNAME).
  *
- * <p>When several objects claim one host and point at different things, the oldest object wins
- * (then namespace/name order) and every other claimant gets a {@code HostConflict} warning.
+ * <p>Names that {@link NameRules} reserves are refused to every claimant ({@code HostRefused}).
+ * When several objects claim one of the other hosts and point at different things, the oldest
+ * object wins (then namespace/name order) and every other claimant gets a {@code HostConflict}
+ * warning. Each object claims at most {@link Limits#hostsPerObject()} distinct names.
  */
 final class HostClaims {
 
   static final String HOST_ANNOTATION = "minilb/host";
+  static final String REFUSED = "HostRefused";
+  static final String TOO_MANY_HOSTS = "TooManyHosts";
 
-  /** A resolved extra name. */
   /** A resolved extra name, with the object whose claim won it. */
-  record Alias(String host, int ttl, List<InetAddress> addresses, String kind, ObjectKey source) {}
+  record Alias(
+      String host,
+      int ttl,
+      List<InetAddress> addresses,
+      String kind,
+      ObjectKey source,
+      Instant created) {}
 
   /** What a claim points at; claims with equal identities never conflict. */
   private record Target(String identity, int ttl, List<InetAddress> addresses) {}
@@ -51,7 +64,11 @@ final class HostClaims {
   private HostClaims() {}
 
   static List<Alias> resolve(
-      ZoneConfig zone, ClusterState state, Map<ObjectKey, ServiceTarget> served, Report report) {
+      ZoneConfig zone,
+      Limits limits,
+      ClusterState state,
+      Map<ObjectKey, ServiceTarget> served,
+      Report report) {
     Consumer<Finding> findings = report::finding;
     var byHostname = new HashMap<String, ServiceTarget>();
     served
@@ -59,12 +76,15 @@ final class HostClaims {
         .forEach(
             t -> byHostname.put(zone.hostname(t.service().namespace(), t.service().name()), t));
     var claims = new ArrayList<Claim>();
+    int max = limits.hostsPerObject();
     for (ServiceTarget t : served.values()) {
       try {
-        var parsed = HostNames.parseList(t.service().annotations().get(HOST_ANNOTATION));
-        parsed
-            .invalid()
-            .forEach(h -> findings.accept(invalid("Service", t.key(), h, HOST_ANNOTATION)));
+        var parsed = HostNames.parseList(t.service().annotations().get(HOST_ANNOTATION), max);
+        invalid("Service", t.key(), parsed.invalid(), HOST_ANNOTATION).ifPresent(findings);
+        if (parsed.unread() > 0) {
+          findings.accept(
+              tooMany("Service", t.key(), HOST_ANNOTATION, max, parsed.unread() + " more entries"));
+        }
         for (String h : parsed.valid()) {
           claims.add(new Claim(h, "Service", t.key(), t.service().created(), serviceTarget(t)));
         }
@@ -72,6 +92,7 @@ final class HostClaims {
         report.drop("Service", t.key(), e);
       }
     }
+    var hosts = new Hosts(claims, findings, max);
     for (IngressView ing : state.ingresses()) {
       if (zone.ingressClass() != null && !zone.ingressClass().equals(ing.ingressClass())) {
         continue;
@@ -79,7 +100,7 @@ final class HostClaims {
       try {
         Target target = target(ing.statusHostnames(), ing.statusIps(), byHostname, zone.ttl());
         if (target != null) {
-          addHosts(claims, findings, "Ingress", ing.key(), ing.created(), ing.hosts(), target);
+          hosts.add("Ingress", ing.key(), ing.created(), ing.hosts(), target);
         }
       } catch (RuntimeException e) {
         report.drop("Ingress", ing.key(), e);
@@ -89,12 +110,14 @@ final class HostClaims {
     state.gateways().forEach(g -> gateways.put(g.key(), g));
     for (RouteView route : state.routes()) {
       try {
-        addRoute(zone, route, gateways, byHostname, claims, findings);
+        addRoute(zone, route, gateways, byHostname, hosts);
       } catch (RuntimeException e) {
         report.drop(route.kind(), new ObjectKey(route.namespace(), route.name()), e);
       }
     }
-    return winners(zone, claims, findings);
+    var namespaces = new HashSet<String>();
+    state.services().forEach(s -> namespaces.add(s.namespace()));
+    return winners(new NameRules(zone, namespaces), claims, findings);
   }
 
   private static void addRoute(
@@ -102,8 +125,7 @@ final class HostClaims {
       RouteView route,
       Map<ObjectKey, GatewayView> gateways,
       Map<String, ServiceTarget> byHostname,
-      List<Claim> claims,
-      Consumer<Finding> findings) {
+      Hosts hosts) {
     var names = new ArrayList<String>();
     var ips = new ArrayList<String>();
     for (ObjectKey ref : route.gateways()) {
@@ -116,35 +138,43 @@ final class HostClaims {
     Target target = target(names, ips, byHostname, zone.ttl());
     if (target != null) {
       var key = new ObjectKey(route.namespace(), route.name());
-      addHosts(claims, findings, route.kind(), key, route.created(), route.hostnames(), target);
+      hosts.add(route.kind(), key, route.created(), route.hostnames(), target);
     }
   }
 
   private static List<Alias> winners(
-      ZoneConfig zone, List<Claim> claims, Consumer<Finding> findings) {
+      NameRules rules, List<Claim> claims, Consumer<Finding> findings) {
     var byHost = new LinkedHashMap<String, List<Claim>>();
+    // kind, object, rule → the hosts it refused there: one Event per object and rule
+    var refused = new TreeMap<List<String>, List<String>>(Comparator.comparing(Object::toString));
+    var sources = new HashMap<List<String>, Claim>();
     claims.stream()
         .sorted(OLDEST_FIRST)
-        .forEach(c -> byHost.computeIfAbsent(c.host(), h -> new ArrayList<>()).add(c));
+        .forEach(
+            c -> {
+              String rule = rules.refusal(c.host());
+              if (rule == null) {
+                byHost.computeIfAbsent(c.host(), h -> new ArrayList<>()).add(c);
+                return;
+              }
+              var key = List.of(c.kind(), c.source().toString(), rule);
+              refused.computeIfAbsent(key, k -> new ArrayList<>()).add(c.host());
+              sources.putIfAbsent(key, c);
+            });
+    refused.forEach(
+        (key, names) -> {
+          Claim c = sources.get(key);
+          findings.accept(
+              Finding.warning(
+                  c.kind(),
+                  c.source(),
+                  REFUSED,
+                  String.join(", ", names) + ": refused: " + key.get(2)));
+        });
     var aliases = new ArrayList<Alias>();
     byHost.forEach(
         (host, contenders) -> {
           Claim winner = contenders.get(0);
-          if (isServiceName(zone, host)) {
-            contenders.forEach(
-                c ->
-                    findings.accept(
-                        Finding.warning(
-                            c.kind(),
-                            c.source(),
-                            "HostConflict",
-                            "host "
-                                + host
-                                + " is a Service name in the "
-                                + zone.domainName()
-                                + " zone and cannot be claimed")));
-            return;
-          }
           for (Claim c : contenders.subList(1, contenders.size())) {
             if (!c.target().identity().equals(winner.target().identity())) {
               findings.accept(
@@ -167,35 +197,33 @@ final class HostClaims {
                   winner.target().ttl(),
                   winner.target().addresses(),
                   winner.kind(),
-                  winner.source()));
+                  winner.source(),
+                  winner.created()));
         });
     return aliases;
   }
 
-  /** {@code <svc>.<ns>.<domain>}-shaped names (and anything below them) belong to Services. */
-  private static boolean isServiceName(ZoneConfig zone, String host) {
-    if (!HostNames.within(host, zone.domainName()) || host.equals(zone.domainName())) {
-      return false;
-    }
-    String relative = host.substring(0, host.length() - zone.domainName().length() - 1);
-    return relative.split("\\.").length >= 2;
-  }
-
-  private static void addHosts(
-      List<Claim> claims,
-      Consumer<Finding> findings,
-      String kind,
-      ObjectKey key,
-      Instant created,
-      List<String> hosts,
-      Target target) {
-    for (String raw : hosts) {
-      String h = HostNames.normalize(raw);
-      if (h == null) {
-        findings.accept(invalid(kind, key, raw, "hosts"));
-      } else {
-        claims.add(new Claim(h, kind, key, created, target));
+  /** Collects the hosts of Ingresses and routes, at most {@code max} distinct ones per object. */
+  private record Hosts(List<Claim> claims, Consumer<Finding> findings, int max) {
+    void add(String kind, ObjectKey key, Instant created, List<String> raw, Target target) {
+      var valid = new LinkedHashSet<String>();
+      var invalid = new ArrayList<String>();
+      int over = 0;
+      for (String r : raw) {
+        String h = HostNames.normalize(r);
+        if (h == null) {
+          invalid.add(r);
+        } else if (valid.size() < max || valid.contains(h)) {
+          valid.add(h);
+        } else {
+          over++;
+        }
       }
+      invalid(kind, key, invalid, "hosts").ifPresent(findings);
+      if (over > 0) {
+        findings.accept(tooMany(kind, key, "hosts", max, over + " more"));
+      }
+      valid.forEach(h -> claims.add(new Claim(h, kind, key, created, target)));
     }
   }
 
@@ -236,15 +264,40 @@ final class HostClaims {
     return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
   }
 
-  private static Finding invalid(String kind, ObjectKey key, String host, String field) {
+  /** One warning for all the bad names of one field, or none. */
+  private static Optional<Finding> invalid(
+      String kind, ObjectKey key, List<String> hosts, String field) {
+    if (hosts.isEmpty()) {
+      return Optional.empty();
+    }
+    var quoted = new ArrayList<String>();
+    hosts.stream().limit(10).forEach(h -> quoted.add("'" + h + "'"));
+    String more = hosts.size() > 10 ? " and " + (hosts.size() - 10) + " more" : "";
+    return Optional.of(
+        Finding.warning(
+            kind,
+            key,
+            "InvalidHost",
+            String.join(", ", quoted)
+                + more
+                + " in "
+                + field
+                + (hosts.size() == 1 ? " is not a valid DNS name" : " are not valid DNS names")
+                + " (RFC 1123, ASCII; '*.' may lead); ignored"));
+  }
+
+  private static Finding tooMany(String kind, ObjectKey key, String field, int max, String rest) {
     return Finding.warning(
         kind,
         key,
-        "InvalidHost",
-        "'"
-            + host
-            + "' in "
-            + field
-            + " is not a valid DNS name (RFC 1123; '*.' may lead); ignored");
+        TOO_MANY_HOSTS,
+        field
+            + " names more than "
+            + max
+            + " hosts; the first "
+            + max
+            + " are served and "
+            + rest
+            + " ignored (--max-hosts-per-object)");
   }
 }

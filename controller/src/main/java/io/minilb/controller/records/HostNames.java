@@ -1,21 +1,25 @@
 package io.minilb.controller.records;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
  * Host names from annotations, Ingresses and routes: trimmed, lower-cased and checked against RFC
- * 1123 (labels of letters, digits and inner hyphens, at most 63 characters each, 253 in all). A
- * leading {@code *.} is a wildcard that matches exactly one label.
+ * 1123 (ASCII labels of letters, digits and inner hyphens, at most 63 characters each, 253 in all).
+ * A leading {@code *.} is a wildcard that matches exactly one label.
  */
 public final class HostNames {
 
   private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
-  /** The outcome of parsing a comma list: the valid names and the rejected entries. */
-  public record Parsed(List<String> valid, List<String> invalid) {}
+  /**
+   * The outcome of parsing a comma list: the valid names, the rejected entries, and how many
+   * entries were left unread because {@code valid} was already full.
+   */
+  public record Parsed(List<String> valid, List<String> invalid, int unread) {}
 
   private HostNames() {}
 
@@ -24,7 +28,14 @@ public final class HostNames {
     if (raw == null) {
       return null;
     }
-    String h = raw.trim().toLowerCase(Locale.ROOT);
+    String h = raw.trim();
+    for (int i = 0; i < h.length(); i++) {
+      // before lower-casing: the Kelvin sign U+212A would otherwise become an ASCII 'k'
+      if (h.charAt(i) > 0x7E) {
+        return null;
+      }
+    }
+    h = h.toLowerCase(Locale.ROOT);
     if (h.endsWith(".")) {
       h = h.substring(0, h.length() - 1);
     }
@@ -46,23 +57,36 @@ public final class HostNames {
 
   /** Parses a comma-separated list, keeping order and dropping duplicates and empty entries. */
   public static Parsed parseList(String list) {
-    var valid = new ArrayList<String>();
+    return parseList(list, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Like {@link #parseList(String)}, but stops once {@code max} names are valid: the entries after
+   * that are only counted, in {@link Parsed#unread()}, so a huge list costs one split.
+   */
+  public static Parsed parseList(String list, int max) {
+    var valid = new LinkedHashSet<String>();
     var invalid = new ArrayList<String>();
+    int unread = 0;
     if (list == null) {
-      return new Parsed(valid, invalid);
+      return new Parsed(List.of(), invalid, 0);
     }
     for (String part : list.split(",")) {
       if (part.isBlank()) {
         continue;
       }
+      if (valid.size() >= max) {
+        unread++;
+        continue;
+      }
       String h = normalize(part);
       if (h == null) {
         invalid.add(part.trim());
-      } else if (!valid.contains(h)) {
+      } else {
         valid.add(h);
       }
     }
-    return new Parsed(valid, invalid);
+    return new Parsed(List.copyOf(valid), invalid, unread);
   }
 
   public static boolean isWildcard(String host) {

@@ -10,10 +10,15 @@ import io.minilb.snapshot.RRSet;
 import io.minilb.snapshot.Rdata;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.xbill.DNS.Type;
@@ -31,27 +36,61 @@ import org.xbill.DNS.Type;
  */
 public final class RecordBuilder {
 
-  /** What a build produces. Immutable. */
+  /**
+   * What a build produces. Immutable.
+   *
+   * @param dropped objects left out entirely (their records could not be built, or did not fit)
+   * @param limited objects published only in part, because they were over a per-object limit
+   */
   public record Build(
-      List<String> zones, List<RRSet> records, List<Finding> findings, List<Finding> dropped) {
+      List<String> zones,
+      List<RRSet> records,
+      List<Finding> findings,
+      List<Finding> dropped,
+      List<Finding> limited) {
     public Build {
       zones = List.copyOf(zones);
       records = List.copyOf(records);
       findings = List.copyOf(findings);
       dropped = List.copyOf(dropped);
+      limited = List.copyOf(limited);
     }
   }
 
-  private final ZoneConfig zone;
+  /** Reasons of the findings that {@link Build#limited()} lists. */
+  private static final Set<String> LIMIT_REASONS =
+      Set.of(HostClaims.TOO_MANY_HOSTS, ServiceTarget.TOO_MANY_ENDPOINTS);
 
+  /** One object's records, admitted or left out as a whole. */
+  private record Part(
+      String kind, ObjectKey key, Instant created, Records records, Set<String> zones) {}
+
+  private static final Comparator<Part> OLDEST_FIRST =
+      Comparator.comparing(Part::created).thenComparing(Part::key).thenComparing(Part::kind);
+
+  private final ZoneConfig zone;
+  private final Limits limits;
+
+  /** With the default {@link Limits}. */
   public RecordBuilder(ZoneConfig zone) {
+    this(zone, Limits.DEFAULTS);
+  }
+
+  public RecordBuilder(ZoneConfig zone, Limits limits) {
     this.zone = zone;
+    this.limits = limits;
   }
 
   /**
    * Builds the record set of {@code state}. An object whose records cannot be built (any runtime
    * exception in its part of the build, e.g. a name over 255 octets) is left out and listed in
    * {@link Build#dropped()}; every other object is still published.
+   *
+   * <p>Objects are admitted oldest first ({@code creationTimestamp}, then namespace/name, then
+   * kind), each with all of its records (a Service with its endpoint, SRV, PTR and {@code
+   * minilb/host} names; an Ingress or route with its hosts) while they fit under {@link
+   * Limits#records()}. One that does not fit publishes nothing ({@code RecordLimitReached}), so a
+   * newer object never takes records from an older one.
    */
   public Build build(ClusterState state) {
     var report = new Report();
@@ -62,6 +101,7 @@ public final class RecordBuilder {
     zones.addAll(reverse.keySet());
 
     var served = new TreeMap<ObjectKey, ServiceTarget>();
+    var parts = new LinkedHashMap<String, Part>();
     var slicesByService = new HashMap<ObjectKey, List<SliceView>>();
     state
         .slices()
@@ -74,10 +114,14 @@ public final class RecordBuilder {
       try {
         var target =
             ServiceTarget.of(
-                zone, svc, slicesByService.getOrDefault(svc.key(), List.of()), report::finding);
+                zone,
+                svc,
+                slicesByService.getOrDefault(svc.key(), List.of()),
+                limits.endpointsPerService(),
+                report::finding);
         var own = new Records();
         addService(own, target, reverse);
-        records.addAll(own);
+        part(parts, "Service", svc.key(), svc.created()).records().addAll(own);
         served.put(svc.key(), target);
         PortMismatch.check(
                 svc,
@@ -89,7 +133,7 @@ public final class RecordBuilder {
       }
     }
 
-    for (HostClaims.Alias alias : HostClaims.resolve(zone, state, served, report)) {
+    for (HostClaims.Alias alias : HostClaims.resolve(zone, limits, state, served, report)) {
       try {
         String owner = alias.host() + ".";
         var own = new Records();
@@ -99,21 +143,52 @@ public final class RecordBuilder {
         if (ownZone) {
           Encode.name(apex); // the NS added below must be buildable too
         }
-        records.addAll(own);
+        Part part = part(parts, alias.kind(), alias.source(), alias.created());
+        part.records().addAll(own);
         if (ownZone) {
-          zones.add(apex);
+          part.zones().add(apex);
         }
       } catch (RuntimeException e) {
         report.drop(alias.kind(), alias.source(), e);
       }
     }
+    admit(parts.values(), records, zones, report);
     if (HostNames.within(zone.nsName(), zone.domain())) {
       zone.nsAddresses()
           .forEach(a -> records.add(zone.nsName(), type(a), zone.ttl(), Encode.address(a)));
     }
     Rdata ns = Encode.ns(zone.nsName());
     zones.forEach(z -> records.add(z, Type.NS, zone.ttl(), ns));
-    return new Build(List.copyOf(zones), records.toList(), report.findings, report.dropped);
+    var limited = report.findings.stream().filter(f -> LIMIT_REASONS.contains(f.reason())).toList();
+    return new Build(
+        List.copyOf(zones), records.toList(), report.findings, report.dropped, limited);
+  }
+
+  private static Part part(Map<String, Part> parts, String kind, ObjectKey key, Instant created) {
+    return parts.computeIfAbsent(
+        kind + " " + key, k -> new Part(kind, key, created, new Records(), new TreeSet<>()));
+  }
+
+  /** Adds whole parts, oldest first, while they fit under the record limit. */
+  private void admit(Collection<Part> parts, Records records, Set<String> zones, Report report) {
+    int total = 0;
+    for (Part p : parts.stream().sorted(OLDEST_FIRST).toList()) {
+      int size = p.records().size();
+      if (total + size > limits.records()) {
+        report.full(
+            p.kind(),
+            p.key(),
+            "no DNS records published for it: its "
+                + size
+                + " records would take the snapshot past --max-records ("
+                + limits.records()
+                + "), which older objects already fill");
+        continue;
+      }
+      total += size;
+      records.addAll(p.records());
+      zones.addAll(p.zones());
+    }
   }
 
   private void addService(Records records, ServiceTarget t, Map<String, Cidr> reverse) {

@@ -46,6 +46,15 @@ final class Records {
     other.sets.forEach((k, p) -> p.rdata.forEach(r -> add(k.name(), k.type(), p.ttl, r)));
   }
 
+  /** Resource records collected so far, every RRset counting its rdata. */
+  int size() {
+    int n = 0;
+    for (Pending p : sets.values()) {
+      n += p.rdata.size();
+    }
+    return n;
+  }
+
   List<RRSet> toList() {
     var out = new ArrayList<RRSet>(sets.size());
     sets.forEach((k, p) -> out.add(new RRSet(k.name(), k.type(), p.ttl, List.copyOf(p.rdata))));

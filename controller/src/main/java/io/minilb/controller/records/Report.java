@@ -22,6 +22,16 @@ final class Report {
     findings.add(f);
   }
 
+  /** The Event reason of an object left out because the snapshot is full. */
+  static final String RECORD_LIMIT = "RecordLimitReached";
+
+  /** {@code kind key} is left out because the snapshot reached {@code --max-records}. */
+  void full(String kind, ObjectKey key, String message) {
+    Finding f = Finding.warning(kind, key, RECORD_LIMIT, message);
+    findings.add(f);
+    dropped.add(f);
+  }
+
   /** {@code kind key} contributes nothing to this build; everything else still publishes. */
   void drop(String kind, ObjectKey key, RuntimeException cause) {
     String why = cause.getMessage() == null ? cause.toString() : cause.getMessage();

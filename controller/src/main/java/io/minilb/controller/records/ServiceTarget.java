@@ -1,5 +1,6 @@
 package io.minilb.controller.records;
 
+import com.google.common.hash.Hashing;
 import io.minilb.controller.view.ObjectKey;
 import io.minilb.controller.view.ServiceView;
 import io.minilb.controller.view.SliceView;
@@ -7,10 +8,12 @@ import io.minilb.net.Cidr;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -30,17 +33,46 @@ record ServiceTarget(
     Map<String, Endpoint> endpoints) {
 
   static final String TTL_ANNOTATION = "minilb/ttl";
+  static final String INVALID_ADDRESS = "InvalidAddress";
+  static final String TOO_MANY_ENDPOINTS = "TooManyEndpoints";
   private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+  private static final Pattern ASCII_NUMBER = Pattern.compile("[0-9]{1,9}");
+  private static final byte[] BROADCAST = {-1, -1, -1, -1};
+
+  /** Bad addresses named in one warning; the rest are counted. */
+  private static final int MAX_LISTED = 10;
+
+  private static final Comparator<InetAddress> BY_BYTES =
+      (a, b) -> Arrays.compareUnsigned(a.getAddress(), b.getAddress());
+
+  /**
+   * The order in which addresses over the limit are kept: a fixed hash of the address, so the
+   * subset is the same from one build to the next and spread over every node's pod CIDR rather than
+   * the lowest ones. A published address is displaced only by a new one that hashes lower.
+   */
+  private static final Comparator<InetAddress> SPREAD =
+      Comparator.<InetAddress>comparingInt(
+              a -> Hashing.murmur3_32_fixed().hashBytes(a.getAddress()).asInt())
+          .thenComparing(BY_BYTES);
 
   /** One ready endpoint: its addresses and its ports by {@code name/protocol}. */
   record Endpoint(List<InetAddress> addresses, Map<String, Integer> ports) {}
 
-  /** Resolves {@code svc}; TTL annotation problems are reported to {@code findings}. */
+  /**
+   * Resolves {@code svc}, publishing at most {@code maxAddresses} addresses. Problems (a bad TTL
+   * annotation, endpoint addresses that are not usable, too many addresses) are reported to {@code
+   * findings}, one warning each.
+   */
   static ServiceTarget of(
-      ZoneConfig zone, ServiceView svc, List<SliceView> slices, Consumer<Finding> findings) {
-    var addresses =
-        new TreeSet<InetAddress>((a, b) -> Arrays.compareUnsigned(a.getAddress(), b.getAddress()));
+      ZoneConfig zone,
+      ServiceView svc,
+      List<SliceView> slices,
+      int maxAddresses,
+      Consumer<Finding> findings) {
+    var addresses = new TreeSet<InetAddress>(BY_BYTES);
     var endpoints = new LinkedHashMap<String, Endpoint>();
+    var rejected = new TreeMap<String, String>();
+    int unlisted = 0;
     for (SliceView slice : slices) {
       if (!slice.addressType().equals("IPv4") && !slice.addressType().equals("IPv6")) {
         continue; // FQDN slices name no address we could publish
@@ -54,9 +86,14 @@ record ServiceTarget(
         var ips = new ArrayList<InetAddress>();
         for (String ip : ep.addresses()) {
           InetAddress a = Cidr.literal(ip);
-          if (a != null) {
+          String why = a == null ? "not an IP address" : unusable(a);
+          if (why == null) {
             ips.add(a);
             addresses.add(a);
+          } else if (rejected.size() < MAX_LISTED) {
+            rejected.put(a == null ? "'" + ip + "'" : ip, why);
+          } else {
+            unlisted++;
           }
         }
         if (ips.isEmpty()) {
@@ -75,12 +112,71 @@ record ServiceTarget(
             });
       }
     }
+    if (!rejected.isEmpty()) {
+      findings.accept(rejectedFinding(svc, rejected, unlisted));
+    }
+    if (addresses.size() > maxAddresses) {
+      var kept = new TreeSet<InetAddress>(BY_BYTES);
+      addresses.stream().sorted(SPREAD).limit(maxAddresses).forEach(kept::add);
+      findings.accept(
+          Finding.warning(
+              "Service",
+              svc.key(),
+              TOO_MANY_ENDPOINTS,
+              addresses.size()
+                  + " endpoint addresses are ready; "
+                  + maxAddresses
+                  + " of them are published (--max-endpoints-per-service)"));
+      endpoints.replaceAll(
+          (label, ep) ->
+              new Endpoint(ep.addresses().stream().filter(kept::contains).toList(), ep.ports()));
+      endpoints.values().removeIf(ep -> ep.addresses().isEmpty());
+      addresses = kept;
+    }
     return new ServiceTarget(
         svc,
         zone.owner(svc.namespace(), svc.name()),
         ttl(zone, svc, findings),
         List.copyOf(addresses),
         endpoints);
+  }
+
+  /**
+   * Why {@code a} is no address of a pod that a client could reach, or null when it is one:
+   * unspecified (and the rest of 0.0.0.0/8), broadcast, loopback, link-local or multicast.
+   */
+  static String unusable(InetAddress a) {
+    byte[] b = a.getAddress();
+    if (a.isAnyLocalAddress() || (b.length == 4 && b[0] == 0)) {
+      return "unspecified";
+    }
+    if (b.length == 4 && Arrays.equals(b, BROADCAST)) {
+      return "broadcast";
+    }
+    if (a.isLoopbackAddress()) {
+      return "loopback";
+    }
+    if (a.isLinkLocalAddress()) {
+      return "link-local";
+    }
+    if (a.isMulticastAddress()) {
+      return "multicast";
+    }
+    return null;
+  }
+
+  private static Finding rejectedFinding(
+      ServiceView svc, Map<String, String> rejected, int unlisted) {
+    var parts = new ArrayList<String>();
+    rejected.forEach((ip, why) -> parts.add(ip + " (" + why + ")"));
+    if (unlisted > 0) {
+      parts.add("and " + unlisted + " more");
+    }
+    return Finding.warning(
+        "Service",
+        svc.key(),
+        INVALID_ADDRESS,
+        "endpoint addresses not published: " + String.join(", ", parts));
   }
 
   ObjectKey key() {
@@ -100,13 +196,13 @@ record ServiceTarget(
     if (raw == null) {
       return zone.ttl();
     }
-    try {
-      int ttl = Integer.parseInt(raw.trim());
+    String digits = raw.trim();
+    // ASCII only: Integer.parseInt would read full-width and other Unicode digits, and a sign
+    if (ASCII_NUMBER.matcher(digits).matches()) {
+      int ttl = Integer.parseInt(digits);
       if (ZoneConfig.validTtl(ttl)) {
         return ttl;
       }
-    } catch (NumberFormatException e) {
-      // reported below
     }
     findings.accept(
         Finding.warning(

@@ -63,6 +63,24 @@ class EventRecorderTest {
     assertThat(recorder.lastSent).hasSize(1);
   }
 
+  @Test
+  void eventNames_stayWithinTheApiServersLimit_forTheLongestObjectNames() {
+    String longest = "a".repeat(240) + "." + "b".repeat(12);
+
+    String name = EventRecorder.eventName(longest);
+
+    assertThat(name).hasSizeLessThanOrEqualTo(253).matches("[a-z0-9]([a-z0-9.-]*[a-z0-9])?");
+    assertThat(EventRecorder.eventName("web")).matches("web\\.[0-9a-f]{8}");
+  }
+
+  @Test
+  void aLongMessage_reachesTheSinkCut() {
+    recorder.record(finding("web", "x".repeat(100_000)));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 1);
+    assertThat(sent.get(0).message()).hasSize(Finding.MAX_MESSAGE);
+  }
+
   private static Finding finding(String name, String message) {
     return Finding.warning("Service", new ObjectKey("default", name), "InvalidHost", message);
   }

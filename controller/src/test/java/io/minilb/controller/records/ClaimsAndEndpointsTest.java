@@ -221,7 +221,7 @@ class ClaimsAndEndpointsTest {
   }
 
   @Test
-  void claimingAServiceName_isAConflict() {
+  void claimingAServiceName_isRefused() {
     var web = svc("default", "web", OLD, Map.of());
     var thief = svc("default", "thief", OLD, Map.of("minilb/host", "web.default.minilb"));
     var slices =
@@ -234,7 +234,7 @@ class ClaimsAndEndpointsTest {
     assertThat(Fixtures.lines(build.records()))
         .filteredOn(l -> l.startsWith("web.default.minilb."))
         .containsExactly("web.default.minilb. 5 IN A 10.0.0.1");
-    assertThat(build.findings()).extracting(Finding::reason).containsExactly("HostConflict");
+    assertThat(build.findings()).extracting(Finding::reason).containsExactly("HostRefused");
   }
 
   @Test

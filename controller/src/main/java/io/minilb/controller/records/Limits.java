@@ -1,0 +1,38 @@
+package io.minilb.controller.records;
+
+/**
+ * How much of the cluster's input one build publishes, so that no object, and no number of objects,
+ * can make a snapshot the resolvers cannot hold. Immutable; validated on construction.
+ *
+ * @param hostsPerObject extra names one object may claim: the {@code minilb/host} entries of a
+ *     Service, the hosts of an Ingress, the hostnames of a route ({@code --max-hosts-per-object}).
+ *     Names beyond it are not served and the object gets a {@code TooManyHosts} warning.
+ * @param endpointsPerService addresses published for one Service ({@code
+ *     --max-endpoints-per-service}): beyond it a fixed, stable subset is published with a {@code
+ *     TooManyEndpoints} warning
+ * @param records resource records in one snapshot ({@code --max-records}): objects are admitted
+ *     oldest first, and one that would cross it publishes nothing, with a {@code
+ *     RecordLimitReached} warning
+ */
+public record Limits(int hostsPerObject, int endpointsPerService, int records) {
+
+  /**
+   * Sized for real clusters. 100 names cover an ingress controller's Service or a busy route; 1,000
+   * addresses keep a Service's largest RRset (AAAA, 28 octets each) under DNS's 64 KiB message and
+   * are far more than any client uses; 100,000 records is about what the resolver's 96 MiB heap
+   * holds twice during a full sync (a 10k-Service cluster, about 90,000 records).
+   */
+  public static final Limits DEFAULTS = new Limits(100, 1_000, 100_000);
+
+  public Limits {
+    positive("--max-hosts-per-object", hostsPerObject);
+    positive("--max-endpoints-per-service", endpointsPerService);
+    positive("--max-records", records);
+  }
+
+  private static void positive(String flag, int value) {
+    if (value < 1) {
+      throw new IllegalArgumentException(flag + " must be at least 1, got " + value);
+    }
+  }
+}
