@@ -28,7 +28,9 @@ import org.xbill.DNS.Type;
  * <p>Rules: AA on every answer from a served zone, RA never; REFUSED outside the zones; SERVFAIL
  * before the first snapshot (never NXDOMAIN); NODATA for existing names and empty non-terminals
  * (RFC 8020) and NXDOMAIN otherwise, both with the zone's SOA (RFC 2308); the question's case
- * echoed in the answer; A/AAAA order rotated per query; RFC 8482 for ANY.
+ * echoed in the answer; A/AAAA order rotated per query; RFC 8482 for ANY. With EDNS: an OPT on
+ * every response (FORMERR and BADVERS included), Extended DNS Errors on errors and stale answers;
+ * the OPT itself is rendered by {@link EdnsReply}, shared with the {@link FastPath}.
  */
 public final class Answerer {
 
