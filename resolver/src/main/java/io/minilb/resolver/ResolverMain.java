@@ -138,7 +138,7 @@ public final class ResolverMain implements Callable<Integer> {
       names = "--rrl-slip",
       defaultValue = "2",
       description =
-          "Over the rate, send every Nth response truncated (TC=1) so real clients retry over TCP; 0 = drop all (default: ${DEFAULT-VALUE}).")
+          "Over the rate, send every Nth response truncated (TC=1) so real clients retry over TCP (BADCOOKIE with a fresh cookie to clients that sent a cookie); 0 = drop all (default: ${DEFAULT-VALUE}).")
   int rrlSlip;
 
   @Option(
