@@ -6,10 +6,12 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.minilb.ops.OpsServer;
 import io.minilb.resolver.dns.Answerer;
 import io.minilb.resolver.dns.DnsServer;
+import io.minilb.resolver.dns.EdnsPolicy;
 import io.minilb.resolver.dns.Forwarder;
 import io.minilb.resolver.dns.QueryMetrics;
 import io.minilb.resolver.dns.RateLimiter;
 import io.minilb.resolver.dns.Responder;
+import io.minilb.resolver.dns.ServerCookies;
 import io.minilb.resolver.store.Freshness;
 import io.minilb.resolver.store.SnapshotFile;
 import io.minilb.resolver.store.Store;
@@ -109,7 +111,11 @@ public final class Resolver implements AutoCloseable {
                 config.upstream(), config.allowRecursion(), FORWARD_TIMEOUT, forwarderPool);
     var responder =
         new Responder(
-            store, new Answerer(config.nodeName()), forwarder, new QueryMetrics(registry));
+            store,
+            new Answerer(config.nodeName()),
+            forwarder,
+            new QueryMetrics(registry),
+            new EdnsPolicy(config.nsid() ? config.nodeName() : null, cookies()));
     var limits =
         new DnsServer.Limits(
             config.tcpIdleTimeout(),
@@ -131,6 +137,20 @@ public final class Resolver implements AutoCloseable {
         dns.address(),
         ops.address(),
         config.controllers());
+  }
+
+  private ServerCookies cookies() throws IOException {
+    if (!config.cookies()) {
+      return null;
+    }
+    if (config.cookieSecretFile() == null) {
+      return ServerCookies.random(config.clockMillis());
+    }
+    try {
+      return ServerCookies.fromFile(config.cookieSecretFile(), config.clockMillis());
+    } catch (IllegalArgumentException e) {
+      throw new IOException(e.getMessage(), e);
+    }
   }
 
   private void loadSnapshotFile() {

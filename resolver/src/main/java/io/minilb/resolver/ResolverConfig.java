@@ -22,8 +22,11 @@ import java.util.function.LongSupplier;
  * @param upstream where queries outside the zones are forwarded; null refuses them
  * @param snapshotFile where the last snapshot is kept; null keeps none
  * @param maxStale zero: answer from old data forever
- * @param clockMillis wall clock for staleness and rate limiting (a test hook; production: the
- *     system clock)
+ * @param clockMillis wall clock for staleness, rate limiting and cookies (a test hook; production:
+ *     the system clock)
+ * @param nsid whether an NSID request (RFC 5001) is answered with {@code nodeName}
+ * @param cookies whether DNS cookies (RFC 7873) are answered
+ * @param cookieSecretFile the shared cookie secrets; null: a random secret per process
  */
 public record ResolverConfig(
     List<String> controllers,
@@ -42,7 +45,10 @@ public record ResolverConfig(
     String tlsServerName,
     int rrlRate,
     int rrlSlip,
-    LongSupplier clockMillis) {
+    LongSupplier clockMillis,
+    boolean nsid,
+    boolean cookies,
+    Path cookieSecretFile) {
 
   public ResolverConfig {
     controllers = List.copyOf(controllers);
@@ -65,6 +71,7 @@ public record ResolverConfig(
     require(rrlRate >= 0 && rrlSlip >= 0, "--rrl-rate and --rrl-slip must be >= 0");
     require(tls != null, "TLS settings are required (StreamTls.NONE for plaintext)");
     require(clockMillis != null, "a clock is required");
+    require(cookies || cookieSecretFile == null, "--cookie-secret-file needs --cookies");
   }
 
   /**
@@ -119,6 +126,9 @@ public record ResolverConfig(
     b.rrlRate = rrlRate;
     b.rrlSlip = rrlSlip;
     b.clockMillis = clockMillis;
+    b.nsid = nsid;
+    b.cookies = cookies;
+    b.cookieSecretFile = cookieSecretFile;
     return b;
   }
 
@@ -142,6 +152,9 @@ public record ResolverConfig(
     private int rrlRate;
     private int rrlSlip = 2;
     private LongSupplier clockMillis = System::currentTimeMillis;
+    private boolean nsid = true;
+    private boolean cookies = true;
+    private Path cookieSecretFile;
 
     private Builder(List<String> controllers) {
       this.controllers = controllers;
@@ -219,6 +232,21 @@ public record ResolverConfig(
       return this;
     }
 
+    public Builder nsid(boolean v) {
+      nsid = v;
+      return this;
+    }
+
+    /**
+     * @param enabled whether DNS cookies are answered
+     * @param secretFile shared secrets; null: random per process
+     */
+    public Builder cookies(boolean enabled, Path secretFile) {
+      cookies = enabled;
+      cookieSecretFile = secretFile;
+      return this;
+    }
+
     public ResolverConfig build() {
       return new ResolverConfig(
           controllers,
@@ -237,7 +265,10 @@ public record ResolverConfig(
           tlsServerName,
           rrlRate,
           rrlSlip,
-          clockMillis);
+          clockMillis,
+          nsid,
+          cookies,
+          cookieSecretFile);
     }
   }
 }

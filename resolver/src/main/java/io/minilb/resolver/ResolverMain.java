@@ -138,8 +138,32 @@ public final class ResolverMain implements Callable<Integer> {
       names = "--rrl-slip",
       defaultValue = "2",
       description =
-          "Over the rate, send every Nth response truncated (TC=1) so real clients retry over TCP; 0 = drop all (default: ${DEFAULT-VALUE}).")
+          "Over the rate, send every Nth response truncated (TC=1) so real clients retry over TCP (BADCOOKIE with a fresh cookie to clients that sent a cookie); 0 = drop all (default: ${DEFAULT-VALUE}).")
   int rrlSlip;
+
+  @Option(
+      names = "--nsid",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Answer an EDNS NSID request (dig +nsid, RFC 5001) with --node-name; --no-nsid: never (default: ${DEFAULT-VALUE}).")
+  boolean nsid;
+
+  @Option(
+      names = "--cookies",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Answer DNS cookies (RFC 7873, RFC 9018 server cookies); --no-cookies ignores them (default: ${DEFAULT-VALUE}).")
+  boolean cookies;
+
+  @Option(
+      names = "--cookie-secret-file",
+      description =
+          "File of 32-hex-digit cookie secrets, one per line, shared by resolvers behind one address; the first makes cookies, all are accepted (default: a random secret per process, replaced daily).")
+  Path cookieSecretFile;
 
   public static void main(String[] args) {
     System.exit(Commands.of(new ResolverMain(), System.getenv()).execute(args));
@@ -210,6 +234,8 @@ public final class ResolverMain implements Callable<Integer> {
         .maxStale(maxStale)
         .tls(tls, tlsServerName)
         .rateLimit(rrlRate, rrlSlip)
+        .nsid(nsid)
+        .cookies(cookies, cookieSecretFile)
         .build();
   }
 }

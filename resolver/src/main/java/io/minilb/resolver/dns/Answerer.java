@@ -28,7 +28,9 @@ import org.xbill.DNS.Type;
  * <p>Rules: AA on every answer from a served zone, RA never; REFUSED outside the zones; SERVFAIL
  * before the first snapshot (never NXDOMAIN); NODATA for existing names and empty non-terminals
  * (RFC 8020) and NXDOMAIN otherwise, both with the zone's SOA (RFC 2308); the question's case
- * echoed in the answer; A/AAAA order rotated per query; RFC 8482 for ANY.
+ * echoed in the answer; A/AAAA order rotated per query; RFC 8482 for ANY. With EDNS: an OPT on
+ * every response (FORMERR and BADVERS included), Extended DNS Errors on errors and stale answers;
+ * the OPT itself is rendered by {@link EdnsReply}, shared with the {@link FastPath}.
  */
 public final class Answerer {
 
@@ -74,13 +76,35 @@ public final class Answerer {
     return Math.max(CLASSIC_UDP_PAYLOAD, Math.min(opt.getPayloadSize(), MAX_UDP_PAYLOAD));
   }
 
+  /** How current the data to answer from is. */
+  enum DataAge {
+    /** Confirmed by a synced stream. */
+    CURRENT,
+    /** Not confirmed right now (controller away, or loaded from the snapshot file), but usable. */
+    STALE,
+    /** Unconfirmed for longer than {@code --max-stale}: not answered from. */
+    EXPIRED
+  }
+
   /**
-   * The response to {@code query}.
+   * The response to {@code query}, with the EDNS options a server without NSID or cookies returns.
    *
    * @param idx the data to answer from; null before the first snapshot (SERVFAIL)
    * @param expired whether {@code idx} is past the freshness bound (in-zone queries get SERVFAIL)
    */
   public Message answer(Message query, ZoneIndex idx, boolean expired) {
+    EdnsQuery edns = EdnsQuery.scan(query.toWire());
+    EdnsReply reply = edns == null || !edns.usable() ? null : EdnsPolicy.NONE.reply(edns, null);
+    return answer(query, edns, reply, idx, expired ? DataAge.EXPIRED : DataAge.CURRENT);
+  }
+
+  /**
+   * The response to {@code query}.
+   *
+   * @param edns the query's OPT as read from the wire; null without one
+   * @param reply what our OPT carries when {@code edns} is usable; else unused
+   */
+  Message answer(Message query, EdnsQuery edns, EdnsReply reply, ZoneIndex idx, DataAge age) {
     Header qh = query.getHeader();
     Message response = new Message(qh.getID());
     Header h = response.getHeader();
@@ -93,58 +117,108 @@ public final class Answerer {
     if (question != null) {
       response.addRecord(question, Section.QUESTION);
     }
-    OPTRecord opt = query.getOPT();
-    if (opt != null) {
-      if (opt.getVersion() != 0) {
-        response.addRecord(new OPTRecord(MAX_UDP_PAYLOAD, BADVERS >>> 4, 0), Section.ADDITIONAL);
-        return response;
-      }
-      response.addRecord(new OPTRecord(MAX_UDP_PAYLOAD, 0, 0), Section.ADDITIONAL);
+    if (edns != null && !edns.usable()) {
+      // RFC 6891: several OPTs or a malformed one is FORMERR, an unknown version BADVERS; the
+      // response still carries an OPT (section 7), without options we could not read.
+      int rcode = edns.count() == 1 && edns.version() != 0 ? BADVERS : Rcode.FORMERR;
+      rcode(response, rcode & 0xF);
+      response.addRecord(EdnsReply.bare(edns).record(rcode, EdnsReply.NO_EDE), Section.ADDITIONAL);
+      return response;
     }
+    int ede = respond(query, response, reply != null && reply.cookie() != null, idx, age);
+    if (reply != null) {
+      response.addRecord(reply.record(response.getRcode(), ede), Section.ADDITIONAL);
+    }
+    return response;
+  }
+
+  /** Fills {@code response} and returns the Extended DNS Error it deserves, if any. */
+  private int respond(Message query, Message response, boolean cookie, ZoneIndex idx, DataAge age) {
+    Header qh = query.getHeader();
+    Header h = response.getHeader();
+    Record question = query.getQuestion();
     if (qh.getOpcode() != Opcode.QUERY) {
       return rcode(response, Rcode.NOTIMP);
     }
+    if (qh.getCount(Section.QUESTION) == 0 && cookie) {
+      return EdnsReply.NO_EDE; // RFC 7873 section 5.4: a query for a server cookie only
+    }
     if (qh.getCount(Section.QUESTION) != 1
         || qh.getCount(Section.ANSWER) != 0
-        || qh.getCount(Section.AUTHORITY) != 0) {
+        || !authorityAllowed(query)) {
       return rcode(response, Rcode.FORMERR);
     }
     if (question.getDClass() == DClass.CH) {
       return chaos(response, question);
     }
     if (question.getDClass() != DClass.IN) {
-      return rcode(response, Rcode.REFUSED);
+      return refuse(response, EdnsReply.EDE_NOT_AUTHORITATIVE);
     }
     if (idx == null) {
-      return rcode(response, Rcode.SERVFAIL);
+      rcode(response, Rcode.SERVFAIL);
+      return EdnsReply.EDE_NOT_READY;
     }
     Name qname = question.getName();
     ZoneIndex.Zone zone = idx.zoneOf(qname);
     if (zone == null) {
-      return rcode(response, Rcode.REFUSED);
+      return refuse(response, EdnsReply.EDE_NOT_AUTHORITATIVE);
     }
     int qtype = question.getType();
     if (qtype == Type.AXFR || qtype == Type.IXFR) {
-      return rcode(response, Rcode.REFUSED);
+      return transfer(query, response, zone);
     }
-    if (expired) {
-      return rcode(response, Rcode.SERVFAIL); // rather than answer from data past --max-stale
+    if (age == DataAge.EXPIRED) {
+      rcode(response, Rcode.SERVFAIL); // rather than answer from data past --max-stale
+      return EdnsReply.EDE_NO_REACHABLE_AUTHORITY;
     }
     h.setFlag(Flags.AA);
+    answerFromZone(response, idx, zone, qname, qtype);
+    return age == DataAge.STALE ? EdnsReply.EDE_STALE_ANSWER : EdnsReply.NO_EDE;
+  }
+
+  /**
+   * The authority section of a query must be empty, except for the client's SOA in an IXFR (RFC
+   * 1995 section 3).
+   */
+  private static boolean authorityAllowed(Message query) {
+    List<Record> authority = query.getSection(Section.AUTHORITY);
+    if (authority.isEmpty()) {
+      return true;
+    }
+    Record q = query.getQuestion();
+    return q != null
+        && q.getType() == Type.IXFR
+        && authority.size() == 1
+        && authority.get(0).getType() == Type.SOA;
+  }
+
+  /**
+   * AXFR or IXFR of a served zone: the single place a zone transfer is decided. There is none, so
+   * REFUSED with Extended DNS Error Prohibited (RFC 8914).
+   */
+  private static int transfer(Message query, Message response, ZoneIndex.Zone zone) {
+    return refuse(response, EdnsReply.EDE_PROHIBITED);
+  }
+
+  private static void answerFromZone(
+      Message response, ZoneIndex idx, ZoneIndex.Zone zone, Name qname, int qtype) {
     if (qtype == Type.ANY) {
-      return answerAny(response, idx, zone, qname);
+      answerAny(response, idx, zone, qname);
+      return;
     }
     Name owner = qname;
     if (!idx.exists(qname)) {
       Name wild = idx.wildcardFor(qname, zone);
       if (wild == null) {
-        return negative(response, idx, zone, qname);
+        negative(response, idx, zone, qname);
+        return;
       }
       owner = wild;
     }
     RecordSet rrset = idx.find(owner, qtype);
     if (rrset == null) {
-      return negative(response, idx, zone, owner);
+      negative(response, idx, zone, owner);
+      return;
     }
     List<Record> answers = rrset.rotated();
     addRenamed(response, answers, qname);
@@ -153,28 +227,24 @@ public final class Answerer {
     } else if (qtype == Type.SRV) {
       addAddresses(response, idx, answers.stream().map(r -> ((SRVRecord) r).getTarget()).toList());
     }
-    return response;
   }
 
-  private static Message answerAny(
-      Message response, ZoneIndex idx, ZoneIndex.Zone zone, Name qname) {
+  private static void answerAny(Message response, ZoneIndex idx, ZoneIndex.Zone zone, Name qname) {
     Name owner = idx.exists(qname) ? qname : idx.wildcardFor(qname, zone);
     if (owner == null || idx.findAll(owner).isEmpty()) {
-      return negative(response, idx, zone, owner == null ? qname : owner);
+      negative(response, idx, zone, owner == null ? qname : owner);
+      return;
     }
     // RFC 8482 section 4.2: one synthesized HINFO instead of every RRset.
     long ttl = zone.negativeSoa().getTTL();
     response.addRecord(new HINFORecord(qname, DClass.IN, ttl, "RFC8482", ""), Section.ANSWER);
-    return response;
   }
 
-  private static Message negative(
-      Message response, ZoneIndex idx, ZoneIndex.Zone zone, Name qname) {
+  private static void negative(Message response, ZoneIndex idx, ZoneIndex.Zone zone, Name qname) {
     if (!idx.exists(qname) && !qname.equals(zone.apex())) {
       response.getHeader().setRcode(Rcode.NXDOMAIN);
     }
     response.addRecord(zone.negativeSoa(), Section.AUTHORITY);
-    return response;
   }
 
   /** Adds the A/AAAA of NS or SRV targets we hold to the additional section. */
@@ -197,23 +267,29 @@ public final class Answerer {
   }
 
   /** CH TXT {@code id.server} and {@code hostname.bind} name this resolver (RFC 4892). */
-  private Message chaos(Message response, Record question) {
+  private int chaos(Message response, Record question) {
     Name n = question.getName();
     boolean known = n.equals(ID_SERVER) || n.equals(HOSTNAME_BIND);
     if (!known || identity.isEmpty()) {
-      return rcode(response, Rcode.REFUSED);
+      return refuse(response, EdnsReply.EDE_NOT_AUTHORITATIVE);
     }
     int t = question.getType();
     if (t == Type.TXT || t == Type.ANY) {
       response.addRecord(new TXTRecord(n, DClass.CH, 0, identity), Section.ANSWER);
     }
     response.getHeader().setFlag(Flags.AA);
-    return response;
+    return EdnsReply.NO_EDE;
   }
 
-  private static Message rcode(Message response, int rcode) {
+  private static int refuse(Message response, int ede) {
+    rcode(response, Rcode.REFUSED);
+    return ede;
+  }
+
+  /** Sets an error rcode; no Extended DNS Error. */
+  private static int rcode(Message response, int rcode) {
     response.getHeader().setRcode(rcode);
     response.getHeader().unsetFlag(Flags.AA);
-    return response;
+    return EdnsReply.NO_EDE;
   }
 }

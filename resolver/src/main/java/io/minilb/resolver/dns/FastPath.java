@@ -1,43 +1,40 @@
 package io.minilb.resolver.dns;
 
 import io.minilb.resolver.store.ZoneIndex;
+import java.net.InetAddress;
 
 /**
  * The common case without parsing into objects: a standard IN query for the A or AAAA records of an
- * exact owner, with at most an EDNS(0) OPT record. The response is the query's header and question
- * followed by precomputed records (owner = pointer to the question, so its case is echoed),
- * rotated, plus our OPT when the query had one. Anything else — and any answer that would not fit —
- * returns null and takes the general {@link Answerer} path, which remains the reference.
+ * exact owner, with at most one well-formed EDNS(0) OPT record. The response is the query's header
+ * and question followed by precomputed records (owner = pointer to the question, so its case is
+ * echoed), rotated, plus our OPT (rendered by {@link EdnsReply}, as on the general path) when the
+ * query had one. Anything else — and any answer that would not fit — returns null and takes the
+ * general {@link Answerer} path, which remains the reference.
  */
 final class FastPath {
 
   private static final int A = 1;
   private static final int AAAA = 28;
   private static final int IN = 1;
-  private static final int OPT = 41;
-  private static final byte[] OUR_OPT = {
-    0,
-    0,
-    41,
-    (byte) (Answerer.MAX_UDP_PAYLOAD >> 8),
-    (byte) Answerer.MAX_UDP_PAYLOAD,
-    0,
-    0,
-    0,
-    0,
-    0,
-    0
-  };
 
   private FastPath() {}
 
+  /** As a server without NSID or cookies would answer, from current data. */
+  static byte[] answer(byte[] q, boolean udp, ZoneIndex idx) {
+    Reply.Answer a = answer(q, udp, idx, EdnsPolicy.NONE, null, false);
+    return a == null ? null : a.wire();
+  }
+
   /**
-   * The response to {@code q} from {@code idx}, or null to use the general path. Pure: the caller
-   * has already checked that {@code idx} is present and fresh.
+   * The response to {@code q} from {@code idx}, or null to use the general path. The caller has
+   * already checked that {@code idx} is present and not past its freshness bound.
    *
    * @param udp whether the limit is the client's UDP size (else 65535, TCP)
+   * @param client the client's address, for its server cookie (null in unit tests)
+   * @param stale whether the data is unconfirmed (Extended DNS Error Stale Answer)
    */
-  static byte[] answer(byte[] q, boolean udp, ZoneIndex idx) {
+  static Reply.Answer answer(
+      byte[] q, boolean udp, ZoneIndex idx, EdnsPolicy policy, InetAddress client, boolean stale) {
     int len = q.length;
     // header: QR=0, opcode QUERY, QDCOUNT=1, ANCOUNT=NSCOUNT=0, ARCOUNT 0 or 1
     if (len < 17
@@ -88,23 +85,23 @@ final class FastPath {
       return null;
     }
     int limit = udp ? Answerer.CLASSIC_UDP_PAYLOAD : Responder.MAX_TCP_MESSAGE;
-    boolean edns = q[11] == 1;
-    if (edns) {
-      // OPT: root name, type 41, class = payload size, ttl = ext-rcode/version/flags, rdlength
-      if (questionEnd + 11 > len
-          || q[questionEnd] != 0
-          || (((q[questionEnd + 1] & 0xFF) << 8) | (q[questionEnd + 2] & 0xFF)) != OPT
-          || q[questionEnd + 6] != 0) {
-        return null; // not an OPT, or EDNS version other than 0 (BADVERS on the general path)
-      }
-      int rdlen = ((q[questionEnd + 9] & 0xFF) << 8) | (q[questionEnd + 10] & 0xFF);
-      if (questionEnd + 11 + rdlen != len) {
+    byte[] opt = null;
+    Reply.Cookie cookie = Reply.Cookie.NONE;
+    if (q[11] == 1) {
+      // Exactly one OPT, version 0, every option well-formed; anything else is the general path's
+      // (FORMERR, BADVERS), so neither path is more lenient than the other.
+      EdnsQuery edns = EdnsQuery.single(q, questionEnd, len);
+      if (edns == null) {
         return null;
       }
       if (udp) {
-        int size = ((q[questionEnd + 3] & 0xFF) << 8) | (q[questionEnd + 4] & 0xFF);
-        limit = Math.max(Answerer.CLASSIC_UDP_PAYLOAD, Math.min(size, Answerer.MAX_UDP_PAYLOAD));
+        limit =
+            Math.max(
+                Answerer.CLASSIC_UDP_PAYLOAD, Math.min(edns.udpSize(), Answerer.MAX_UDP_PAYLOAD));
       }
+      EdnsReply reply = policy.reply(edns, client);
+      opt = reply.wire(0, stale ? EdnsReply.EDE_STALE_ANSWER : EdnsReply.NO_EDE);
+      cookie = reply.cookieState();
     } else if (questionEnd != len) {
       return null;
     }
@@ -113,7 +110,7 @@ final class FastPath {
     if (records == null) {
       return null; // NODATA, NXDOMAIN, wildcards: general path
     }
-    int size = questionEnd + (edns ? OUR_OPT.length : 0);
+    int size = questionEnd + (opt != null ? opt.length : 0);
     for (byte[] r : records) {
       size += r.length;
     }
@@ -127,7 +124,7 @@ final class FastPath {
     out[6] = (byte) (records.length >> 8);
     out[7] = (byte) records.length;
     out[10] = 0;
-    out[11] = (byte) (edns ? 1 : 0);
+    out[11] = (byte) (opt != null ? 1 : 0);
     int at = questionEnd;
     int start = records.length > 1 ? pre.nextRotation() % records.length : 0;
     for (int i = 0; i < records.length; i++) {
@@ -135,9 +132,9 @@ final class FastPath {
       System.arraycopy(r, 0, out, at, r.length);
       at += r.length;
     }
-    if (edns) {
-      System.arraycopy(OUR_OPT, 0, out, at, OUR_OPT.length);
+    if (opt != null) {
+      System.arraycopy(opt, 0, out, at, opt.length);
     }
-    return out;
+    return new Reply.Answer(out, cookie);
   }
 }

@@ -3,8 +3,22 @@ package io.minilb.resolver.dns;
 /** What the {@link Responder} does with one incoming message. */
 sealed interface Reply {
 
+  /** What the query's COOKIE option proved (RFC 7873). */
+  enum Cookie {
+    /** No cookie, or cookies are off. */
+    NONE,
+    /** A client cookie without a valid server cookie: the response carries a fresh one. */
+    UNPROVEN,
+    /** A valid server cookie: the source address is proven, so rate limiting spares it. */
+    VALID
+  }
+
   /** Send these bytes back now. */
-  record Answer(byte[] wire) implements Reply {}
+  record Answer(byte[] wire, Cookie cookie) implements Reply {
+    Answer(byte[] wire) {
+      this(wire, Cookie.NONE);
+    }
+  }
 
   /** Send nothing: too short to be DNS, or a response rather than a query. */
   record Drop() implements Reply {}

@@ -1,8 +1,12 @@
 package io.minilb.resolver.dns;
 
+import io.minilb.resolver.store.Freshness;
 import io.minilb.resolver.store.Store;
 import io.minilb.resolver.store.ZoneIndex;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.util.Arrays;
 import java.util.function.Consumer;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
@@ -12,10 +16,11 @@ import org.xbill.DNS.Record;
 
 /**
  * The wire edge of the {@link Answerer}: query bytes in, response bytes out. Malformed input whose
- * header is readable gets FORMERR; anything shorter is dropped. Any unexpected failure becomes
- * SERVFAIL, never an exception for the transport. Queries outside the zones go to the {@link
- * Forwarder} when one is configured and the client may recurse. Each query reads the store once, so
- * the fast path, the general path and the forwarding decision all see the same index.
+ * header is readable gets FORMERR (with an OPT and the question when those are readable); anything
+ * shorter is dropped. Any unexpected failure becomes SERVFAIL, never an exception for the
+ * transport. Queries outside the zones go to the {@link Forwarder} when one is configured and the
+ * client may recurse. Each query reads the store once, so the fast path, the general path and the
+ * forwarding decision all see the same index.
  */
 public final class Responder {
 
@@ -28,20 +33,33 @@ public final class Responder {
   private final Answerer answerer;
   private final Forwarder forwarder;
   private final QueryMetrics metrics;
+  private final EdnsPolicy edns;
 
   /**
    * @param forwarder null: queries outside the zones are refused
    */
   public Responder(Store store, Answerer answerer, Forwarder forwarder, QueryMetrics metrics) {
+    this(store, answerer, forwarder, metrics, EdnsPolicy.NONE);
+  }
+
+  /**
+   * @param forwarder null: queries outside the zones are refused
+   * @param edns NSID and cookies
+   */
+  public Responder(
+      Store store, Answerer answerer, Forwarder forwarder, QueryMetrics metrics, EdnsPolicy edns) {
     this.store = store;
     this.answerer = answerer;
     this.forwarder = forwarder;
     this.metrics = metrics;
+    this.edns = edns;
   }
 
   /**
    * Answers {@code wire}. A {@link Reply.Forwarded} reply means {@code later} receives the response
    * (SERVFAIL when the upstream fails or times out), and is counted in the metrics then.
+   *
+   * @param client the sender (its server cookie is bound to it); null when unknown
    */
   Reply respond(byte[] wire, boolean udp, InetAddress client, Consumer<byte[]> later) {
     long start = System.nanoTime();
@@ -50,28 +68,59 @@ public final class Responder {
       return Reply.DROP;
     }
     ZoneIndex idx = store.index();
-    boolean expired = store.freshness().expired();
-    if (idx != null && !expired) {
-      byte[] quick = FastPath.answer(wire, udp, idx);
+    Answerer.DataAge age = age(store.freshness());
+    if (idx != null && age != Answerer.DataAge.EXPIRED) {
+      Reply.Answer quick =
+          FastPath.answer(wire, udp, idx, edns, client, age == Answerer.DataAge.STALE);
       if (quick != null) {
         metrics.query(qtypeOf(wire), 0, System.nanoTime() - start);
-        return new Reply.Answer(quick);
+        return quick;
       }
     }
-    Message query;
-    try {
-      query = new Message(wire);
-    } catch (Exception malformed) {
-      metrics.formerr();
-      return answerOrDrop(errorFromHeader(wire, Rcode.FORMERR));
+    return general(wire, udp, client, later, idx, age, start);
+  }
+
+  /** The general path alone (the reference the fast path is compared with in tests). */
+  Reply general(byte[] wire, boolean udp, InetAddress client) {
+    if (wire.length < HEADER_LENGTH) {
+      return Reply.DROP;
     }
-    if (query.getHeader().getFlag(Flags.QR)) {
+    return general(
+        wire, udp, client, later -> {}, store.index(), age(store.freshness()), System.nanoTime());
+  }
+
+  private Reply general(
+      byte[] wire,
+      boolean udp,
+      InetAddress client,
+      Consumer<byte[]> later,
+      ZoneIndex idx,
+      Answerer.DataAge age,
+      long start) {
+    if ((wire[2] & 0x80) != 0) {
       metrics.dropped();
       return Reply.DROP; // a response, not a query: never answer it (reflection loops)
+    }
+    EdnsQuery opt = EdnsQuery.scan(wire);
+    Message query;
+    boolean malformed = false;
+    try {
+      query = new Message(wire);
+    } catch (Exception e) {
+      metrics.formerr();
+      if (opt == null) {
+        return answerOrDrop(errorFromHeader(wire, Rcode.FORMERR));
+      }
+      // The OPT is readable: FORMERR with an OPT (RFC 6891 section 7) and the question if any.
+      query = headerAndQuestion(wire, opt.questionEnd());
+      opt = opt.asMalformed();
+      malformed = true;
     }
     try {
       if (forwarder != null
           && client != null
+          && !malformed
+          && (opt == null || opt.usable())
           && Answerer.outsideZones(query, idx)
           && forwarder.allows(client)) {
         int limit = udp ? Answerer.udpLimit(query) : MAX_TCP_MESSAGE;
@@ -86,14 +135,54 @@ public final class Responder {
                 });
         return Reply.FORWARDED;
       }
-      Message response = answerer.answer(query, idx, expired);
-      byte[] out = response.toWire(udp ? Answerer.udpLimit(query) : MAX_TCP_MESSAGE);
-      Record q = query.getQuestion();
-      metrics.query(q == null ? -1 : q.getType(), response.getRcode(), System.nanoTime() - start);
-      return new Reply.Answer(out);
+      EdnsReply reply = opt != null && opt.usable() ? edns.reply(opt, client) : null;
+      Message response = answerer.answer(query, opt, reply, idx, age);
+      byte[] out = response.toWire(udp ? udpLimit(opt) : MAX_TCP_MESSAGE);
+      if (!malformed) {
+        Record q = query.getQuestion();
+        metrics.query(q == null ? -1 : q.getType(), response.getRcode(), System.nanoTime() - start);
+      }
+      return new Reply.Answer(out, reply == null ? Reply.Cookie.NONE : reply.cookieState());
     } catch (RuntimeException e) {
       metrics.query(-1, Rcode.SERVFAIL, System.nanoTime() - start);
       return answerOrDrop(errorFromHeader(wire, Rcode.SERVFAIL));
+    }
+  }
+
+  private static Answerer.DataAge age(Freshness freshness) {
+    if (freshness.expired()) {
+      return Answerer.DataAge.EXPIRED;
+    }
+    return freshness.age().isZero() ? Answerer.DataAge.CURRENT : Answerer.DataAge.STALE;
+  }
+
+  /** The largest UDP response for a query with this OPT (none: 512 bytes). */
+  private static int udpLimit(EdnsQuery opt) {
+    if (opt == null) {
+      return Answerer.CLASSIC_UDP_PAYLOAD;
+    }
+    return Math.max(
+        Answerer.CLASSIC_UDP_PAYLOAD, Math.min(opt.udpSize(), Answerer.MAX_UDP_PAYLOAD));
+  }
+
+  /**
+   * The query cut down to its header and question, for a FORMERR that repeats the question; just
+   * the header when even the question does not parse.
+   */
+  private static Message headerAndQuestion(byte[] wire, int questionEnd) {
+    byte[] cut = Arrays.copyOf(wire, questionEnd);
+    Arrays.fill(cut, 6, HEADER_LENGTH, (byte) 0);
+    try {
+      return new Message(cut);
+    } catch (Exception e) {
+      byte[] header = Arrays.copyOf(cut, HEADER_LENGTH);
+      header[4] = 0;
+      header[5] = 0;
+      try {
+        return new Message(header);
+      } catch (IOException impossible) {
+        throw new UncheckedIOException(impossible);
+      }
     }
   }
 

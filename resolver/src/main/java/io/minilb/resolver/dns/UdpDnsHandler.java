@@ -11,6 +11,8 @@ import io.netty.channel.socket.DatagramPacket;
 @Sharable
 final class UdpDnsHandler extends SimpleChannelInboundHandler<DatagramPacket> {
 
+  private static final int BADCOOKIE = 23;
+
   private final Responder responder;
   private final RateLimiter limiter;
 
@@ -28,11 +30,15 @@ final class UdpDnsHandler extends SimpleChannelInboundHandler<DatagramPacket> {
             true,
             sender.getAddress(),
             later -> {
-              send(ctx, later, sender);
+              send(ctx, later, sender, false);
               ctx.flush();
             });
     if (reply instanceof Reply.Answer a) {
-      send(ctx, a.wire(), sender);
+      if (a.cookie() == Reply.Cookie.VALID) {
+        write(ctx, a.wire(), sender); // a proven source address is never rate-limited
+      } else {
+        send(ctx, a.wire(), sender, a.cookie() == Reply.Cookie.UNPROVEN);
+      }
     }
   }
 
@@ -42,17 +48,62 @@ final class UdpDnsHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     ctx.flush();
   }
 
-  private void send(ChannelHandlerContext ctx, byte[] response, java.net.InetSocketAddress to) {
+  /**
+   * Sends {@code response} within the rate limit. Over it, a client that sent a cookie gets its
+   * slip as BADCOOKIE with a fresh server cookie (RFC 7873 section 5.2.3), so it can retry at once
+   * with a cookie that exempts it; other clients get TC=1.
+   */
+  private void send(
+      ChannelHandlerContext ctx,
+      byte[] response,
+      java.net.InetSocketAddress to,
+      boolean cookieUnproven) {
     if (response != null && limiter.enabled()) {
       switch (limiter.check(to.getAddress())) {
         case DROP -> response = null;
-        case SLIP -> response = truncated(response);
+        case SLIP -> response = cookieUnproven ? badCookie(response) : truncated(response);
         case SEND -> {}
       }
     }
+    write(ctx, response, to);
+  }
+
+  private static void write(
+      ChannelHandlerContext ctx, byte[] response, java.net.InetSocketAddress to) {
     if (response != null) {
       ctx.write(new DatagramPacket(Unpooled.wrappedBuffer(response), to), ctx.voidPromise());
     }
+  }
+
+  /**
+   * Header, question and our OPT (always the last record, carrying the fresh cookie), with RCODE
+   * BADCOOKIE (23: 7 in the header, 1 in the OPT) and no other records.
+   */
+  static byte[] badCookie(byte[] response) {
+    int p = Responder.HEADER_LENGTH;
+    for (int i = EdnsQuery.u16(response, 4); i > 0 && p > 0; i--) {
+      p = EdnsQuery.skipName(response, p);
+      p = p < 0 ? -1 : p + 4;
+    }
+    int questionEnd = p;
+    int records =
+        EdnsQuery.u16(response, 6) + EdnsQuery.u16(response, 8) + EdnsQuery.u16(response, 10);
+    for (int i = 0; i < records - 1 && p > 0; i++) {
+      p = EdnsQuery.skipRecord(response, p);
+    }
+    if (p < 0 || records == 0) {
+      return truncated(response);
+    }
+    byte[] out = new byte[questionEnd + response.length - p];
+    System.arraycopy(response, 0, out, 0, questionEnd);
+    System.arraycopy(response, p, out, questionEnd, response.length - p);
+    out[2] &= (byte) ~0x04; // no AA
+    out[3] = (byte) ((out[3] & 0xF0) | (BADCOOKIE & 0xF));
+    java.util.Arrays.fill(out, 6, 10, (byte) 0);
+    out[10] = 0;
+    out[11] = 1;
+    out[questionEnd + 5] = (byte) (BADCOOKIE >>> 4);
+    return out;
   }
 
   /** Header and question only, with TC=1: "ask me again over TCP" (RRL slip). */

@@ -108,4 +108,43 @@ class ResponderTest {
 
     assertThat(new Message(udp(q.toWire())).getRcode()).isEqualTo(Rcode.FORMERR);
   }
+
+  private Message respondTo(byte[] wire) throws Exception {
+    return new Message(udp(wire));
+  }
+
+  private static byte[] cut(byte[] b, int n) {
+    return Arrays.copyOf(b, b.length - n);
+  }
+
+  @Test
+  void theFiveFindingsOfTheDifferentialRun() throws Exception {
+    byte[] a = RawQuery.query("web.default.minilb.", Type.A);
+
+    Message doEcho = respondTo(RawQuery.with(a, RawQuery.opt(1232, 0, true)));
+    assertThat(doEcho.getOPT().getFlags() & 0x8000).as("DO echoed").isNotZero();
+
+    for (int length : new int[] {5, 12, 41}) {
+      Message bad = respondTo(RawQuery.edns(a, RawQuery.cookie(length)));
+      assertThat(bad.getRcode()).as("cookie " + length).isEqualTo(Rcode.FORMERR);
+      assertThat(bad.getOPT()).as("cookie " + length).isNotNull();
+      assertThat(bad.getQuestion()).as("cookie " + length).isNotNull();
+    }
+
+    Message two =
+        respondTo(RawQuery.with(a, RawQuery.opt(1232, 0, false), RawQuery.opt(1232, 0, false)));
+    assertThat(two.getRcode()).isEqualTo(Rcode.FORMERR);
+    assertThat(two.getSection(Section.ADDITIONAL)).hasSize(1);
+
+    assertThat(
+            respondTo(RawQuery.with(a, cut(RawQuery.opt(1232, 0, false, RawQuery.cookie(8)), 2)))
+                .getRcode())
+        .isEqualTo(Rcode.FORMERR);
+    assertThat(
+            respondTo(RawQuery.with(a, RawQuery.opt(1232, 0, false, new byte[] {0, 10, 0})))
+                .getRcode())
+        .isEqualTo(Rcode.FORMERR);
+
+    assertThat(respondTo(RawQuery.ixfrWithSoa()).getRcode()).isEqualTo(Rcode.REFUSED);
+  }
 }
