@@ -2,6 +2,7 @@ package io.minilb.controller;
 
 import io.minilb.controller.records.ZoneConfig;
 import io.minilb.controller.status.StatusListener;
+import io.minilb.controller.stream.StreamLimits;
 import io.minilb.tls.StreamTls;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -29,6 +30,8 @@ import org.slf4j.LoggerFactory;
  * @param identity {@code --identity}, this process's name in the Lease
  * @param timing Lease timing
  * @param tls the stream's TLS ({@code --tls-cert}, {@code --tls-key}, {@code --tls-client-ca})
+ * @param streamLimits caps on record streams ({@code --max-subscribers}, {@code
+ *     --max-streams-per-connection})
  * @param gatewayDiscovery how often to look for newly installed Gateway API kinds
  * @param onLostLeadership runs when the Lease is lost while not shutting down
  * @param onFatalError runs when the reconcile thread meets an {@link Error}
@@ -44,6 +47,7 @@ public record ControllerConfig(
     String identity,
     Leadership.Timing timing,
     StreamTls tls,
+    StreamLimits streamLimits,
     Duration gatewayDiscovery,
     Runnable onLostLeadership,
     Consumer<Throwable> onFatalError,
@@ -69,6 +73,7 @@ public record ControllerConfig(
           "lease timing must be 0 < retry period < renew deadline < lease duration, got " + timing);
     }
     Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(streamLimits, "streamLimits");
     if (tls.enabled() && tls.cert() == null) {
       throw new IllegalArgumentException("--tls-client-ca needs --tls-cert and --tls-key");
     }
@@ -98,6 +103,7 @@ public record ControllerConfig(
         .identity(identity)
         .timing(timing)
         .tls(tls)
+        .streamLimits(streamLimits)
         .gatewayDiscovery(gatewayDiscovery)
         .onLostLeadership(onLostLeadership)
         .onFatalError(onFatalError)
@@ -121,6 +127,7 @@ public record ControllerConfig(
     private String identity = "minilb-" + UUID.randomUUID();
     private Leadership.Timing timing = Leadership.Timing.defaults();
     private StreamTls tls = new StreamTls(null, null, null, StreamTls.DEFAULT_RELOAD);
+    private StreamLimits streamLimits = StreamLimits.defaults();
     private Duration gatewayDiscovery = Duration.ofSeconds(30);
     private Runnable onLostLeadership = EXIT;
     private Consumer<Throwable> onFatalError =
@@ -179,6 +186,11 @@ public record ControllerConfig(
       return this;
     }
 
+    public Builder streamLimits(StreamLimits streamLimits) {
+      this.streamLimits = streamLimits;
+      return this;
+    }
+
     public Builder gatewayDiscovery(Duration gatewayDiscovery) {
       this.gatewayDiscovery = gatewayDiscovery;
       return this;
@@ -217,6 +229,7 @@ public record ControllerConfig(
           identity,
           timing,
           tls,
+          streamLimits,
           gatewayDiscovery,
           onLostLeadership,
           onFatalError,

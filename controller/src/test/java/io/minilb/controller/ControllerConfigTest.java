@@ -78,6 +78,7 @@ class ControllerConfigTest {
                 "a",
                 c.timing(),
                 c.tls(),
+                c.streamLimits(),
                 c.gatewayDiscovery(),
                 c.onLostLeadership(),
                 c.onFatalError(),
