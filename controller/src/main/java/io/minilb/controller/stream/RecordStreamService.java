@@ -221,9 +221,10 @@ public final class RecordStreamService implements BindableService {
     perConnection.computeIfPresent(connection, (c, n) -> n.decrementAndGet() <= 0 ? null : n);
   }
 
+  /** Counts and logs a refused stream; {@code why} is built here, any client text in it escaped. */
   private void reject(String reason, SocketAddress peer, String why) {
     rejected.computeIfAbsent(reason, r -> new LongAdder()).increment();
-    log.warn("refused a record stream from {}: {}", peer, Untrusted.text(why));
+    log.warn("refused a record stream from {}: {}", peer, why);
   }
 
   private static final class Ignore implements StreamObserver<WatchRequest> {

@@ -1,5 +1,6 @@
 package io.minilb.controller.stream;
 
+import io.minilb.log.Untrusted;
 import io.minilb.proto.v1.Version;
 import io.minilb.proto.v1.WatchRequest;
 
@@ -14,13 +15,16 @@ final class WatchRequests {
 
   private WatchRequests() {}
 
-  /** Why {@code request} is not acceptable, or null when it is. */
+  /** Why {@code request} is not acceptable (safe to log: client text is escaped), or null. */
   static String problem(WatchRequest request) {
     return switch (request.getKindCase()) {
       case SUBSCRIBE -> {
         var s = request.getSubscribe();
         String node = nodeProblem(s.getNode());
-        yield node != null ? node : s.hasHave() ? versionProblem("have", s.getHave()) : null;
+        if (node != null) {
+          yield node + " (" + Untrusted.text(s.getNode(), 64) + ")";
+        }
+        yield s.hasHave() ? versionProblem("have", s.getHave()) : null;
       }
       case ACK ->
           request.getAck().hasVersion()
