@@ -45,7 +45,7 @@ class StreamAbuseIT {
   void manySubscribesOnOneStream_getAtMostOneMessage_andAResolverStillSyncsPromptly()
       throws Exception {
     try (var p = new Pipeline()) {
-      for (int i = 0; i < 50; i++) {
+      for (int i = 0; i < 10; i++) {
         p.client.resource(EndToEndIT.service("default", "svc" + i, "minilb")).create();
         p.client
             .resource(EndToEndIT.slice("default", "svc" + i + "-x", "svc" + i, "10.0.0." + i))
