@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A hundred resolvers reconnecting at once (as after a failover) to a controller holding a
- * 10k-Service snapshot: the peak direct memory while they sync, with the send budget the image
- * gets (half of its 32 MiB) and with no budget. Run by {@code bench/stream-reconnect.sh}.
+ * 10k-Service snapshot: the peak direct memory while they sync, with the send budget the image gets
+ * (half of its 32 MiB) and with no budget. Run by {@code bench/stream-reconnect.sh}.
  */
 class StreamReconnectBench {
 
@@ -93,7 +93,8 @@ class StreamReconnectBench {
               .maxInboundMessageSize(64 << 20)
               .build();
       channels.add(c);
-      var requests = new java.util.concurrent.atomic.AtomicReference<StreamObserver<WatchRequest>>();
+      var requests =
+          new java.util.concurrent.atomic.AtomicReference<StreamObserver<WatchRequest>>();
       requests.set(
           RecordStreamGrpc.newStub(c)
               .watch(
@@ -101,10 +102,12 @@ class StreamReconnectBench {
                     @Override
                     public void onNext(WatchResponse r) {
                       bytes.addAndGet(r.getSerializedSize());
-                      requests.get().onNext(
-                          WatchRequest.newBuilder()
-                              .setAck(Ack.newBuilder().setVersion(r.getSnapshot().getVersion()))
-                              .build());
+                      requests
+                          .get()
+                          .onNext(
+                              WatchRequest.newBuilder()
+                                  .setAck(Ack.newBuilder().setVersion(r.getSnapshot().getVersion()))
+                                  .build());
                       synced.countDown();
                     }
 
@@ -114,10 +117,12 @@ class StreamReconnectBench {
                     @Override
                     public void onCompleted() {}
                   }));
-      requests.get().onNext(
-          WatchRequest.newBuilder()
-              .setSubscribe(Subscribe.newBuilder().setNode("bench-" + i))
-              .build());
+      requests
+          .get()
+          .onNext(
+              WatchRequest.newBuilder()
+                  .setSubscribe(Subscribe.newBuilder().setNode("bench-" + i))
+                  .build());
     }
     boolean all = synced.await(5, TimeUnit.MINUTES);
     long millis = (System.nanoTime() - t0) / 1_000_000;
@@ -142,7 +147,12 @@ class StreamReconnectBench {
   private static long fullEncodings(Pipeline p) throws Exception {
     var metrics =
         new String(
-            java.net.URI.create("http://" + hostPort(p) + "/metrics").toURL().openStream().readAllBytes());
+            java.net
+                .URI
+                .create("http://" + hostPort(p) + "/metrics")
+                .toURL()
+                .openStream()
+                .readAllBytes());
     return metrics
         .lines()
         .filter(l -> l.startsWith("minilb_controller_snapshot_encodings_total "))
@@ -155,5 +165,4 @@ class StreamReconnectBench {
     var a = p.controller.httpAddress();
     return a.getAddress().getHostAddress() + ":" + a.getPort();
   }
-
 }
