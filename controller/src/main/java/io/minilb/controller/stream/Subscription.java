@@ -7,6 +7,7 @@ import io.minilb.snapshot.Snapshot;
 import io.minilb.snapshot.Version;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -176,8 +177,12 @@ final class Subscription {
       held = 0;
       return free;
     }
-    drainDeadline =
-        timer.schedule(this::drainTimedOut, drainTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    try {
+      drainDeadline =
+          timer.schedule(this::drainTimedOut, drainTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // the controller is shutting down; every stream is about to end
+    }
     return 0;
   }
 
