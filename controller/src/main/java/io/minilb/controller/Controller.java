@@ -75,7 +75,7 @@ public final class Controller implements AutoCloseable {
     this.builder = new RecordBuilder(config.zone(), config.limits());
     this.reconciler = new Reconciler(this::synced, this::reconcile, config.onFatalError());
     this.views = new ClusterViews(reconciler::request);
-    this.streams = new RecordStreamService(() -> publisher);
+    this.streams = new RecordStreamService(() -> publisher, config.streamLimits(), background);
     this.events = EventRecorder.forCluster(client, config.identity(), config.clock()::millis);
     JvmMetrics.builder().register(registry);
     this.metrics = new ControllerMetrics(registry, views, () -> publisher, streams);
@@ -84,7 +84,9 @@ public final class Controller implements AutoCloseable {
 
   /** Binds the stream and ops ports, starts the informers and campaigns for the Lease. */
   public Controller start() throws IOException {
-    stream = StreamServer.start(config.grpcListen(), config.tls(), streams, background);
+    stream =
+        StreamServer.start(
+            config.grpcListen(), config.tls(), streams, config.streamLimits(), background);
     ops = OpsServer.start(config.httpListen(), this::ready, registry);
     ops.handle("/routes", routes::handle);
     informers = new Informers(client, views);

@@ -3,6 +3,7 @@ package io.minilb.controller;
 import io.minilb.controller.records.Limits;
 import io.minilb.controller.records.ZoneConfig;
 import io.minilb.controller.status.StatusListener;
+import io.minilb.controller.stream.StreamLimits;
 import io.minilb.tls.StreamTls;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -32,6 +33,8 @@ import org.slf4j.LoggerFactory;
  * @param identity {@code --identity}, this process's name in the Lease
  * @param timing Lease timing
  * @param tls the stream's TLS ({@code --tls-cert}, {@code --tls-key}, {@code --tls-client-ca})
+ * @param streamLimits caps on record streams ({@code --max-subscribers}, {@code
+ *     --max-streams-per-connection})
  * @param gatewayDiscovery how often to look for newly installed Gateway API kinds
  * @param onLostLeadership runs when the Lease is lost while not shutting down
  * @param onFatalError runs when the reconcile thread meets an {@link Error}
@@ -48,6 +51,7 @@ public record ControllerConfig(
     String identity,
     Leadership.Timing timing,
     StreamTls tls,
+    StreamLimits streamLimits,
     Duration gatewayDiscovery,
     Runnable onLostLeadership,
     Consumer<Throwable> onFatalError,
@@ -74,6 +78,7 @@ public record ControllerConfig(
           "lease timing must be 0 < retry period < renew deadline < lease duration, got " + timing);
     }
     Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(streamLimits, "streamLimits");
     if (tls.enabled() && tls.cert() == null) {
       throw new IllegalArgumentException("--tls-client-ca needs --tls-cert and --tls-key");
     }
@@ -104,6 +109,7 @@ public record ControllerConfig(
         .identity(identity)
         .timing(timing)
         .tls(tls)
+        .streamLimits(streamLimits)
         .gatewayDiscovery(gatewayDiscovery)
         .onLostLeadership(onLostLeadership)
         .onFatalError(onFatalError)
@@ -128,6 +134,7 @@ public record ControllerConfig(
     private String identity = "minilb-" + UUID.randomUUID();
     private Leadership.Timing timing = Leadership.Timing.defaults();
     private StreamTls tls = new StreamTls(null, null, null, StreamTls.DEFAULT_RELOAD);
+    private StreamLimits streamLimits = StreamLimits.defaults();
     private Duration gatewayDiscovery = Duration.ofSeconds(30);
     private Runnable onLostLeadership = EXIT;
     private Consumer<Throwable> onFatalError =
@@ -191,6 +198,11 @@ public record ControllerConfig(
       return this;
     }
 
+    public Builder streamLimits(StreamLimits streamLimits) {
+      this.streamLimits = streamLimits;
+      return this;
+    }
+
     public Builder gatewayDiscovery(Duration gatewayDiscovery) {
       this.gatewayDiscovery = gatewayDiscovery;
       return this;
@@ -230,6 +242,7 @@ public record ControllerConfig(
           identity,
           timing,
           tls,
+          streamLimits,
           gatewayDiscovery,
           onLostLeadership,
           onFatalError,

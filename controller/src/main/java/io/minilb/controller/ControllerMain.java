@@ -7,6 +7,7 @@ import io.minilb.cli.Commands;
 import io.minilb.cli.HostPort;
 import io.minilb.controller.records.Limits;
 import io.minilb.controller.records.ZoneConfig;
+import io.minilb.controller.stream.StreamLimits;
 import io.minilb.log.LogOptions;
 import io.minilb.net.Cidr;
 import io.minilb.tls.StreamTls;
@@ -151,6 +152,22 @@ public final class ControllerMain implements Callable<Integer> {
           "PEM CA of resolver certificates; makes client certificates mandatory (mutual TLS).")
   Path tlsClientCa;
 
+  @Option(
+      names = "--max-subscribers",
+      defaultValue = "" + StreamLimits.DEFAULT_MAX_SUBSCRIBERS,
+      description =
+          "Record streams open at once, over all clients; more are refused with RESOURCE_EXHAUSTED"
+              + " (default: ${DEFAULT-VALUE}).")
+  int maxSubscribers;
+
+  @Option(
+      names = "--max-streams-per-connection",
+      defaultValue = "" + StreamLimits.DEFAULT_MAX_STREAMS_PER_CONNECTION,
+      description =
+          "Record streams open at once on one connection (a resolver uses one); more are refused"
+              + " with RESOURCE_EXHAUSTED (default: ${DEFAULT-VALUE}).")
+  int maxStreamsPerConnection;
+
   public static void main(String[] args) {
     System.exit(Commands.of(new ControllerMain(), System.getenv()).execute(args));
   }
@@ -209,6 +226,7 @@ public final class ControllerMain implements Callable<Integer> {
                     ? leaseNamespace
                     : podNamespace())
             .leaseName(leaseName)
+            .streamLimits(StreamLimits.of(maxSubscribers, maxStreamsPerConnection))
             .tls(
                 new StreamTls(tlsCert, tlsKey, tlsClientCa, StreamTls.DEFAULT_RELOAD)
                     .requireReadable());

@@ -5,12 +5,15 @@ import io.minilb.controller.records.Finding;
 import io.minilb.controller.snapshot.SnapshotPublisher;
 import io.minilb.controller.status.DesiredStatus;
 import io.minilb.controller.status.StatusListener;
+import io.minilb.controller.stream.DirectMemory;
 import io.minilb.controller.stream.RecordStreamService;
 import io.minilb.controller.view.ObjectKey;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.List;
 import java.util.function.Supplier;
 
 /** The controller's metrics: counters updated by the reconcile loop, gauges read at scrape time. */
@@ -96,6 +99,35 @@ final class ControllerMetrics implements StatusListener {
         .name("minilb_controller_connected_resolvers")
         .help("Resolvers with an open record stream")
         .callback(cb -> cb.call(streams.connected()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("minilb_controller_snapshot_encodings_total")
+        .help("Full snapshots encoded for the record stream (once per version, shared by all)")
+        .callback(cb -> cb.call(streams.fullEncodings()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("minilb_controller_stream_rejections_total")
+        .help(
+            "Record streams refused or ended for misbehaving, by reason (over_cap, invalid,"
+                + " resubscribe, slow_reader)")
+        .labelNames("reason")
+        .callback(
+            cb -> {
+              var counts = streams.rejections();
+              for (String reason : List.of("over_cap", "invalid", "resubscribe", "slow_reader")) {
+                cb.call(counts.getOrDefault(reason, 0L), reason);
+              }
+            })
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("minilb_controller_stream_pending_bytes")
+        .help("Bytes of stream responses handed to the transport and not yet written out")
+        .callback(cb -> cb.call(streams.pendingSendBytes()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("minilb_controller_direct_memory_bytes")
+        .help("Direct (off-heap) memory in use, where the stream's outbound buffers live")
+        .callback(cb -> cb.call(DirectMemory.used()))
         .register(registry);
     GaugeWithCallback.builder()
         .name("minilb_controller_leader")

@@ -81,6 +81,7 @@ class ControllerConfigTest {
                 "a",
                 c.timing(),
                 c.tls(),
+                c.streamLimits(),
                 c.gatewayDiscovery(),
                 c.onLostLeadership(),
                 c.onFatalError(),

@@ -57,4 +57,28 @@ class ControllerMainTest {
     assertThat(ControllerMain.kubeconfigProblem(home.resolve("nope"), Map.of(), home))
         .isEqualTo("cannot read --kubeconfig " + home.resolve("nope") + " (no such file)");
   }
+
+  @Test
+  void streamCaps_comeFromTheirFlags_andDefaultForABigDaemonSet() {
+    var main = new ControllerMain();
+    io.minilb.cli.Commands.of(main, Map.of())
+        .parseArgs("--max-subscribers", "3", "--max-streams-per-connection", "1");
+    var defaults = new ControllerMain();
+    io.minilb.cli.Commands.of(defaults, Map.of()).parseArgs();
+
+    assertThat(main.config().streamLimits().maxSubscribers()).isEqualTo(3);
+    assertThat(main.config().streamLimits().maxStreamsPerConnection()).isEqualTo(1);
+    assertThat(defaults.config().streamLimits().maxSubscribers()).isEqualTo(1024);
+    assertThat(defaults.config().streamLimits().maxStreamsPerConnection()).isEqualTo(2);
+  }
+
+  @Test
+  void aStreamCapBelowOne_isRejectedNamingTheFlag() {
+    var main = new ControllerMain();
+    io.minilb.cli.Commands.of(main, Map.of()).parseArgs("--max-subscribers", "0");
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(main::config)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("--max-subscribers");
+  }
 }

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.minilb.controller.Controller;
 import io.minilb.controller.ControllerConfig;
 import io.minilb.controller.Leadership;
+import io.minilb.controller.stream.StreamLimits;
 import io.minilb.resolver.Resolver;
 import io.minilb.resolver.ResolverConfig;
 import java.net.InetAddress;
@@ -31,6 +32,7 @@ final class Pipeline implements AutoCloseable {
   final List<String> statusWrites = new CopyOnWriteArrayList<>();
   Controller controller;
   int grpcPort;
+  StreamLimits streamLimits = StreamLimits.defaults();
   Resolver resolver;
 
   /** Starts (or restarts) the controller, keeping the gRPC port of the previous one. */
@@ -49,6 +51,7 @@ final class Pipeline implements AutoCloseable {
                 new Leadership.Timing(
                     Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500)))
             .onLostLeadership(() -> {})
+            .streamLimits(streamLimits)
             .statusListener((key, d) -> statusWrites.add(key + "=" + d.hostnames()));
     controller = new Controller(client, settings.apply(builder).build()).start();
     grpcPort = controller.grpcAddress().getPort();

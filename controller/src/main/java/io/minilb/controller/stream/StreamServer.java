@@ -12,10 +12,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The gRPC server of the record stream: keepalives both ways (a dead resolver is noticed within
- * seconds), small inbound limits (resolvers only send small requests), and TLS or mutual TLS when
- * configured, refusing plaintext then.
+ * seconds), small inbound limits (resolvers only send small requests), connections without a stream
+ * closed after a minute, and TLS or mutual TLS when configured, refusing plaintext then.
+ *
+ * <p>HTTP/2 itself caps a connection at twice {@link StreamLimits#maxStreamsPerConnection()}
+ * concurrent calls; the service refuses streams over the cap itself with RESOURCE_EXHAUSTED, which
+ * a client sees (HTTP/2's own limit only makes a well-behaved client queue its calls).
  */
 public final class StreamServer implements AutoCloseable {
+
+  /** Requests are a node name and a version: a few hundred bytes. */
+  static final int MAX_REQUEST_BYTES = 64 << 10;
 
   private final Server server;
 
@@ -33,6 +40,7 @@ public final class StreamServer implements AutoCloseable {
       InetSocketAddress listen,
       StreamTls tls,
       BindableService service,
+      StreamLimits limits,
       ScheduledExecutorService reloader)
       throws IOException {
     io.grpc.ServerCredentials credentials;
@@ -48,9 +56,11 @@ public final class StreamServer implements AutoCloseable {
             .keepAliveTimeout(5, TimeUnit.SECONDS)
             .permitKeepAliveTime(5, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true)
-            .maxInboundMessageSize(64 << 10)
+            .maxConnectionIdle(1, TimeUnit.MINUTES)
+            .handshakeTimeout(10, TimeUnit.SECONDS)
+            .maxInboundMessageSize(MAX_REQUEST_BYTES)
             .maxInboundMetadataSize(16 << 10)
-            .maxConcurrentCallsPerConnection(4)
+            .maxConcurrentCallsPerConnection(2 * limits.maxStreamsPerConnection())
             .flowControlWindow(1 << 20)
             .build();
     try {

@@ -3,10 +3,14 @@ package io.minilb.controller.stream;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.minilb.controller.snapshot.SnapshotPublisher;
-import io.minilb.proto.Messages;
-import io.minilb.proto.v1.WatchResponse;
 import io.minilb.snapshot.Snapshot;
 import io.minilb.snapshot.Version;
+import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * One resolver's stream. At most one message is in flight: the next is sent only after the resolver
@@ -14,69 +18,226 @@ import io.minilb.snapshot.Version;
  * newest snapshot. Bursts therefore coalesce, and a resolver that stops reading pins at most two
  * snapshots, never a queue.
  *
- * <p>Thread-safe: every method is synchronized, which also serialises calls into gRPC.
+ * <p>A stream is subscribed once. A second Subscribe ends the stream with FAILED_PRECONDITION (a
+ * resolver that must start over opens a new stream), so re-subscribing can never make the
+ * controller send a message before the last one was acknowledged.
+ *
+ * <p>Sending also waits for the transport: for gRPC flow control ({@code isReady}), so a message is
+ * only handed over once the previous one has left the process even if a client acknowledges without
+ * reading, and for room in the shared {@link SendBudget}. A message that holds budget must drain
+ * within {@link StreamLimits#drainTimeout()}, or the stream ends with RESOURCE_EXHAUSTED.
+ *
+ * <p>Thread-safe: state changes are synchronized, which also serialises calls into gRPC. The budget
+ * is released outside the lock, since releasing calls other streams back.
  */
 final class Subscription {
 
   private final SnapshotPublisher publisher;
-  private final ServerCallStreamObserver<WatchResponse> out;
+  private final ServerCallStreamObserver<EncodedResponse> out;
+  private final Encodings encodings;
+  private final SendBudget budget;
+  private final ScheduledExecutorService timer;
+  private final Duration drainTimeout;
+  private final Consumer<Subscription> onEnd;
+  private final Consumer<String> onSlowReader;
+  private final Runnable retry = this::pump;
   private boolean subscribed;
   private boolean done;
+  private boolean ended;
   private Snapshot acked;
   private Snapshot inFlight;
+  private long held;
+  private ScheduledFuture<?> drainDeadline;
 
-  Subscription(SnapshotPublisher publisher, ServerCallStreamObserver<WatchResponse> out) {
+  /**
+   * @param onEnd runs once when the stream ends, however it ends
+   * @param onSlowReader hears why a stream is ended for not reading
+   */
+  Subscription(
+      SnapshotPublisher publisher,
+      ServerCallStreamObserver<EncodedResponse> out,
+      Encodings encodings,
+      SendBudget budget,
+      ScheduledExecutorService timer,
+      Duration drainTimeout,
+      Consumer<Subscription> onEnd,
+      Consumer<String> onSlowReader) {
     this.publisher = publisher;
     this.out = out;
+    this.encodings = encodings;
+    this.budget = budget;
+    this.timer = timer;
+    this.drainTimeout = drainTimeout;
+    this.onEnd = onEnd;
+    this.onSlowReader = onSlowReader;
   }
 
-  /** (Re)starts from {@code have}: deltas if it is a retained version of this epoch, else full. */
-  synchronized void subscribe(Version have) {
-    this.subscribed = true;
-    this.acked = have == null ? null : publisher.find(have);
-    this.inFlight = null;
+  /**
+   * Starts from {@code have}: deltas if it is a retained version of this epoch, else full.
+   *
+   * @return false when the stream was already subscribed (it is then ended with
+   *     FAILED_PRECONDITION)
+   */
+  boolean subscribe(Version have) {
+    synchronized (this) {
+      if (subscribed) {
+        failLocked(
+            Status.FAILED_PRECONDITION.withDescription(
+                "already subscribed; open a new stream to subscribe again"));
+      } else {
+        subscribed = true;
+        acked = have == null ? null : publisher.find(have);
+      }
+    }
+    if (done()) {
+      end();
+      return false;
+    }
+    pump();
+    return true;
+  }
+
+  void ack(Version version) {
+    synchronized (this) {
+      if (inFlight == null || !inFlight.version().equals(version)) {
+        return;
+      }
+      acked = inFlight;
+      inFlight = null;
+    }
     pump();
   }
 
-  synchronized void ack(Version version) {
-    if (inFlight != null && inFlight.version().equals(version)) {
-      acked = inFlight;
-      inFlight = null;
-      pump();
+  /** The transport took what was buffered: the budget held for it is free again. */
+  void onReady() {
+    releaseHeld();
+    pump();
+  }
+
+  /**
+   * Sends the next message if the resolver acknowledged the last one and the transport has room.
+   */
+  void pump() {
+    long free;
+    synchronized (this) {
+      free = sendLocked();
+    }
+    if (free > 0) {
+      budget.release(free);
     }
   }
 
-  synchronized void pump() {
-    if (done || !subscribed || inFlight != null) {
-      return;
+  void fail(Status status) {
+    synchronized (this) {
+      failLocked(status);
+    }
+    end();
+  }
+
+  void complete() {
+    synchronized (this) {
+      if (!done) {
+        done = true;
+        out.onCompleted();
+      }
+    }
+    end();
+  }
+
+  /** The client went away (cancelled, reset or half-closed): nothing more is sent. */
+  void cancelled() {
+    synchronized (this) {
+      done = true;
+    }
+    end();
+  }
+
+  /** Returns the bytes to release after the lock is dropped. */
+  private long sendLocked() {
+    if (done || !subscribed || inFlight != null || held > 0 || !out.isReady()) {
+      return 0; // waiting for an ack, or for onReady
     }
     Snapshot latest = publisher.current();
     if (latest == null || (acked != null && acked.version().equals(latest.version()))) {
-      return;
+      return 0;
     }
-    WatchResponse msg =
-        acked == null
-            ? WatchResponse.newBuilder().setSnapshot(Messages.toProto(latest)).build()
-            : WatchResponse.newBuilder().setDelta(Messages.toProto(latest.diff(acked))).build();
+    EncodedResponse msg = acked == null ? encodings.full(latest) : encodings.delta(acked, latest);
+    if (!budget.tryReserve(msg.size(), retry)) {
+      return 0; // called back when bytes are released
+    }
     inFlight = latest;
+    held = msg.size();
     try {
       out.onNext(msg);
     } catch (RuntimeException e) {
       done = true; // the call was cancelled under us
     }
+    if (done || out.isReady()) {
+      long free = held;
+      held = 0;
+      return free;
+    }
+    try {
+      drainDeadline =
+          timer.schedule(this::drainTimedOut, drainTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // the controller is shutting down; every stream is about to end
+    }
+    return 0;
   }
 
-  synchronized void fail(Status status) {
-    if (!done) {
-      done = true;
-      out.onError(status.asRuntimeException());
+  private void drainTimedOut() {
+    boolean stuck;
+    synchronized (this) {
+      stuck = held > 0 && !done;
+    }
+    if (stuck) {
+      String why = "the last message was not read within " + drainTimeout.toSeconds() + " s";
+      onSlowReader.accept(why);
+      fail(Status.RESOURCE_EXHAUSTED.withDescription(why));
     }
   }
 
-  synchronized void complete() {
+  private void releaseHeld() {
+    long free;
+    synchronized (this) {
+      free = held;
+      held = 0;
+      if (drainDeadline != null) {
+        drainDeadline.cancel(false);
+        drainDeadline = null;
+      }
+    }
+    if (free > 0) {
+      budget.release(free);
+    }
+  }
+
+  private void failLocked(Status status) {
     if (!done) {
       done = true;
-      out.onCompleted();
+      try {
+        out.onError(status.asRuntimeException());
+      } catch (RuntimeException e) {
+        // already cancelled by the client
+      }
     }
+  }
+
+  private synchronized boolean done() {
+    return done;
+  }
+
+  /** Frees what the stream holds, once. */
+  private void end() {
+    synchronized (this) {
+      if (ended) {
+        return;
+      }
+      ended = true;
+    }
+    budget.forget(retry);
+    releaseHeld();
+    onEnd.accept(this);
   }
 }

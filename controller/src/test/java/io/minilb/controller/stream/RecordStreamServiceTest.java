@@ -21,9 +21,12 @@ import io.minilb.snapshot.RRSet;
 import io.minilb.snapshot.Rdata;
 import io.minilb.snapshot.Snapshot;
 import io.minilb.snapshot.Version;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -36,7 +39,9 @@ class RecordStreamServiceTest {
 
   private final AtomicLong clock = new AtomicLong(1_000_000);
   private final AtomicReference<SnapshotPublisher> leader = new AtomicReference<>();
-  private final RecordStreamService service = new RecordStreamService(leader::get);
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+  private final RecordStreamService service =
+      new RecordStreamService(leader::get, StreamLimits.of(1000, 1000), timer);
   private Server server;
   private ManagedChannel channel;
 
@@ -53,6 +58,7 @@ class RecordStreamServiceTest {
   void stop() {
     channel.shutdownNow();
     server.shutdownNow();
+    timer.shutdownNow();
   }
 
   @Test
@@ -146,6 +152,91 @@ class RecordStreamServiceTest {
     assertThat(client.error.poll(5, TimeUnit.SECONDS))
         .satisfies(
             t -> assertThat(Status.fromThrowable(t).getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+  }
+
+  @Test
+  void aSecondSubscribe_endsTheStreamWithFailedPrecondition_beforeAnotherMessageIsSent()
+      throws Exception {
+    publish("10.0.0.1");
+    var client = new Client();
+
+    for (int i = 0; i < 200; i++) {
+      client.subscribe(null);
+    }
+
+    assertThat(client.error.poll(5, TimeUnit.SECONDS))
+        .satisfies(
+            t ->
+                assertThat(Status.fromThrowable(t).getCode())
+                    .isEqualTo(Status.Code.FAILED_PRECONDITION));
+    assertThat(client.received).as("one message for 200 Subscribes").hasSize(1);
+    assertThat(service.connected()).isZero();
+    assertThat(service.rejections()).containsEntry("resubscribe", 1L);
+  }
+
+  @Test
+  void aFullSnapshot_isEncodedOncePerVersion_howeverManyResolversAskForIt() throws Exception {
+    publish("10.0.0.1");
+    var clients = new ArrayList<Client>();
+    for (int i = 0; i < 20; i++) {
+      clients.add(new Client());
+    }
+
+    for (Client c : clients) {
+      c.subscribe(null);
+    }
+    for (Client c : clients) {
+      assertThat(c.next().hasSnapshot()).isTrue();
+    }
+    assertThat(service.fullEncodings()).isEqualTo(1);
+
+    publish("10.0.0.2");
+    var late = new Client();
+    late.subscribe(null);
+    assertThat(late.next().hasSnapshot()).isTrue();
+    var another = new Client();
+    another.subscribe(new Version(99, 1));
+    assertThat(another.next().hasSnapshot()).isTrue();
+    assertThat(service.fullEncodings()).as("one more for the new version").isEqualTo(2);
+  }
+
+  @Test
+  void badFields_endTheStreamWithInvalidArgument_neverUnknown() throws Exception {
+    publish("10.0.0.1");
+    var requests =
+        List.of(
+            subscribe("x".repeat(60_000), null),
+            subscribe("node-1\n2026-01-01T00:00:00.000Z INFO  Controller - forged", null),
+            subscribe("", null),
+            subscribe("node-1", io.minilb.proto.v1.Version.newBuilder().setSequence(-1).build()),
+            WatchRequest.newBuilder()
+                .setAck(
+                    Ack.newBuilder()
+                        .setVersion(io.minilb.proto.v1.Version.newBuilder().setSequence(-1)))
+                .build(),
+            WatchRequest.newBuilder().setAck(Ack.getDefaultInstance()).build(),
+            WatchRequest.getDefaultInstance());
+
+    for (WatchRequest r : requests) {
+      var client = new Client();
+      client.requests.onNext(r);
+      assertThat(client.error.poll(5, TimeUnit.SECONDS))
+          .as("%.80s", r)
+          .satisfies(
+              t ->
+                  assertThat(Status.fromThrowable(t).getCode())
+                      .isEqualTo(Status.Code.INVALID_ARGUMENT));
+      assertThat(client.received).isEmpty();
+    }
+    assertThat(service.connected()).isZero();
+  }
+
+  private static WatchRequest subscribe(String node, io.minilb.proto.v1.Version have) {
+    var s = Subscribe.newBuilder().setNode(node);
+    if (have != null) {
+      s.setHave(have);
+    }
+    return WatchRequest.newBuilder().setSubscribe(s).build();
   }
 
   private void lead(long epoch) {

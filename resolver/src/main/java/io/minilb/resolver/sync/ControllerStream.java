@@ -114,10 +114,14 @@ public final class ControllerStream implements AutoCloseable {
         Delta d = Messages.fromProto(response.getDelta());
         if (!store.apply(d)) {
           log.warn(
-              "delta base {} does not match held {}; asking for a full snapshot",
+              "delta base {} does not match held {}; subscribing again on a new stream",
               d.base(),
               store.version().map(Object::toString).orElse("none"));
-          subscribe(requests);
+          // A stream is subscribed once (the controller refuses a second Subscribe), so start over.
+          var old = requests;
+          requests = null;
+          old.onError(Status.CANCELLED.withDescription("delta base mismatch").asRuntimeException());
+          connect();
           return;
         }
       }

@@ -1,0 +1,83 @@
+package io.minilb.controller.stream;
+
+import io.minilb.proto.Messages;
+import io.minilb.proto.v1.WatchResponse;
+import io.minilb.snapshot.Snapshot;
+import io.minilb.snapshot.Version;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The wire form of the newest snapshot, and of the deltas to it from the few versions resolvers
+ * hold, each encoded once and shared by every stream. After a failover a hundred resolvers all ask
+ * for the same full snapshot; after a change they all ask for the same delta.
+ *
+ * <p>Thread-safe. Encoding happens under the lock, so streams asking at once wait for the one
+ * encoding instead of each making their own. Only the newest version is kept.
+ */
+final class Encodings {
+
+  /** Distinct bases remembered for deltas to the newest version. */
+  static final int DELTAS = 8;
+
+  private final AtomicLong fullEncodings = new AtomicLong();
+  private Snapshot of;
+  private EncodedResponse full;
+  private final Map<Version, EncodedResponse> deltas =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Version, EncodedResponse> eldest) {
+          return size() > DELTAS;
+        }
+      };
+
+  /** {@code latest} as a full snapshot message. */
+  synchronized EncodedResponse full(Snapshot latest) {
+    if (!moveTo(latest)) {
+      return encodeFull(latest);
+    }
+    if (full == null) {
+      full = encodeFull(latest);
+    }
+    return full;
+  }
+
+  /** The delta turning {@code base} into {@code latest}. */
+  synchronized EncodedResponse delta(Snapshot base, Snapshot latest) {
+    if (!moveTo(latest)) {
+      return encodeDelta(base, latest);
+    }
+    return deltas.computeIfAbsent(base.version(), v -> encodeDelta(base, latest));
+  }
+
+  /** How many times a full snapshot was encoded since start. */
+  long fullEncodings() {
+    return fullEncodings.get();
+  }
+
+  /** Makes {@code latest} the cached version; false when it is older than the cached one. */
+  private boolean moveTo(Snapshot latest) {
+    Version v = latest.version();
+    if (of != null && of.version().equals(v)) {
+      return true;
+    }
+    if (of != null && of.version().epoch() == v.epoch() && of.version().sequence() > v.sequence()) {
+      return false; // a stream that read the publisher just before a newer publish
+    }
+    of = latest;
+    full = null;
+    deltas.clear();
+    return true;
+  }
+
+  private EncodedResponse encodeFull(Snapshot s) {
+    fullEncodings.incrementAndGet();
+    return EncodedResponse.of(WatchResponse.newBuilder().setSnapshot(Messages.toProto(s)).build());
+  }
+
+  private static EncodedResponse encodeDelta(Snapshot base, Snapshot latest) {
+    return EncodedResponse.of(
+        WatchResponse.newBuilder().setDelta(Messages.toProto(latest.diff(base))).build());
+  }
+}
