@@ -5,13 +5,17 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.timeout.IdleStateEvent;
 
 /**
  * Answers each length-framed message on a TCP connection (RFC 7766: several queries per
- * connection). Closes the connection when idle or on any framing error, never the server.
+ * connection). Closes the connection on any framing error, never the server. Stops reading while
+ * the client does not read its answers, so pipelined queries cannot queue responses without bound;
+ * {@link TcpDeadlines} then closes the stalled connection.
  */
 final class TcpDnsHandler extends SimpleChannelInboundHandler<ByteBuf> {
+
+  /** Queued response bytes past which a client still sending queries is cut off. */
+  static final int MAX_BACKLOG = 1 << 20;
 
   private final Responder responder;
 
@@ -21,6 +25,10 @@ final class TcpDnsHandler extends SimpleChannelInboundHandler<ByteBuf> {
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+    if (ctx.channel().bytesBeforeWritable() > MAX_BACKLOG) {
+      ctx.close(); // the frames of one read still arrive after reading stopped
+      return;
+    }
     var client = ((java.net.InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
     byte[] wire = ByteBufUtil.getBytes(frame);
     Reply reply =
@@ -41,12 +49,9 @@ final class TcpDnsHandler extends SimpleChannelInboundHandler<ByteBuf> {
   }
 
   @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-    if (evt instanceof IdleStateEvent) {
-      ctx.close();
-      return;
-    }
-    super.userEventTriggered(ctx, evt);
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+    super.channelWritabilityChanged(ctx);
   }
 
   @Override
