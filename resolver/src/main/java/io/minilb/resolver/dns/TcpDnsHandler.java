@@ -8,14 +8,10 @@ import io.netty.channel.SimpleChannelInboundHandler;
 
 /**
  * Answers each length-framed message on a TCP connection (RFC 7766: several queries per
- * connection). Closes the connection on any framing error, never the server. Stops reading while
- * the client does not read its answers, so pipelined queries cannot queue responses without bound;
- * {@link TcpDeadlines} then closes the stalled connection.
+ * connection). Closes the connection on any framing error, never the server; {@link TcpDeadlines}
+ * closes idle and stalled ones.
  */
 final class TcpDnsHandler extends SimpleChannelInboundHandler<ByteBuf> {
-
-  /** Queued response bytes past which a client still sending queries is cut off. */
-  static final int MAX_BACKLOG = 1 << 20;
 
   private final Responder responder;
 
@@ -25,10 +21,6 @@ final class TcpDnsHandler extends SimpleChannelInboundHandler<ByteBuf> {
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
-    if (ctx.channel().bytesBeforeWritable() > MAX_BACKLOG) {
-      ctx.close(); // the frames of one read still arrive after reading stopped
-      return;
-    }
     var client = ((java.net.InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
     byte[] wire = ByteBufUtil.getBytes(frame);
     Reply reply =
@@ -46,12 +38,6 @@ final class TcpDnsHandler extends SimpleChannelInboundHandler<ByteBuf> {
     } else if (reply instanceof Reply.Drop && wire.length < Responder.HEADER_LENGTH) {
       ctx.close(); // not DNS: do not keep the connection
     }
-  }
-
-  @Override
-  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-    ctx.channel().config().setAutoRead(ctx.channel().isWritable());
-    super.channelWritabilityChanged(ctx);
   }
 
   @Override
