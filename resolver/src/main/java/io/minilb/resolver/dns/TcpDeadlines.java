@@ -57,14 +57,14 @@ final class TcpDeadlines extends ChannelDuplexHandler {
     idleSince = now();
     stalledSince = idleSince;
     if (ctx.channel().isActive()) {
-      arm(idleSince + idleNanos);
+      armBetweenFrames(idleSince);
     }
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
     if (timer == null) {
-      arm(idleSince + idleNanos);
+      armBetweenFrames(idleSince);
     }
     super.channelActive(ctx);
   }
@@ -131,7 +131,8 @@ final class TcpDeadlines extends ChannelDuplexHandler {
 
   /**
    * Checks when the timer fires rather than re-arming it on every frame: progress only moves the
-   * deadline later, so most frames cost two field writes and no scheduling.
+   * deadline later, and between frames the timer fires at least once per frame timeout, so a frame
+   * starting finds it armed early enough. Frames cost field writes, no scheduling.
    */
   private void check() {
     timer = null;
@@ -147,9 +148,15 @@ final class TcpDeadlines extends ChannelDuplexHandler {
         metrics.idle();
       }
       ctx.close();
-    } else {
+    } else if (inFrame) {
       arm(due);
+    } else {
+      armBetweenFrames(now);
     }
+  }
+
+  private void armBetweenFrames(long now) {
+    arm(Math.min(idleSince + idleNanos, now + frameNanos));
   }
 
   private void arm(long at) {

@@ -39,6 +39,19 @@ class TcpDeadlinesTest {
   }
 
   @Test
+  void aFrameStartedLateInAQuietSpell_closesExactlyAtItsOwnDeadline() {
+    advance(9_500);
+    byte[] frame = frame(40);
+    channel.writeInbound(Unpooled.wrappedBuffer(frame, 0, 1));
+    advance(900);
+    channel.writeInbound(Unpooled.wrappedBuffer(frame, 1, 1));
+    assertThat(channel.isOpen()).as("0.9 s into the frame; the idle deadline has passed").isTrue();
+    advance(200);
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(metrics.closed("frame_deadline")).isEqualTo(1);
+  }
+
+  @Test
   void aFrameSplitAcrossReads_withinItsDeadline_isPassedOnWhole_andTheConnectionStays() {
     byte[] frame = frame(40);
     channel.writeInbound(Unpooled.wrappedBuffer(frame, 0, 1));

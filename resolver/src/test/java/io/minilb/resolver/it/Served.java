@@ -28,6 +28,8 @@ final class Served implements AutoCloseable {
   /** A controller address where nothing listens. */
   static final String NO_CONTROLLER = "127.0.0.1:1";
 
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
   final Resolver resolver;
   private final Path dir;
 
@@ -61,9 +63,7 @@ final class Served implements AutoCloseable {
   double metric(String series) throws IOException, InterruptedException {
     var uri = URI.create("http://127.0.0.1:" + resolver.httpAddress().getPort() + "/metrics");
     String body =
-        HttpClient.newHttpClient()
-            .send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
-            .body();
+        HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
     var m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(body);
     return m.find() ? Double.parseDouble(m.group(1)) : 0;
   }
