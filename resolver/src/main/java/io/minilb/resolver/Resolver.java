@@ -119,8 +119,11 @@ public final class Resolver implements AutoCloseable {
     var limits =
         new DnsServer.Limits(
             config.tcpIdleTimeout(),
+            config.tcpFrameTimeout(),
             config.tcpMaxConnections(),
             config.tcpMaxPerClient(),
+            config.tcpIpv4Prefix(),
+            config.tcpIpv6Prefix(),
             new RateLimiter(config.rrlRate(), config.rrlSlip(), config.clockMillis()));
     try {
       dns = DnsServer.start(config.listen(), responder, limits, config.threads(), registry);

@@ -19,6 +19,11 @@ import java.util.function.LongSupplier;
  *
  * @param controllers controller gRPC targets, tried in turn
  * @param threads DNS event loops, at least 1 (the main turns 0 into one per core)
+ * @param tcpIdleTimeout close a DNS TCP connection this long after its last frame or response
+ * @param tcpFrameTimeout close a DNS TCP connection whose frame is not whole this long after its
+ *     first byte (bytes trickled in do not extend it)
+ * @param tcpIpv4Prefix leading bits of an IPv4 address counted as one client for tcpMaxPerClient
+ * @param tcpIpv6Prefix the same for IPv6 (a /64 usually belongs to one host or one LAN)
  * @param upstream where queries outside the zones are forwarded; null refuses them
  * @param snapshotFile where the last snapshot is kept; null keeps none
  * @param maxStale zero: answer from old data forever
@@ -35,8 +40,11 @@ public record ResolverConfig(
     String nodeName,
     int threads,
     Duration tcpIdleTimeout,
+    Duration tcpFrameTimeout,
     int tcpMaxConnections,
     int tcpMaxPerClient,
+    int tcpIpv4Prefix,
+    int tcpIpv6Prefix,
     InetSocketAddress upstream,
     List<Cidr> allowRecursion,
     Path snapshotFile,
@@ -63,6 +71,11 @@ public record ResolverConfig(
     require(
         !tcpIdleTimeout.isNegative() && !tcpIdleTimeout.isZero(),
         "--tcp-idle-timeout must be positive");
+    require(
+        !tcpFrameTimeout.isNegative() && !tcpFrameTimeout.isZero(),
+        "--tcp-frame-timeout must be positive");
+    require(tcpIpv4Prefix >= 0 && tcpIpv4Prefix <= 32, "--tcp-ipv4-prefix must be 0-32");
+    require(tcpIpv6Prefix >= 0 && tcpIpv6Prefix <= 128, "--tcp-ipv6-prefix must be 0-128");
     require(
         tcpMaxConnections >= 1 && tcpMaxPerClient >= 1,
         "--tcp-max-connections and --tcp-max-per-client must be >= 1");
@@ -115,8 +128,11 @@ public record ResolverConfig(
     b.nodeName = nodeName;
     b.threads = threads;
     b.tcpIdleTimeout = tcpIdleTimeout;
+    b.tcpFrameTimeout = tcpFrameTimeout;
     b.tcpMaxConnections = tcpMaxConnections;
     b.tcpMaxPerClient = tcpMaxPerClient;
+    b.tcpIpv4Prefix = tcpIpv4Prefix;
+    b.tcpIpv6Prefix = tcpIpv6Prefix;
     b.upstream = upstream;
     b.allowRecursion = allowRecursion;
     b.snapshotFile = snapshotFile;
@@ -141,8 +157,11 @@ public record ResolverConfig(
     private String nodeName = "resolver";
     private int threads = 1;
     private Duration tcpIdleTimeout = Duration.ofSeconds(10);
+    private Duration tcpFrameTimeout = Duration.ofSeconds(2);
     private int tcpMaxConnections = 1024;
     private int tcpMaxPerClient = 16;
+    private int tcpIpv4Prefix = 32;
+    private int tcpIpv6Prefix = 64;
     private InetSocketAddress upstream;
     private List<Cidr> allowRecursion = Forwarder.LOOPBACK_ONLY;
     private Path snapshotFile;
@@ -182,6 +201,21 @@ public record ResolverConfig(
 
     public Builder tcpIdleTimeout(Duration v) {
       tcpIdleTimeout = v;
+      return this;
+    }
+
+    public Builder tcpFrameTimeout(Duration v) {
+      tcpFrameTimeout = v;
+      return this;
+    }
+
+    public Builder tcpIpv4Prefix(int v) {
+      tcpIpv4Prefix = v;
+      return this;
+    }
+
+    public Builder tcpIpv6Prefix(int v) {
+      tcpIpv6Prefix = v;
       return this;
     }
 
@@ -255,8 +289,11 @@ public record ResolverConfig(
           nodeName,
           threads,
           tcpIdleTimeout,
+          tcpFrameTimeout,
           tcpMaxConnections,
           tcpMaxPerClient,
+          tcpIpv4Prefix,
+          tcpIpv6Prefix,
           upstream,
           allowRecursion,
           snapshotFile,

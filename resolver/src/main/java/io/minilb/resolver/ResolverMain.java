@@ -67,21 +67,45 @@ public final class ResolverMain implements Callable<Integer> {
       names = "--tcp-idle-timeout",
       defaultValue = "10s",
       converter = DurationConverter.class,
-      description = "Close idle DNS TCP connections after this long (default: ${DEFAULT-VALUE}).")
+      description =
+          "Close a DNS TCP connection this long after its last query or answer (default: ${DEFAULT-VALUE}).")
   Duration tcpIdleTimeout;
+
+  @Option(
+      names = "--tcp-frame-timeout",
+      defaultValue = "2s",
+      converter = DurationConverter.class,
+      description =
+          "Close a DNS TCP connection whose query has not arrived whole this long after its first byte; trickled bytes do not extend it (default: ${DEFAULT-VALUE}).")
+  Duration tcpFrameTimeout;
 
   @Option(
       names = "--tcp-max-connections",
       defaultValue = "1024",
-      description = "Concurrent DNS TCP connections, all clients (default: ${DEFAULT-VALUE}).")
+      description =
+          "Concurrent DNS TCP connections, all clients; when full, the connection stalled longest makes room for a new one (default: ${DEFAULT-VALUE}).")
   int tcpMaxConnections;
 
   @Option(
       names = "--tcp-max-per-client",
       defaultValue = "16",
       description =
-          "Concurrent DNS TCP connections per client address (default: ${DEFAULT-VALUE}).")
+          "Concurrent DNS TCP connections per client (an address, or an IPv6 prefix: --tcp-ipv6-prefix); over it, that client's connection stalled longest makes room (default: ${DEFAULT-VALUE}).")
   int tcpMaxPerClient;
+
+  @Option(
+      names = "--tcp-ipv4-prefix",
+      defaultValue = "32",
+      description =
+          "Leading bits of an IPv4 address that make one client for --tcp-max-per-client (default: ${DEFAULT-VALUE}).")
+  int tcpIpv4Prefix;
+
+  @Option(
+      names = "--tcp-ipv6-prefix",
+      defaultValue = "64",
+      description =
+          "Leading bits of an IPv6 address that make one client for --tcp-max-per-client (default: ${DEFAULT-VALUE}).")
+  int tcpIpv6Prefix;
 
   @Option(
       names = "--upstream",
@@ -226,8 +250,11 @@ public final class ResolverMain implements Callable<Integer> {
         .nodeName(nodeName)
         .threads(threads == 0 ? Runtime.getRuntime().availableProcessors() : threads)
         .tcpIdleTimeout(tcpIdleTimeout)
+        .tcpFrameTimeout(tcpFrameTimeout)
         .tcpMaxConnections(tcpMaxConnections)
         .tcpMaxPerClient(tcpMaxPerClient)
+        .tcpIpv4Prefix(tcpIpv4Prefix)
+        .tcpIpv6Prefix(tcpIpv6Prefix)
         .upstream(upstream)
         .allowRecursion(recursion)
         .snapshotFile(snapshotFile)

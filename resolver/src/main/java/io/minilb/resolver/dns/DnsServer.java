@@ -20,7 +20,6 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
@@ -40,10 +39,24 @@ public final class DnsServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DnsServer.class);
   private static final int SOCKET_BUFFER_BYTES = 4 << 20;
   private static final int MAX_DATAGRAM = 1500;
+  private static final int MAX_FRAME = 2 + 65535; // the decoder counts the length field too
 
-  /** TCP limits (RFC 7766 section 6.2) and UDP response rate limiting. */
+  /**
+   * TCP limits (RFC 7766 section 6.2) and UDP response rate limiting.
+   *
+   * @param idleTimeout close a connection this long after its last frame or response
+   * @param frameTimeout close a connection whose frame is not whole this long after its first byte
+   * @param ipv4Prefix leading bits of an IPv4 address that make one client for {@code maxPerClient}
+   * @param ipv6Prefix the same for IPv6
+   */
   public record Limits(
-      Duration idleTimeout, int maxConnections, int maxPerClient, RateLimiter rateLimiter) {}
+      Duration idleTimeout,
+      Duration frameTimeout,
+      int maxConnections,
+      int maxPerClient,
+      int ipv4Prefix,
+      int ipv6Prefix,
+      RateLimiter rateLimiter) {}
 
   private final EventLoopGroup group;
   private final List<Channel> channels = new ArrayList<>();
@@ -71,7 +84,14 @@ public final class DnsServer implements AutoCloseable {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, io);
     var channels = new ArrayList<Channel>();
     try {
-      var tcpGuard = new TcpConnectionGuard(limits.maxConnections(), limits.maxPerClient());
+      var tcpMetrics = new TcpMetrics(registry);
+      var tcpGuard =
+          new TcpConnectionGuard(
+              limits.maxConnections(),
+              limits.maxPerClient(),
+              limits.ipv4Prefix(),
+              limits.ipv6Prefix(),
+              tcpMetrics);
       GaugeWithCallback.builder()
           .name("minilb_resolver_tcp_connections")
           .help("Open DNS TCP connections")
@@ -88,11 +108,11 @@ public final class DnsServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                       ch.pipeline()
-                          .addLast(tcpGuard)
                           .addLast(
-                              new IdleStateHandler(
-                                  0, 0, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
-                          .addLast(new LengthFieldBasedFrameDecoder(65535, 0, 2, 0, 2))
+                              new TcpDeadlines(
+                                  limits.idleTimeout(), limits.frameTimeout(), tcpMetrics))
+                          .addLast(tcpGuard)
+                          .addLast(new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 2, 0, 2))
                           .addLast(new LengthFieldPrepender(2))
                           .addLast(new TcpDnsHandler(responder));
                     }

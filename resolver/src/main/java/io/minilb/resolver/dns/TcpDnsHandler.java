@@ -5,11 +5,11 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.timeout.IdleStateEvent;
 
 /**
  * Answers each length-framed message on a TCP connection (RFC 7766: several queries per
- * connection). Closes the connection when idle or on any framing error, never the server.
+ * connection). Closes the connection on any framing error, never the server; {@link TcpDeadlines}
+ * closes idle and stalled ones.
  */
 final class TcpDnsHandler extends SimpleChannelInboundHandler<ByteBuf> {
 
@@ -38,15 +38,6 @@ final class TcpDnsHandler extends SimpleChannelInboundHandler<ByteBuf> {
     } else if (reply instanceof Reply.Drop && wire.length < Responder.HEADER_LENGTH) {
       ctx.close(); // not DNS: do not keep the connection
     }
-  }
-
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-    if (evt instanceof IdleStateEvent) {
-      ctx.close();
-      return;
-    }
-    super.userEventTriggered(ctx, evt);
   }
 
   @Override

@@ -8,11 +8,16 @@ import io.minilb.snapshot.Snapshot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 
 /**
  * A resolver started the way users start one — {@link Resolver#start} from a {@link ResolverConfig}
@@ -23,6 +28,8 @@ final class Served implements AutoCloseable {
 
   /** A controller address where nothing listens. */
   static final String NO_CONTROLLER = "127.0.0.1:1";
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   final Resolver resolver;
   private final Path dir;
@@ -56,6 +63,15 @@ final class Served implements AutoCloseable {
 
   int port() {
     return resolver.dnsAddress().getPort();
+  }
+
+  /** The value of one series on the ops port's /metrics, or 0 when it is absent. */
+  double metric(String series) throws IOException, InterruptedException {
+    var uri = URI.create("http://127.0.0.1:" + resolver.httpAddress().getPort() + "/metrics");
+    String body =
+        HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
+    var m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(body);
+    return m.find() ? Double.parseDouble(m.group(1)) : 0;
   }
 
   @Override
