@@ -1,6 +1,7 @@
 package io.minilb.resolver;
 
 import io.minilb.net.Cidr;
+import io.minilb.resolver.dns.Answerer;
 import io.minilb.resolver.dns.Forwarder;
 import io.minilb.tls.StreamTls;
 import java.net.InetAddress;
@@ -22,6 +23,7 @@ import java.util.function.LongSupplier;
  * @param upstream where queries outside the zones are forwarded; null refuses them
  * @param snapshotFile where the last snapshot is kept; null keeps none
  * @param maxStale zero: answer from old data forever
+ * @param maxAnswers the most records one answer RRset carries (a rotating window), at least 1
  * @param clockMillis wall clock for staleness and rate limiting (a test hook; production: the
  *     system clock)
  */
@@ -42,6 +44,7 @@ public record ResolverConfig(
     String tlsServerName,
     int rrlRate,
     int rrlSlip,
+    int maxAnswers,
     LongSupplier clockMillis) {
 
   public ResolverConfig {
@@ -64,6 +67,7 @@ public record ResolverConfig(
     require(!maxStale.isNegative(), "--max-stale must not be negative");
     require(rrlRate >= 0 && rrlSlip >= 0, "--rrl-rate and --rrl-slip must be >= 0");
     require(tls != null, "TLS settings are required (StreamTls.NONE for plaintext)");
+    require(maxAnswers >= 1, "--max-answers must be >= 1");
     require(clockMillis != null, "a clock is required");
   }
 
@@ -118,6 +122,7 @@ public record ResolverConfig(
     b.tlsServerName = tlsServerName;
     b.rrlRate = rrlRate;
     b.rrlSlip = rrlSlip;
+    b.maxAnswers = maxAnswers;
     b.clockMillis = clockMillis;
     return b;
   }
@@ -141,6 +146,7 @@ public record ResolverConfig(
     private String tlsServerName;
     private int rrlRate;
     private int rrlSlip = 2;
+    private int maxAnswers = Answerer.DEFAULT_MAX_ANSWERS;
     private LongSupplier clockMillis = System::currentTimeMillis;
 
     private Builder(List<String> controllers) {
@@ -214,6 +220,11 @@ public record ResolverConfig(
       return this;
     }
 
+    public Builder maxAnswers(int v) {
+      maxAnswers = v;
+      return this;
+    }
+
     public Builder clockMillis(LongSupplier v) {
       clockMillis = v;
       return this;
@@ -237,6 +248,7 @@ public record ResolverConfig(
           tlsServerName,
           rrlRate,
           rrlSlip,
+          maxAnswers,
           clockMillis);
     }
   }

@@ -141,6 +141,13 @@ public final class ResolverMain implements Callable<Integer> {
           "Over the rate, send every Nth response truncated (TC=1) so real clients retry over TCP; 0 = drop all (default: ${DEFAULT-VALUE}).")
   int rrlSlip;
 
+  @Option(
+      names = "--max-answers",
+      defaultValue = "32",
+      description =
+          "Most addresses (records) in one answer, a window rotating over all ready endpoints; fewer when the transport cannot hold them (default: ${DEFAULT-VALUE}).")
+  int maxAnswers;
+
   public static void main(String[] args) {
     System.exit(Commands.of(new ResolverMain(), System.getenv()).execute(args));
   }
@@ -210,6 +217,7 @@ public final class ResolverMain implements Callable<Integer> {
         .maxStale(maxStale)
         .tls(tls, tlsServerName)
         .rateLimit(rrlRate, rrlSlip)
+        .maxAnswers(maxAnswers)
         .build();
   }
 }

@@ -52,7 +52,7 @@ public final class Responder {
     ZoneIndex idx = store.index();
     boolean expired = store.freshness().expired();
     if (idx != null && !expired) {
-      byte[] quick = FastPath.answer(wire, udp, idx);
+      byte[] quick = FastPath.answer(wire, udp, idx, answerer.maxAnswers());
       if (quick != null) {
         metrics.query(qtypeOf(wire), 0, System.nanoTime() - start);
         return new Reply.Answer(quick);
@@ -87,7 +87,7 @@ public final class Responder {
         return Reply.FORWARDED;
       }
       Message response = answerer.answer(query, idx, expired);
-      byte[] out = response.toWire(udp ? Answerer.udpLimit(query) : MAX_TCP_MESSAGE);
+      byte[] out = Answerer.fit(response, udp ? Answerer.udpLimit(query) : MAX_TCP_MESSAGE);
       Record q = query.getQuestion();
       metrics.query(q == null ? -1 : q.getType(), response.getRcode(), System.nanoTime() - start);
       return new Reply.Answer(out);

@@ -28,7 +28,7 @@ class SnapshotFileTest {
 
     file.write(s);
 
-    assertThat(file.load()).get().extracting(SnapshotFile.Loaded::snapshot).isEqualTo(s);
+    assertThat(file.load()).get().extracting(l -> l.index().snapshot()).isEqualTo(s);
     try (var files = Files.list(dir.resolve("state"))) {
       assertThat(files.map(p -> p.getFileName().toString())).containsExactly("snapshot.pb");
     }
@@ -73,7 +73,7 @@ class SnapshotFileTest {
     var store = new Store(fresh);
 
     var loaded = file.load().orElseThrow();
-    store.replace(loaded.snapshot());
+    store.replace(loaded.index());
     fresh.staleSince(loaded.currentAtMillis());
 
     assertThat(fresh.age()).isBetween(Duration.ofMinutes(9), Duration.ofMinutes(11));
