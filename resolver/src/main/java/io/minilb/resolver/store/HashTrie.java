@@ -37,6 +37,82 @@ final class HashTrie<K, V> {
     return (HashTrie<K, V>) EMPTY;
   }
 
+  /** A map of the entries of {@code map}, built in one pass (no intermediate versions). */
+  static <K, V> HashTrie<K, V> of(java.util.Map<K, V> map) {
+    int n = map.size();
+    if (n == 0) {
+      return empty();
+    }
+    var hashes = new int[n];
+    var keys = new Object[n];
+    var values = new Object[n];
+    int i = 0;
+    for (var e : map.entrySet()) {
+      keys[i] = Objects.requireNonNull(e.getKey(), "key");
+      values[i] = Objects.requireNonNull(e.getValue(), "value");
+      hashes[i] = hash(keys[i]);
+      i++;
+    }
+    var order = new int[n];
+    for (i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    return new HashTrie<>(build(0, hashes, keys, values, order, 0, n, new int[n]), n);
+  }
+
+  /** The node for entries {@code order[from..to)}, whose hashes agree below {@code shift}. */
+  private static Node build(
+      int shift, int[] h, Object[] k, Object[] v, int[] order, int from, int to, int[] scratch) {
+    boolean same = true;
+    for (int i = from + 1; i < to && same; i++) {
+      same = h[order[i]] == h[order[from]];
+    }
+    if (same && to - from > 1) {
+      var a = new Object[2 * (to - from)];
+      for (int i = from; i < to; i++) {
+        a[2 * (i - from)] = k[order[i]];
+        a[2 * (i - from) + 1] = v[order[i]];
+      }
+      return new Collision(h[order[from]], a);
+    }
+    var counts = new int[33];
+    for (int i = from; i < to; i++) {
+      counts[((h[order[i]] >>> shift) & MASK) + 1]++;
+    }
+    for (int b = 0; b < 32; b++) {
+      counts[b + 1] += counts[b];
+    }
+    int[] starts = counts.clone();
+    for (int i = from; i < to; i++) {
+      int o = order[i];
+      scratch[from + counts[(h[o] >>> shift) & MASK]++] = o;
+    }
+    System.arraycopy(scratch, from, order, from, to - from);
+    int bitmap = 0;
+    int slots = 0;
+    for (int b = 0; b < 32; b++) {
+      if (starts[b + 1] > starts[b]) {
+        bitmap |= 1 << b;
+        slots++;
+      }
+    }
+    var a = new Object[2 * slots];
+    int at = 0;
+    for (int b = 0; b < 32; b++) {
+      int lo = from + starts[b];
+      int hi = from + starts[b + 1];
+      if (hi - lo == 1) {
+        a[at] = k[order[lo]];
+        a[at + 1] = v[order[lo]];
+        at += 2;
+      } else if (hi > lo) {
+        a[at + 1] = build(shift + BITS, h, k, v, order, lo, hi, scratch);
+        at += 2;
+      }
+    }
+    return new Bitmap(bitmap, a);
+  }
+
   int size() {
     return size;
   }

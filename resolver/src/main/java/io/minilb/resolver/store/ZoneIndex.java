@@ -69,9 +69,6 @@ public final class ZoneIndex {
     }
   }
 
-  private static final HashTrie<String, Owner> NO_NAMES = HashTrie.empty();
-  private static final HashTrie<String, Zone> NO_ZONES = HashTrie.empty();
-
   private final Version version;
   private final List<String> zoneList;
   private final HashTrie<String, Zone> zones;
@@ -107,8 +104,33 @@ public final class ZoneIndex {
    * @throws IllegalArgumentException if a name or rdata is malformed or a zone lacks its SOA
    */
   public static ZoneIndex of(Version version, List<String> zones, Iterable<RRSet> rrsets) {
-    var empty = new ZoneIndex(version, List.of(), NO_ZONES, NO_NAMES, 0);
-    return empty.change(version, zones, rrsets, List.of());
+    // Built in plain maps first, then turned into tries in one pass: a full sync allocates the
+    // index once instead of one path copy per RRset and ancestor.
+    var names = new java.util.HashMap<String, Owner>();
+    int count = 0;
+    for (RRSet s : rrsets) {
+      Name owner = name(s.name());
+      String key = key(owner);
+      RecordSet set = RecordSet.validated(owner, s);
+      Owner o = names.get(key);
+      if (o == null || o.get(s.type()) == null) {
+        count++;
+      }
+      names.put(key, o == null ? new Owner(new RecordSet[] {set}, 0) : o.with(set));
+      if (o == null || o.sets().length == 0) {
+        for (String p = parent(key); p != null; p = parent(p)) {
+          Owner a = names.get(p);
+          names.put(p, a == null ? new Owner(Owner.NONE, 1) : new Owner(a.sets(), a.below() + 1));
+        }
+      }
+    }
+    var zoneMap = new java.util.HashMap<String, Zone>();
+    for (String apex : zones) {
+      String key = key(name(apex));
+      zoneMap.put(key, zone(key, names.get(key)));
+    }
+    return new ZoneIndex(
+        version, List.copyOf(zones), HashTrie.of(zoneMap), HashTrie.of(names), count);
   }
 
   /**
