@@ -49,7 +49,12 @@ class MaxAnswersIT {
   void udpWithEdns_tcp_andUdpWithoutEdns_eachAnswerWithSomeButAtMostMaxAddresses()
       throws Exception {
     for (List<String> transport :
-        List.of(List.<String>of(), List.of("+tcp"), List.of("+noedns"), List.of("+bufsize=512"))) {
+        List.of(
+            List.<String>of(),
+            List.of("+tcp"),
+            List.of("+noedns"),
+            List.of("+bufsize=512"),
+            List.of("+bufsize=600"))) {
       for (String tool : List.of("dig", "kdig")) {
         if (tool.equals("kdig") && transport.contains("+noedns")) {
           continue;
