@@ -39,7 +39,19 @@ final class ShippedResolver implements AutoCloseable {
 
   /** Starts the resolver with {@code flags} (plus loopback port-0 listeners) and waits until up. */
   static ShippedResolver start(Path dir, String... flags) throws IOException {
+    return start(command(), dir, flags);
+  }
+
+  /** {@link #start} with the launcher's heap cap replaced by {@code -Xmx<heap>}. */
+  static ShippedResolver startWithHeap(Path dir, String heap, String... flags) throws IOException {
     var cmd = new ArrayList<>(command());
+    cmd.replaceAll(arg -> arg.startsWith("-Xmx") ? "-Xmx" + heap : arg);
+    return start(cmd, dir, flags);
+  }
+
+  private static ShippedResolver start(List<String> base, Path dir, String... flags)
+      throws IOException {
+    var cmd = new ArrayList<>(base);
     cmd.addAll(List.of("--listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0"));
     cmd.addAll(List.of(flags));
     Path log = Files.createTempFile(dir, "resolver", ".log");

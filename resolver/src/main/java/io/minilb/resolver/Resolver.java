@@ -48,6 +48,9 @@ public final class Resolver implements AutoCloseable {
   private final SnapshotFile file;
   private final ScheduledExecutorService streamExecutor;
   private final ExecutorService forwarderPool;
+  private final ExecutorService fileWriter;
+  private final java.util.concurrent.atomic.AtomicReference<io.minilb.resolver.store.ZoneIndex>
+      unwritten = new java.util.concurrent.atomic.AtomicReference<>();
   private ControllerStream stream;
   private DnsServer dns;
   private OpsServer ops;
@@ -62,6 +65,13 @@ public final class Resolver implements AutoCloseable {
         Executors.newCachedThreadPool(
             r -> {
               var t = new Thread(r, "forwarder");
+              t.setDaemon(true);
+              return t;
+            });
+    this.fileWriter =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              var t = new Thread(r, "snapshot-file");
               t.setDaemon(true);
               return t;
             });
@@ -86,7 +96,7 @@ public final class Resolver implements AutoCloseable {
   private void startParts() throws IOException, InterruptedException {
     if (file != null) {
       loadSnapshotFile();
-      store.addListener(file::write);
+      store.addListener(this::writeLater);
     }
     ChannelCredentials credentials;
     try {
@@ -112,7 +122,7 @@ public final class Resolver implements AutoCloseable {
     var responder =
         new Responder(
             store,
-            new Answerer(config.nodeName()),
+            new Answerer(config.nodeName(), config.maxAnswers()),
             forwarder,
             new QueryMetrics(registry),
             new EdnsPolicy(config.nsid() ? config.nodeName() : null, cookies()));
@@ -160,15 +170,31 @@ public final class Resolver implements AutoCloseable {
     file.load()
         .ifPresent(
             loaded -> {
-              store.replace(loaded.snapshot());
+              store.replace(loaded.index());
               store.freshness().staleSince(loaded.currentAtMillis());
               log.info(
                   "loaded snapshot {} from {} ({} rrsets, current as of {})",
-                  loaded.snapshot().version(),
+                  loaded.index().version(),
                   file.path(),
-                  loaded.snapshot().rrsets().size(),
+                  loaded.index().rrsetCount(),
                   Instant.ofEpochMilli(loaded.currentAtMillis()));
             });
+  }
+
+  /**
+   * Writes the file off the stream thread, coalescing: a write always takes the newest index, so a
+   * burst of deltas costs one write, not one whole-file write per delta.
+   */
+  private void writeLater(io.minilb.resolver.store.ZoneIndex index) {
+    if (unwritten.getAndSet(index) == null) {
+      fileWriter.execute(
+          () -> {
+            var latest = unwritten.getAndSet(null);
+            if (latest != null) {
+              file.write(latest);
+            }
+          });
+    }
   }
 
   /** Ready: holding data that is not past {@code --max-stale}. */
@@ -203,11 +229,20 @@ public final class Resolver implements AutoCloseable {
       return;
     }
     closed = true;
-    if (file != null && stream != null && stream.state() == ControllerStream.State.SYNCED) {
-      file.touch();
-    }
+    boolean synced = stream != null && stream.state() == ControllerStream.State.SYNCED;
     if (stream != null) {
       stream.close();
+    }
+    fileWriter.shutdown();
+    try {
+      if (!fileWriter.awaitTermination(10, TimeUnit.SECONDS)) {
+        log.warn("snapshot file {} still being written at shutdown", file.path());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (file != null && synced) {
+      file.touch();
     }
     if (dns != null) {
       dns.close();

@@ -1,6 +1,7 @@
 package io.minilb.resolver;
 
 import io.minilb.net.Cidr;
+import io.minilb.resolver.dns.Answerer;
 import io.minilb.resolver.dns.Forwarder;
 import io.minilb.tls.StreamTls;
 import java.net.InetAddress;
@@ -27,6 +28,7 @@ import java.util.function.LongSupplier;
  * @param upstream where queries outside the zones are forwarded; null refuses them
  * @param snapshotFile where the last snapshot is kept; null keeps none
  * @param maxStale zero: answer from old data forever
+ * @param maxAnswers the most records one answer RRset carries (a rotating window), at least 1
  * @param clockMillis wall clock for staleness, rate limiting and cookies (a test hook; production:
  *     the system clock)
  * @param nsid whether an NSID request (RFC 5001) is answered with {@code nodeName}
@@ -53,6 +55,7 @@ public record ResolverConfig(
     String tlsServerName,
     int rrlRate,
     int rrlSlip,
+    int maxAnswers,
     LongSupplier clockMillis,
     boolean nsid,
     boolean cookies,
@@ -83,6 +86,7 @@ public record ResolverConfig(
     require(!maxStale.isNegative(), "--max-stale must not be negative");
     require(rrlRate >= 0 && rrlSlip >= 0, "--rrl-rate and --rrl-slip must be >= 0");
     require(tls != null, "TLS settings are required (StreamTls.NONE for plaintext)");
+    require(maxAnswers >= 1, "--max-answers must be >= 1");
     require(clockMillis != null, "a clock is required");
     require(cookies || cookieSecretFile == null, "--cookie-secret-file needs --cookies");
   }
@@ -141,6 +145,7 @@ public record ResolverConfig(
     b.tlsServerName = tlsServerName;
     b.rrlRate = rrlRate;
     b.rrlSlip = rrlSlip;
+    b.maxAnswers = maxAnswers;
     b.clockMillis = clockMillis;
     b.nsid = nsid;
     b.cookies = cookies;
@@ -170,6 +175,7 @@ public record ResolverConfig(
     private String tlsServerName;
     private int rrlRate;
     private int rrlSlip = 2;
+    private int maxAnswers = Answerer.DEFAULT_MAX_ANSWERS;
     private LongSupplier clockMillis = System::currentTimeMillis;
     private boolean nsid = true;
     private boolean cookies = true;
@@ -261,6 +267,11 @@ public record ResolverConfig(
       return this;
     }
 
+    public Builder maxAnswers(int v) {
+      maxAnswers = v;
+      return this;
+    }
+
     public Builder clockMillis(LongSupplier v) {
       clockMillis = v;
       return this;
@@ -302,6 +313,7 @@ public record ResolverConfig(
           tlsServerName,
           rrlRate,
           rrlSlip,
+          maxAnswers,
           clockMillis,
           nsid,
           cookies,

@@ -189,6 +189,13 @@ public final class ResolverMain implements Callable<Integer> {
           "File of 32-hex-digit cookie secrets, one per line, shared by resolvers behind one address; the first makes cookies, all are accepted (default: a random secret per process, replaced daily).")
   Path cookieSecretFile;
 
+  @Option(
+      names = "--max-answers",
+      defaultValue = "32",
+      description =
+          "Most addresses (records) in one answer, a window rotating over all ready endpoints; fewer when the transport cannot hold them (default: ${DEFAULT-VALUE}).")
+  int maxAnswers;
+
   public static void main(String[] args) {
     System.exit(Commands.of(new ResolverMain(), System.getenv()).execute(args));
   }
@@ -263,6 +270,7 @@ public final class ResolverMain implements Callable<Integer> {
         .rateLimit(rrlRate, rrlSlip)
         .nsid(nsid)
         .cookies(cookies, cookieSecretFile)
+        .maxAnswers(maxAnswers)
         .build();
   }
 }

@@ -24,8 +24,7 @@ public final class ResolverMetrics {
     GaugeWithCallback.builder()
         .name("minilb_resolver_snapshot_rrsets")
         .help("RRsets in the held snapshot")
-        .callback(
-            cb -> cb.call(store.index() == null ? 0 : store.index().snapshot().rrsets().size()))
+        .callback(cb -> cb.call(store.index() == null ? 0 : store.index().rrsetCount()))
         .register(registry);
     GaugeWithCallback.builder()
         .name("minilb_resolver_stream_state")

@@ -28,9 +28,11 @@ import org.xbill.DNS.Type;
  * <p>Rules: AA on every answer from a served zone, RA never; REFUSED outside the zones; SERVFAIL
  * before the first snapshot (never NXDOMAIN); NODATA for existing names and empty non-terminals
  * (RFC 8020) and NXDOMAIN otherwise, both with the zone's SOA (RFC 2308); the question's case
- * echoed in the answer; A/AAAA order rotated per query; RFC 8482 for ANY. With EDNS: an OPT on
- * every response (FORMERR and BADVERS included), Extended DNS Errors on errors and stale answers;
- * the OPT itself is rendered by {@link EdnsReply}, shared with the {@link FastPath}.
+ * echoed in the answer; RFC 8482 for ANY. An answer RRset holds at most {@code maxAnswers} records,
+ * a window that moves round the whole set from one answer to the next, so every record gets its
+ * share; {@link #fit} then keeps it within the transport's size. With EDNS: an OPT on every
+ * response (FORMERR and BADVERS included), Extended DNS Errors on errors and stale answers; the OPT
+ * itself is rendered by {@link EdnsReply}, shared with the {@link FastPath}.
  */
 public final class Answerer {
 
@@ -45,14 +47,63 @@ public final class Answerer {
   private static final Name ID_SERVER = Name.fromConstantString("id.server.");
   private static final Name HOSTNAME_BIND = Name.fromConstantString("hostname.bind.");
 
+  /** The default of {@code --max-answers}; docs/DNS.md explains the number. */
+  public static final int DEFAULT_MAX_ANSWERS = 32;
+
   private final String identity;
+  private final int maxAnswers;
+
+  /** An answerer with the default {@link #DEFAULT_MAX_ANSWERS}. */
+  public Answerer(String identity) {
+    this(identity, DEFAULT_MAX_ANSWERS);
+  }
 
   /**
    * @param identity returned for CH TXT {@code id.server} / {@code hostname.bind} (e.g. the node);
    *     empty: those names are refused
+   * @param maxAnswers the most records of one RRset an answer carries, at least 1
    */
-  public Answerer(String identity) {
+  public Answerer(String identity, int maxAnswers) {
+    if (maxAnswers < 1) {
+      throw new IllegalArgumentException("maxAnswers must be >= 1");
+    }
     this.identity = identity;
+    this.maxAnswers = maxAnswers;
+  }
+
+  public int maxAnswers() {
+    return maxAnswers;
+  }
+
+  /**
+   * {@code response} in wire format within {@code limit} bytes. When the answer section does not
+   * fit whole, it keeps as many of its leading records as fit and does not set TC: the answer is
+   * already a window of its RRset (see {@link Answerer}), and a smaller window is as valid an
+   * answer as any. TC is left only when not even one record fits. The additional section is dropped
+   * silently when it does not fit (RFC 2181 section 9).
+   */
+  public static byte[] fit(Message response, int limit) {
+    byte[] out = response.toWire(limit);
+    List<Record> answers = List.copyOf(response.getSection(Section.ANSWER));
+    if ((out[2] & 0x02) == 0 || answers.size() <= 1) {
+      return out;
+    }
+    int lo = 0; // fits (or nothing does)
+    int hi = answers.size(); // does not fit
+    byte[] best = out;
+    while (hi - lo > 1) {
+      int mid = (lo + hi) >>> 1;
+      response.removeAllRecords(Section.ANSWER);
+      answers.subList(0, mid).forEach(r -> response.addRecord(r, Section.ANSWER));
+      byte[] attempt = response.toWire(limit);
+      if ((attempt[2] & 0x02) == 0) {
+        lo = mid;
+        best = attempt;
+      } else {
+        hi = mid;
+      }
+    }
+    return best;
   }
 
   /**
@@ -200,7 +251,7 @@ public final class Answerer {
     return refuse(response, EdnsReply.EDE_PROHIBITED);
   }
 
-  private static void answerFromZone(
+  private void answerFromZone(
       Message response, ZoneIndex idx, ZoneIndex.Zone zone, Name qname, int qtype) {
     if (qtype == Type.ANY) {
       answerAny(response, idx, zone, qname);
@@ -220,8 +271,9 @@ public final class Answerer {
       negative(response, idx, zone, owner);
       return;
     }
-    List<Record> answers = rrset.rotated();
-    addRenamed(response, answers, qname);
+    // Owned by the question's name: echoes its spelling (0x20) and synthesises wildcard answers.
+    List<Record> answers = rrset.window(qname, maxAnswers);
+    answers.forEach(r -> response.addRecord(r, Section.ANSWER));
     if (qtype == Type.NS) {
       addAddresses(response, idx, answers.stream().map(r -> ((NSRecord) r).getTarget()).toList());
     } else if (qtype == Type.SRV) {
@@ -231,7 +283,7 @@ public final class Answerer {
 
   private static void answerAny(Message response, ZoneIndex idx, ZoneIndex.Zone zone, Name qname) {
     Name owner = idx.exists(qname) ? qname : idx.wildcardFor(qname, zone);
-    if (owner == null || idx.findAll(owner).isEmpty()) {
+    if (owner == null || !idx.hasRecords(owner)) {
       negative(response, idx, zone, owner == null ? qname : owner);
       return;
     }
@@ -253,16 +305,9 @@ public final class Answerer {
       for (int type : new int[] {Type.A, Type.AAAA}) {
         RecordSet glue = idx.find(target, type);
         if (glue != null) {
-          glue.records().forEach(g -> response.addRecord(g, Section.ADDITIONAL));
+          glue.records(target).forEach(g -> response.addRecord(g, Section.ADDITIONAL));
         }
       }
-    }
-  }
-
-  private static void addRenamed(Message response, List<Record> records, Name qname) {
-    for (Record r : records) {
-      // Echo the question's spelling (0x20) and synthesise wildcard answers at the question's name.
-      response.addRecord(r.withName(qname), Section.ANSWER);
     }
   }
 

@@ -1,15 +1,17 @@
 package io.minilb.resolver.dns;
 
+import io.minilb.resolver.store.RecordSet;
 import io.minilb.resolver.store.ZoneIndex;
 import java.net.InetAddress;
 
 /**
  * The common case without parsing into objects: a standard IN query for the A or AAAA records of an
  * exact owner, with at most one well-formed EDNS(0) OPT record. The response is the query's header
- * and question followed by precomputed records (owner = pointer to the question, so its case is
- * echoed), rotated, plus our OPT (rendered by {@link EdnsReply}, as on the general path) when the
- * query had one. Anything else — and any answer that would not fit — returns null and takes the
- * general {@link Answerer} path, which remains the reference.
+ * and question followed by the records (owner = pointer to the question, so its case is echoed), a
+ * rotated window of at most {@code maxAnswers} of them cut further to what fits the transport, plus
+ * our OPT (rendered by {@link EdnsReply}, as on the general path) when the query had one. Anything
+ * else — and an answer where not even one record fits — returns null and takes the general {@link
+ * Answerer} path, which remains the reference.
  */
 final class FastPath {
 
@@ -21,7 +23,12 @@ final class FastPath {
 
   /** As a server without NSID or cookies would answer, from current data. */
   static byte[] answer(byte[] q, boolean udp, ZoneIndex idx) {
-    Reply.Answer a = answer(q, udp, idx, EdnsPolicy.NONE, null, false);
+    return answer(q, udp, idx, Answerer.DEFAULT_MAX_ANSWERS);
+  }
+
+  /** As a server without NSID or cookies would answer, from current data. */
+  static byte[] answer(byte[] q, boolean udp, ZoneIndex idx, int maxAnswers) {
+    Reply.Answer a = answer(q, udp, idx, maxAnswers, EdnsPolicy.NONE, null, false);
     return a == null ? null : a.wire();
   }
 
@@ -34,7 +41,13 @@ final class FastPath {
    * @param stale whether the data is unconfirmed (Extended DNS Error Stale Answer)
    */
   static Reply.Answer answer(
-      byte[] q, boolean udp, ZoneIndex idx, EdnsPolicy policy, InetAddress client, boolean stale) {
+      byte[] q,
+      boolean udp,
+      ZoneIndex idx,
+      int maxAnswers,
+      EdnsPolicy policy,
+      InetAddress client,
+      boolean stale) {
     int len = q.length;
     // header: QR=0, opcode QUERY, QDCOUNT=1, ANCOUNT=NSCOUNT=0, ARCOUNT 0 or 1
     if (len < 17
@@ -105,32 +118,43 @@ final class FastPath {
     } else if (questionEnd != len) {
       return null;
     }
-    ZoneIndex.Precomputed pre = idx.precomputed(name.toString());
-    byte[][] records = pre == null ? null : pre.records(qtype);
-    if (records == null) {
+    RecordSet set = idx.find(name.toString(), qtype);
+    if (set == null) {
       return null; // NODATA, NXDOMAIN, wildcards: general path
     }
-    int size = questionEnd + (opt != null ? opt.length : 0);
-    for (byte[] r : records) {
-      size += r.length;
-    }
-    if (size > limit) {
+    // A and AAAA rdata have one fixed length (validated on entry): every record is the same size.
+    int rdlen = set.rdataLength(0);
+    int per = 12 + rdlen;
+    int fixed = questionEnd + (opt != null ? opt.length : 0);
+    int count = Math.min(Math.min(set.size(), maxAnswers), (limit - fixed) / per);
+    if (count < 1) {
       return null; // truncation is the general path's job
     }
-    byte[] out = new byte[size];
+    byte[] out = new byte[fixed + count * per];
     System.arraycopy(q, 0, out, 0, questionEnd);
     out[2] = (byte) (0x84 | (q[2] & 0x01)); // QR, AA, RD copied; opcode 0
     out[3] = 0; // RA=0, rcode NOERROR
-    out[6] = (byte) (records.length >> 8);
-    out[7] = (byte) records.length;
+    out[6] = (byte) (count >> 8);
+    out[7] = (byte) count;
     out[10] = 0;
     out[11] = (byte) (opt != null ? 1 : 0);
     int at = questionEnd;
-    int start = records.length > 1 ? pre.nextRotation() % records.length : 0;
-    for (int i = 0; i < records.length; i++) {
-      byte[] r = records[(start + i) % records.length];
-      System.arraycopy(r, 0, out, at, r.length);
-      at += r.length;
+    int ttl = set.ttl();
+    int start = set.nextStart(count);
+    for (int i = 0; i < count; i++) {
+      out[at] = (byte) 0xC0; // owner: pointer to the question name at offset 12
+      out[at + 1] = 12;
+      out[at + 2] = 0;
+      out[at + 3] = (byte) qtype;
+      out[at + 4] = 0;
+      out[at + 5] = IN;
+      out[at + 6] = (byte) (ttl >>> 24);
+      out[at + 7] = (byte) (ttl >>> 16);
+      out[at + 8] = (byte) (ttl >>> 8);
+      out[at + 9] = (byte) ttl;
+      out[at + 10] = (byte) (rdlen >> 8);
+      out[at + 11] = (byte) rdlen;
+      at = set.copyRdata((start + i) % set.size(), out, at + 12);
     }
     if (opt != null) {
       System.arraycopy(opt, 0, out, at, opt.length);

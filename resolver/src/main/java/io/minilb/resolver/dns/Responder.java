@@ -71,7 +71,8 @@ public final class Responder {
     Answerer.DataAge age = age(store.freshness());
     if (idx != null && age != Answerer.DataAge.EXPIRED) {
       Reply.Answer quick =
-          FastPath.answer(wire, udp, idx, edns, client, age == Answerer.DataAge.STALE);
+          FastPath.answer(
+              wire, udp, idx, answerer.maxAnswers(), edns, client, age == Answerer.DataAge.STALE);
       if (quick != null) {
         metrics.query(qtypeOf(wire), 0, System.nanoTime() - start);
         return quick;
@@ -137,7 +138,7 @@ public final class Responder {
       }
       EdnsReply reply = opt != null && opt.usable() ? edns.reply(opt, client) : null;
       Message response = answerer.answer(query, opt, reply, idx, age);
-      byte[] out = response.toWire(udp ? udpLimit(opt) : MAX_TCP_MESSAGE);
+      byte[] out = Answerer.fit(response, udp ? udpLimit(opt) : MAX_TCP_MESSAGE);
       if (!malformed) {
         Record q = query.getQuestion();
         metrics.query(q == null ? -1 : q.getType(), response.getRcode(), System.nanoTime() - start);

@@ -1,54 +1,149 @@
 package io.minilb.resolver.store;
 
-import java.util.AbstractList;
+import io.minilb.snapshot.RRSet;
+import io.minilb.snapshot.Rdata;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 
 /**
- * The records of one owner and type, as dnsjava objects for the general answer path. The list is
- * immutable; the only state is the rotation counter, an atomic shared by every query thread, so
- * concurrent readers each get a consistent rotated view and never see a torn position (dnsjava's
- * {@code RRset.rrs(true)} mutates a plain field and is not safe to share).
+ * The records of one owner and type: the TTL and each record's rdata in wire format, validated when
+ * the set enters the index (every rdata parses as its type, with nothing left over), so turning
+ * them into dnsjava records at answer time cannot fail. Kept as bare byte arrays rather than
+ * dnsjava objects because a large index is mostly these: an A record costs 28 bytes here.
+ *
+ * <p>Immutable except for the rotation position, a field updated atomically by every query thread,
+ * so concurrent readers each get a consistent window and never see a torn position.
  */
 public final class RecordSet {
 
-  private final List<Record> records;
-  private final AtomicInteger rotation = new AtomicInteger();
+  private static final AtomicIntegerFieldUpdater<RecordSet> ROTATION =
+      AtomicIntegerFieldUpdater.newUpdater(RecordSet.class, "rotation");
 
-  RecordSet(List<Record> records) {
-    if (records.isEmpty()) {
-      throw new IllegalArgumentException("empty record set");
+  private final int type;
+  private final int ttl;
+  private final byte[][] rdata; // never modified, never handed out
+  private volatile int rotation;
+  // The records as dnsjava objects, made on first use by the general path: parsing rdata on every
+  // answer would cost more than the answer. Racing first uses each make an equal array.
+  private volatile Record[] parsed;
+
+  private RecordSet(int type, int ttl, byte[][] rdata) {
+    this.type = type;
+    this.ttl = ttl;
+    this.rdata = rdata;
+  }
+
+  /**
+   * The record set of {@code set}, owned by {@code owner}.
+   *
+   * @throws IllegalArgumentException when an rdata is empty or does not parse as its type
+   */
+  static RecordSet validated(Name owner, RRSet set) {
+    var bytes = new byte[set.rdata().size()][];
+    for (int i = 0; i < bytes.length; i++) {
+      byte[] b = set.rdata().get(i).toByteArray();
+      Record r;
+      try {
+        r = b.length == 0 ? null : Record.newRecord(owner, set.type(), DClass.IN, set.ttl(), b);
+      } catch (RuntimeException e) { // dnsjava's checks on type, TTL and names
+        r = null;
+      }
+      if (r == null) { // dnsjava's answer to rdata it cannot parse
+        throw new IllegalArgumentException(
+            "malformed rdata in " + set.key() + " (" + b.length + " bytes)");
+      }
+      bytes[i] = b;
     }
-    this.records = List.copyOf(records);
+    return new RecordSet(set.type(), set.ttl(), bytes);
   }
 
-  /** The records in their canonical (stored) order. */
-  public List<Record> records() {
-    return records;
+  public int type() {
+    return type;
   }
 
-  public Record first() {
-    return records.get(0);
+  public int ttl() {
+    return ttl;
   }
 
-  /** The records starting one further along each call (round robin); a read-only view. */
-  public List<Record> rotated() {
-    int n = records.size();
+  public int size() {
+    return rdata.length;
+  }
+
+  /** The length of record {@code i}'s rdata. */
+  public int rdataLength(int i) {
+    return rdata[i].length;
+  }
+
+  /** Copies record {@code i}'s rdata into {@code dst} at {@code at}; returns the position after. */
+  public int copyRdata(int i, byte[] dst, int at) {
+    System.arraycopy(rdata[i], 0, dst, at, rdata[i].length);
+    return at + rdata[i].length;
+  }
+
+  /** The first record, owned by {@code owner}. */
+  public Record first(Name owner) {
+    return record(owner, 0);
+  }
+
+  /** Every record in canonical (stored) order, owned by {@code owner}. */
+  public List<Record> records(Name owner) {
+    var out = new ArrayList<Record>(rdata.length);
+    for (int i = 0; i < rdata.length; i++) {
+      out.add(record(owner, i));
+    }
+    return out;
+  }
+
+  /**
+   * At most {@code max} records owned by {@code owner}, in round-robin order: each call starts
+   * where the previous one ended (see {@link #nextStart}).
+   */
+  public List<Record> window(Name owner, int max) {
+    int n = Math.min(max, rdata.length);
+    int start = nextStart(n);
+    var out = new ArrayList<Record>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(record(owner, (start + i) % rdata.length));
+    }
+    return out;
+  }
+
+  /**
+   * The index to start a window of {@code count} records at. A set that fits whole rotates by one
+   * record per answer; a larger one moves on by a whole window, so every record is handed out once
+   * every {@code size / count} answers.
+   */
+  public int nextStart(int count) {
+    int n = rdata.length;
     if (n == 1) {
-      return records;
+      return 0;
     }
-    int start = Math.floorMod(rotation.getAndIncrement(), n);
-    return new AbstractList<>() {
-      @Override
-      public Record get(int i) {
-        return records.get((start + i) % n);
-      }
+    int step = count >= n ? 1 : count;
+    return Math.floorMod(ROTATION.getAndAdd(this, step), n);
+  }
 
-      @Override
-      public int size() {
-        return n;
+  /** The set as a value of the model, for the snapshot file. */
+  RRSet toRRSet(String name) {
+    var list = new ArrayList<Rdata>(rdata.length);
+    for (byte[] b : rdata) {
+      list.add(Rdata.of(b));
+    }
+    return new RRSet(name, type, ttl, list);
+  }
+
+  private Record record(Name owner, int i) {
+    Record[] p = parsed;
+    if (p == null) {
+      p = new Record[rdata.length];
+      for (int j = 0; j < p.length; j++) {
+        p[j] = Record.newRecord(Name.root, type, DClass.IN, ttl, rdata[j]);
       }
-    };
+      parsed = p;
+    }
+    return p[i].withName(owner);
   }
 }

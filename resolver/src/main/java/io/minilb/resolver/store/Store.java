@@ -10,15 +10,17 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
- * The resolver's current {@link ZoneIndex}, swapped whole and atomically on each update. Readers
- * (query threads) never lock; the single writer (the stream client) builds the next index off to
- * the side and publishes it with one volatile write.
+ * The resolver's current {@link ZoneIndex}, replaced atomically on each update. Readers (query
+ * threads) never lock and read one immutable version, which carries its own {@link Version}; the
+ * single writer (the stream client) derives the next version from the current one (sharing all it
+ * does not change) and publishes it with one volatile write. An update that fails validation throws
+ * and publishes nothing: the last good version keeps serving.
  */
 public final class Store {
 
   private final AtomicReference<ZoneIndex> current = new AtomicReference<>();
   private final Freshness freshness;
-  private final List<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<ZoneIndex>> listeners = new CopyOnWriteArrayList<>();
 
   public Store() {
     this(Freshness.unbounded());
@@ -32,8 +34,8 @@ public final class Store {
     return freshness;
   }
 
-  /** Runs after every update with the new snapshot, on the updating thread. */
-  public void addListener(Consumer<Snapshot> listener) {
+  /** Runs after every update with the new index, on the updating thread. */
+  public void addListener(Consumer<ZoneIndex> listener) {
     listeners.add(listener);
   }
 
@@ -44,30 +46,40 @@ public final class Store {
 
   public Optional<Version> version() {
     ZoneIndex idx = current.get();
-    return idx == null ? Optional.empty() : Optional.of(idx.snapshot().version());
+    return idx == null ? Optional.empty() : Optional.of(idx.version());
   }
 
-  /** Replaces everything with {@code snapshot}. */
+  /**
+   * Replaces everything with {@code snapshot}.
+   *
+   * @throws IllegalArgumentException if the snapshot cannot be served (nothing changes)
+   */
   public void replace(Snapshot snapshot) {
     publish(ZoneIndex.of(snapshot));
+  }
+
+  /** Replaces everything with {@code index} (e.g. loaded from the snapshot file). */
+  public void replace(ZoneIndex index) {
+    publish(index);
   }
 
   /**
    * Applies {@code delta} to the held snapshot.
    *
    * @return false, changing nothing, when the delta's base is not the held version
+   * @throws IllegalArgumentException if the result cannot be served (nothing changes)
    */
   public boolean apply(Delta delta) {
     ZoneIndex idx = current.get();
-    if (idx == null || !idx.snapshot().version().equals(delta.base())) {
+    if (idx == null || !idx.version().equals(delta.base())) {
       return false;
     }
-    publish(ZoneIndex.of(idx.snapshot().apply(delta)));
+    publish(idx.apply(delta));
     return true;
   }
 
   private void publish(ZoneIndex next) {
     current.set(next);
-    listeners.forEach(l -> l.accept(next.snapshot()));
+    listeners.forEach(l -> l.accept(next));
   }
 }

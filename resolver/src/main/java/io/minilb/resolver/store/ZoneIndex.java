@@ -1,61 +1,36 @@
 package io.minilb.resolver.store;
 
+import io.minilb.snapshot.Delta;
+import io.minilb.snapshot.RRKey;
 import io.minilb.snapshot.RRSet;
 import io.minilb.snapshot.Snapshot;
-import java.util.ArrayList;
-import java.util.HashMap;
+import io.minilb.snapshot.Version;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Set;
-import org.xbill.DNS.DClass;
+import java.util.function.Consumer;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
- * A read-only, query-ready view of one {@link Snapshot}: record sets by owner name and type, the
- * set of names that exist (owners and the empty non-terminals above them), and the zone apexes with
- * their SOA. Built once per update off the query path, then shared by every query thread; never
- * mutated after construction.
+ * A read-only, query-ready version of the records: record sets by owner name and type, the names
+ * that exist (owners and the empty non-terminals above them), and the zone apexes with their SOA.
+ * Immutable and shared by every query thread.
+ *
+ * <p>Both maps are persistent ({@link HashTrie}): {@link #apply} builds the next version from this
+ * one in time and allocation proportional to the delta (each changed RRset costs a path copy for
+ * its name and for each ancestor's count of owners below it), sharing everything else, so the
+ * previous version keeps serving while the next is built and the two together cost little more than
+ * one. Zones are looked up by walking the question's labels up to the nearest apex, so thousands of
+ * zones cost one small entry each and no per-query scan.
+ *
+ * <p>Names are keyed by their lower-case presentation form ({@code web.default.minilb.}), which is
+ * also what the fast path builds from a question.
  */
 public final class ZoneIndex {
-
-  private final Snapshot snapshot;
-  private final List<Zone> zones;
-  private final Map<Name, Map<Integer, RecordSet>> byName;
-  private final Set<Name> existing;
-  private final Map<String, Precomputed> precomputed;
-
-  /**
-   * Ready-to-send A and AAAA records of one owner: each record in wire format with its owner
-   * written as a compression pointer to the question (offset 12), so the question's exact spelling
-   * is echoed for free. Read-only; {@code rotation} only picks the starting record.
-   */
-  public static final class Precomputed {
-    private final byte[][] a;
-    private final byte[][] aaaa;
-    private final java.util.concurrent.atomic.AtomicInteger rotation =
-        new java.util.concurrent.atomic.AtomicInteger();
-
-    Precomputed(byte[][] a, byte[][] aaaa) {
-      this.a = a;
-      this.aaaa = aaaa;
-    }
-
-    /** The records of {@code type} (A or AAAA), or null when the owner has none. */
-    public byte[][] records(int type) {
-      byte[][] r = type == Type.A ? a : type == Type.AAAA ? aaaa : null;
-      return r == null || r.length == 0 ? null : r;
-    }
-
-    /** The next starting offset for round-robin order. */
-    public int nextRotation() {
-      return rotation.getAndIncrement() & 0x7FFF_FFFF;
-    }
-  }
 
   /**
    * A served zone: its apex and the SOA record negative answers carry, whose TTL is already min(SOA
@@ -63,55 +38,54 @@ public final class ZoneIndex {
    */
   public record Zone(Name apex, SOARecord negativeSoa) {}
 
-  private ZoneIndex(Snapshot snapshot) {
-    this.snapshot = snapshot;
-    this.byName = new HashMap<>();
-    for (RRSet set : snapshot.rrsets().values()) {
-      Name owner = name(set.name());
-      var records = new ArrayList<Record>(set.rdata().size());
-      for (var rdata : set.rdata()) {
-        Record r = Record.newRecord(owner, set.type(), DClass.IN, set.ttl(), rdata.toByteArray());
-        if (r == null) { // dnsjava's answer to rdata it cannot parse
-          throw new IllegalArgumentException("malformed rdata in " + set.key());
-        }
-        records.add(r);
-      }
-      byName.computeIfAbsent(owner, n -> new HashMap<>(4)).put(set.type(), new RecordSet(records));
-    }
-    var zoneList = new ArrayList<Zone>();
-    for (String apex : snapshot.zones()) {
-      Name apexName = name(apex);
-      RecordSet soa = byName.getOrDefault(apexName, Map.of()).get(Type.SOA);
-      if (soa == null) {
-        throw new IllegalArgumentException("zone " + apex + " has no SOA");
-      }
-      if (!(soa.first() instanceof SOARecord record)) {
-        throw new IllegalArgumentException("zone " + apex + " has a malformed SOA");
-      }
-      long negativeTtl = Math.min(record.getTTL(), record.getMinimum());
-      zoneList.add(new Zone(apexName, withTtl(record, negativeTtl)));
-    }
-    // Longest apex first, so the most specific zone wins.
-    zoneList.sort((a, b) -> Integer.compare(b.apex().labels(), a.apex().labels()));
-    this.zones = List.copyOf(zoneList);
-    this.precomputed = new HashMap<>();
-    for (var e : byName.entrySet()) {
-      byte[][] a = wire(e.getValue().get(Type.A));
-      byte[][] aaaa = wire(e.getValue().get(Type.AAAA));
-      if (a.length > 0 || aaaa.length > 0) {
-        precomputed.put(
-            e.getKey().toString().toLowerCase(java.util.Locale.ROOT), new Precomputed(a, aaaa));
-      }
-    }
-    this.existing = new HashSet<>();
-    for (Name owner : byName.keySet()) {
-      Zone zone = zoneOf(owner);
-      for (Name n = owner; ; n = new Name(n, 1)) {
-        if (!existing.add(n) || zone == null || n.equals(zone.apex()) || n.labels() <= 1) {
-          break;
+  /** The record sets at one name (maybe none), and how many owner names lie below it. */
+  private record Owner(RecordSet[] sets, int below) {
+    static final RecordSet[] NONE = new RecordSet[0];
+
+    RecordSet get(int type) {
+      for (RecordSet s : sets) {
+        if (s.type() == type) {
+          return s;
         }
       }
+      return null;
     }
+
+    Owner with(RecordSet set) {
+      var out = new java.util.ArrayList<RecordSet>(sets.length + 1);
+      for (RecordSet s : sets) {
+        if (s.type() != set.type()) {
+          out.add(s);
+        }
+      }
+      out.add(set);
+      return new Owner(out.toArray(NONE), below);
+    }
+
+    Owner without(int type) {
+      return new Owner(
+          java.util.Arrays.stream(sets).filter(s -> s.type() != type).toArray(RecordSet[]::new),
+          below);
+    }
+  }
+
+  private final Version version;
+  private final List<String> zoneList;
+  private final HashTrie<String, Zone> zones;
+  private final HashTrie<String, Owner> names;
+  private final int rrsets;
+
+  private ZoneIndex(
+      Version version,
+      List<String> zoneList,
+      HashTrie<String, Zone> zones,
+      HashTrie<String, Owner> names,
+      int rrsets) {
+    this.version = version;
+    this.zoneList = zoneList;
+    this.zones = zones;
+    this.names = names;
+    this.rrsets = rrsets;
   }
 
   /**
@@ -120,17 +94,206 @@ public final class ZoneIndex {
    * @throws IllegalArgumentException if a name or rdata is malformed or a zone lacks its SOA
    */
   public static ZoneIndex of(Snapshot snapshot) {
-    return new ZoneIndex(snapshot);
+    return of(snapshot.version(), snapshot.zones(), snapshot.rrsets().values());
   }
 
+  /**
+   * Indexes {@code rrsets} (a later RRset replaces an earlier one of the same key) as {@code
+   * version} of {@code zones}.
+   *
+   * @throws IllegalArgumentException if a name or rdata is malformed or a zone lacks its SOA
+   */
+  public static ZoneIndex of(Version version, List<String> zones, Iterable<RRSet> rrsets) {
+    // Built in plain maps first, then turned into tries in one pass: a full sync allocates the
+    // index once instead of one path copy per RRset and ancestor.
+    var names = new java.util.HashMap<String, Owner>();
+    int count = 0;
+    for (RRSet s : rrsets) {
+      Name owner = name(s.name());
+      String key = key(owner);
+      RecordSet set = RecordSet.validated(owner, s);
+      Owner o = names.get(key);
+      if (o == null || o.get(s.type()) == null) {
+        count++;
+      }
+      names.put(key, o == null ? new Owner(new RecordSet[] {set}, 0) : o.with(set));
+      if (o == null || o.sets().length == 0) {
+        for (String p = parent(key); p != null; p = parent(p)) {
+          Owner a = names.get(p);
+          names.put(p, a == null ? new Owner(Owner.NONE, 1) : new Owner(a.sets(), a.below() + 1));
+        }
+      }
+    }
+    var zoneMap = new java.util.HashMap<String, Zone>();
+    for (String apex : zones) {
+      String key = key(name(apex));
+      zoneMap.put(key, zone(key, names.get(key)));
+    }
+    return new ZoneIndex(
+        version, List.copyOf(zones), HashTrie.of(zoneMap), HashTrie.of(names), count);
+  }
+
+  /**
+   * This index with {@code delta} applied, sharing every part the delta does not touch; this index
+   * is unchanged. The caller checks that the delta's base is this version.
+   *
+   * @throws IllegalArgumentException if a name or rdata is malformed or a zone lacks its SOA
+   */
+  public ZoneIndex apply(Delta delta) {
+    if (!delta.base().equals(version)) {
+      throw new IllegalArgumentException(
+          "delta base " + delta.base() + " does not match held version " + version);
+    }
+    return change(delta.version(), delta.zones(), delta.upserts(), delta.removals());
+  }
+
+  private ZoneIndex change(
+      Version next, List<String> nextZones, Iterable<RRSet> upserts, List<RRKey> removals) {
+    HashTrie<String, Owner> n = names;
+    int count = rrsets;
+    Set<String> soaChanged = new HashSet<>();
+    for (RRKey k : removals) {
+      String key = key(name(k.name()));
+      Owner o = n.get(key);
+      if (o != null && o.get(k.type()) != null) {
+        n = without(n, key, o, k.type());
+        count--;
+        if (k.type() == Type.SOA) {
+          soaChanged.add(key);
+        }
+      }
+    }
+    for (RRSet s : upserts) {
+      Name owner = name(s.name());
+      String key = key(owner);
+      RecordSet set = RecordSet.validated(owner, s);
+      Owner o = n.get(key);
+      if (o == null || o.get(s.type()) == null) {
+        count++;
+      }
+      n = with(n, key, o, set);
+      if (s.type() == Type.SOA) {
+        soaChanged.add(key);
+      }
+    }
+    HashTrie<String, Zone> z = zones;
+    Set<String> zoneKeys = null; // the zone set, when it changed
+    if (!nextZones.equals(zoneList)) {
+      zoneKeys = new HashSet<>();
+      for (String apex : nextZones) {
+        zoneKeys.add(key(name(apex)));
+      }
+      for (String apex : zoneList) {
+        String key = key(name(apex));
+        if (!zoneKeys.contains(key)) {
+          z = z.remove(key);
+        }
+      }
+      for (String key : zoneKeys) {
+        if (z.get(key) == null) {
+          soaChanged.add(key);
+        }
+      }
+    }
+    for (String key : soaChanged) {
+      boolean served = zoneKeys != null ? zoneKeys.contains(key) : z.get(key) != null;
+      if (served) {
+        z = z.put(key, zone(key, n.get(key)));
+      }
+    }
+    return new ZoneIndex(next, List.copyOf(nextZones), z, n, count);
+  }
+
+  private static Zone zone(String key, Owner apex) {
+    RecordSet soa = apex == null ? null : apex.get(Type.SOA);
+    if (soa == null) {
+      throw new IllegalArgumentException("zone " + key + " has no SOA");
+    }
+    Name apexName = name(key);
+    if (!(soa.first(apexName) instanceof SOARecord r)) {
+      throw new IllegalArgumentException("zone " + key + " has a malformed SOA");
+    }
+    long negativeTtl = Math.min(r.getTTL(), r.getMinimum());
+    var negative =
+        new SOARecord(
+            apexName,
+            r.getDClass(),
+            negativeTtl,
+            r.getHost(),
+            r.getAdmin(),
+            r.getSerial(),
+            r.getRefresh(),
+            r.getRetry(),
+            r.getExpire(),
+            r.getMinimum());
+    return new Zone(apexName, negative);
+  }
+
+  /** {@code n} with {@code set} stored at {@code key}; a new owner counts itself in its parents. */
+  private static HashTrie<String, Owner> with(
+      HashTrie<String, Owner> n, String key, Owner o, RecordSet set) {
+    boolean newOwner = o == null || o.sets().length == 0;
+    n = n.put(key, o == null ? new Owner(new RecordSet[] {set}, 0) : o.with(set));
+    if (newOwner) {
+      for (String p = parent(key); p != null; p = parent(p)) {
+        Owner a = n.get(p);
+        n = n.put(p, a == null ? new Owner(Owner.NONE, 1) : new Owner(a.sets(), a.below() + 1));
+      }
+    }
+    return n;
+  }
+
+  /** {@code n} without the set of {@code type} at {@code key}; names left empty disappear. */
+  private static HashTrie<String, Owner> without(
+      HashTrie<String, Owner> n, String key, Owner o, int type) {
+    Owner left = o.without(type);
+    n = left.sets().length == 0 && left.below() == 0 ? n.remove(key) : n.put(key, left);
+    if (left.sets().length == 0) {
+      for (String p = parent(key); p != null; p = parent(p)) {
+        Owner a = n.get(p);
+        var less = new Owner(a.sets(), a.below() - 1);
+        n = less.below() == 0 && less.sets().length == 0 ? n.remove(p) : n.put(p, less);
+      }
+    }
+    return n;
+  }
+
+  public Version version() {
+    return version;
+  }
+
+  /** The zone apexes, as the controller listed them. */
+  public List<String> zones() {
+    return zoneList;
+  }
+
+  /** How many RRsets the index holds. */
+  public int rrsetCount() {
+    return rrsets;
+  }
+
+  /** Every RRset, in no particular order (for the snapshot file). */
+  public void forEachRRSet(Consumer<RRSet> action) {
+    names.forEach(
+        (key, owner) -> {
+          for (RecordSet s : owner.sets()) {
+            action.accept(s.toRRSet(key));
+          }
+        });
+  }
+
+  /** A snapshot of the same content: O(size), for tests and the snapshot file. */
   public Snapshot snapshot() {
-    return snapshot;
+    var all = new java.util.ArrayList<RRSet>(rrsets);
+    forEachRRSet(all::add);
+    return new Snapshot(version, zoneList, all);
   }
 
   /** The most specific served zone containing {@code name}, or null when none does. */
   public Zone zoneOf(Name name) {
-    for (Zone z : zones) {
-      if (name.subdomain(z.apex())) {
+    for (String k = key(name); k != null; k = parent(k)) {
+      Zone z = zones.get(k);
+      if (z != null) {
         return z;
       }
     }
@@ -139,13 +302,24 @@ public final class ZoneIndex {
 
   /** The records of {@code type} at {@code name}, or null. Names compare case-insensitively. */
   public RecordSet find(Name name, int type) {
-    Map<Integer, RecordSet> types = byName.get(name);
-    return types == null ? null : types.get(type);
+    return find(key(name), type);
   }
 
-  /** All RRsets at {@code name}; empty for an empty non-terminal or a missing name. */
-  public Map<Integer, RecordSet> findAll(Name name) {
-    return byName.getOrDefault(name, Map.of());
+  /** The records of {@code type} at the name with lower-case presentation {@code key}, or null. */
+  public RecordSet find(String key, int type) {
+    Owner o = names.get(key);
+    return o == null ? null : o.get(type);
+  }
+
+  /** Whether {@code name} owns any records (an empty non-terminal owns none). */
+  public boolean hasRecords(Name name) {
+    Owner o = names.get(key(name));
+    return o != null && o.sets().length > 0;
+  }
+
+  /** Whether {@code name} exists: it owns records or is an empty non-terminal above an owner. */
+  public boolean exists(Name name) {
+    return names.get(key(name)) != null;
   }
 
   /**
@@ -162,57 +336,37 @@ public final class ZoneIndex {
     }
     try {
       Name wild = Name.concatenate(Name.fromConstantString("*"), parent);
-      return byName.containsKey(wild) ? wild : null;
+      return hasRecords(wild) ? wild : null;
     } catch (org.xbill.DNS.NameTooLongException e) {
       return null;
     }
   }
 
+  /** Visits the internal nodes of the name map: lets tests check what a change shares. */
+  void forEachNameNode(Consumer<Object> visitor) {
+    names.forEachNode(visitor);
+  }
+
+  static String key(Name name) {
+    return name.toString().toLowerCase(Locale.ROOT);
+  }
+
   /**
-   * The precomputed A/AAAA answers of an owner, by its absolute lower-case name (e.g. {@code
-   * web.default.minilb.}); null when it has neither. Exact owners only: wildcards and every other
-   * case go through {@link #find}.
+   * The key of the parent name; null above the root. Skips escaped dots ({@code \.}, {@code \046}).
    */
-  public Precomputed precomputed(String lowerCaseName) {
-    return precomputed.get(lowerCaseName);
-  }
-
-  private static byte[][] wire(RecordSet set) {
-    if (set == null) {
-      return new byte[0][];
+  static String parent(String key) {
+    if (key.equals(".")) {
+      return null;
     }
-    var out = new java.util.ArrayList<byte[]>();
-    for (Record r : set.records()) {
-      byte[] rdata = r.rdataToWireCanonical();
-      var b = java.nio.ByteBuffer.allocate(2 + 2 + 2 + 4 + 2 + rdata.length);
-      b.putShort((short) 0xC00C)
-          .putShort((short) r.getType())
-          .putShort((short) DClass.IN)
-          .putInt((int) r.getTTL())
-          .putShort((short) rdata.length)
-          .put(rdata);
-      out.add(b.array());
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (c == '\\') {
+        i += i + 1 < key.length() && Character.isDigit(key.charAt(i + 1)) ? 3 : 1;
+      } else if (c == '.') {
+        return i + 1 == key.length() ? "." : key.substring(i + 1);
+      }
     }
-    return out.toArray(new byte[0][]);
-  }
-
-  /** Whether {@code name} exists: it owns records or is an empty non-terminal above an owner. */
-  public boolean exists(Name name) {
-    return existing.contains(name);
-  }
-
-  private static SOARecord withTtl(SOARecord r, long ttl) {
-    return new SOARecord(
-        r.getName(),
-        r.getDClass(),
-        ttl,
-        r.getHost(),
-        r.getAdmin(),
-        r.getSerial(),
-        r.getRefresh(),
-        r.getRetry(),
-        r.getExpire(),
-        r.getMinimum());
+    return null;
   }
 
   private static Name name(String s) {

@@ -103,31 +103,42 @@ public final class ControllerStream implements AutoCloseable {
     if (call.requests != requests) {
       return; // a stale stream
     }
-    switch (response.getKindCase()) {
-      case SNAPSHOT -> {
-        Snapshot s = Messages.fromProto(response.getSnapshot());
-        store.replace(s);
-        log.info(
-            "full snapshot {} from {}: {} rrsets", s.version(), targetName(), s.rrsets().size());
-      }
-      case DELTA -> {
-        Delta d = Messages.fromProto(response.getDelta());
-        if (!store.apply(d)) {
-          log.warn(
-              "delta base {} does not match held {}; subscribing again on a new stream",
-              d.base(),
-              store.version().map(Object::toString).orElse("none"));
-          // A stream is subscribed once (the controller refuses a second Subscribe), so start over.
-          var old = requests;
-          requests = null;
-          old.onError(Status.CANCELLED.withDescription("delta base mismatch").asRuntimeException());
-          connect();
+    try {
+      switch (response.getKindCase()) {
+        case SNAPSHOT -> {
+          Snapshot s = Messages.fromProto(response.getSnapshot());
+          store.replace(s);
+          log.info(
+              "full snapshot {} from {}: {} rrsets", s.version(), targetName(), s.rrsets().size());
+        }
+        case DELTA -> {
+          Delta d = Messages.fromProto(response.getDelta());
+          if (!store.apply(d)) {
+            log.warn(
+                "delta base {} does not match held {}; subscribing again on a new stream",
+                d.base(),
+                store.version().map(Object::toString).orElse("none"));
+            restart(requests);
+            return;
+          }
+        }
+        default -> {
           return;
         }
       }
-      default -> {
-        return;
-      }
+    } catch (IllegalArgumentException e) {
+      // A record the index cannot serve: nothing was applied, the last good data keeps serving.
+      // Not acknowledged; after a pause, subscribe again from the held version, so a controller
+      // that has dropped the bad record meanwhile brings the resolver up to date.
+      log.warn(
+          "rejected {} from {}: {}; serving {}",
+          response.getKindCase().name().toLowerCase(java.util.Locale.ROOT),
+          targetName(),
+          e.getMessage(),
+          store.version().map(v -> "held version " + v).orElse("SERVFAIL (no data yet)"));
+      StreamObserver<WatchRequest> rejectedOn = requests;
+      scheduler.schedule(() -> restart(rejectedOn), MAX_BACKOFF.toMillis(), TimeUnit.MILLISECONDS);
+      return;
     }
     if (state != State.SYNCED) {
       log.info("synced with controller {}", targetName());
@@ -144,6 +155,18 @@ public final class ControllerStream implements AutoCloseable {
                     WatchRequest.newBuilder()
                         .setAck(Ack.newBuilder().setVersion(Messages.toProto(v)))
                         .build()));
+  }
+
+  /**
+   * Ends stream {@code on}, if it is still the current one, and subscribes on a new stream: the
+   * controller takes one Subscribe per stream.
+   */
+  private synchronized void restart(StreamObserver<WatchRequest> on) {
+    if (!closed && requests == on) {
+      requests = null;
+      on.onError(Status.CANCELLED.withDescription("subscribing again").asRuntimeException());
+      connect();
+    }
   }
 
   private synchronized void onEnd(Call call, Throwable error) {

@@ -212,6 +212,7 @@ class BothPathsTest {
                             c.wire(),
                             true,
                             store.index(),
+                            Answerer.DEFAULT_MAX_ANSWERS,
                             new EdnsPolicy("node-1", COOKIES),
                             CLIENT,
                             false)

@@ -45,7 +45,7 @@ class FastPathTest {
             q.addRecord(new OPTRecord(1232, 0, edns), Section.ADDITIONAL);
           }
           byte[] wire = q.toWire();
-          byte[] quick = FastPath.answer(wire, true, index);
+          byte[] quick = FastPath.answer(wire, true, index, 32);
           if (quick == null) {
             continue;
           }
@@ -78,15 +78,15 @@ class FastPathTest {
   void itLeavesNegativeAnswersWildcardsBadversAndStaleDataToTheGeneralPath() throws Exception {
     assertThat(
             FastPath.answer(
-                AnswererTest.query("nope.default.minilb.", Type.A).toWire(), true, index))
+                AnswererTest.query("nope.default.minilb.", Type.A).toWire(), true, index, 32))
         .isNull();
     assertThat(
             FastPath.answer(
-                AnswererTest.query("web.default.minilb.", Type.AAAA).toWire(), true, index))
+                AnswererTest.query("web.default.minilb.", Type.AAAA).toWire(), true, index, 32))
         .isNull();
     Message badvers = AnswererTest.query("web.default.minilb.", Type.A);
     badvers.addRecord(new OPTRecord(1232, 0, 1), Section.ADDITIONAL);
-    assertThat(FastPath.answer(badvers.toWire(), true, index)).isNull();
+    assertThat(FastPath.answer(badvers.toWire(), true, index, 32)).isNull();
   }
 
   @Test
@@ -96,7 +96,7 @@ class FastPathTest {
       Message m =
           new Message(
               FastPath.answer(
-                  AnswererTest.query("web.default.minilb.", Type.A).toWire(), true, index));
+                  AnswererTest.query("web.default.minilb.", Type.A).toWire(), true, index, 32));
       firsts.add(m.getSection(Section.ANSWER).get(0).rdataToString());
     }
     assertThat(firsts).hasSize(3);

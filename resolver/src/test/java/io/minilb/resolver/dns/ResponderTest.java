@@ -46,32 +46,58 @@ class ResponderTest {
   }
 
   @Test
-  void udp_answerLargerThan512WithoutEdns_isTruncatedToWholeRRsets() throws Exception {
+  void udp_answerLargerThan512WithoutEdns_sendsFewerRecords_notTruncation() throws Exception {
     byte[] wire = udp(AnswererTest.query("big.default.minilb.", Type.A).toWire());
 
     Message response = new Message(wire);
     assertThat(wire.length).isLessThanOrEqualTo(512);
-    assertThat(response.getHeader().getFlag(Flags.TC)).isTrue();
-    assertThat(response.getSection(Section.ANSWER)).isEmpty();
+    assertThat(response.getHeader().getFlag(Flags.TC)).isFalse();
+    assertThat(response.getSection(Section.ANSWER)).hasSizeBetween(20, 31);
   }
 
   @Test
-  void tcp_sameQuery_returnsTheFullAnswer() throws Exception {
+  void udp_generalPath_answerLargerThan512_sendsFewerRecords() throws Exception {
+    Message response =
+        new Answerer("")
+            .answer(AnswererTest.query("big.default.minilb.", Type.A), store.index(), false);
+
+    byte[] wire = Answerer.fit(response, 512);
+
+    Message sent = new Message(wire);
+    assertThat(wire.length).isLessThanOrEqualTo(512);
+    assertThat(sent.getHeader().getFlag(Flags.TC)).isFalse();
+    assertThat(sent.getSection(Section.ANSWER)).hasSizeBetween(20, 31);
+  }
+
+  @Test
+  void tcp_sameQuery_returnsMaxAnswersRecords() throws Exception {
     Message response = new Message(tcp(AnswererTest.query("big.default.minilb.", Type.A).toWire()));
 
     assertThat(response.getHeader().getFlag(Flags.TC)).isFalse();
-    assertThat(response.getSection(Section.ANSWER)).hasSize(60);
+    assertThat(response.getSection(Section.ANSWER)).hasSize(Answerer.DEFAULT_MAX_ANSWERS);
   }
 
   @Test
-  void udp_withEdns1232_fitsTheWholeAnswer() throws Exception {
+  void tcp_withMaxAnswersAboveTheSetSize_returnsTheWholeSet() throws Exception {
+    var all =
+        new Responder(
+            store, new Answerer("", 100), null, new QueryMetrics(new PrometheusRegistry()));
+    Reply reply =
+        all.respond(
+            AnswererTest.query("big.default.minilb.", Type.A).toWire(), false, null, later -> {});
+
+    assertThat(new Message(wire(reply)).getSection(Section.ANSWER)).hasSize(60);
+  }
+
+  @Test
+  void udp_withEdns1232_fitsMaxAnswers() throws Exception {
     Message q = AnswererTest.query("big.default.minilb.", Type.A);
     q.addRecord(new OPTRecord(1232, 0, 0), Section.ADDITIONAL);
 
     byte[] wire = udp(q.toWire());
 
     assertThat(wire.length).isLessThanOrEqualTo(1232);
-    assertThat(new Message(wire).getSection(Section.ANSWER)).hasSize(60);
+    assertThat(new Message(wire).getSection(Section.ANSWER)).hasSize(Answerer.DEFAULT_MAX_ANSWERS);
   }
 
   @Test

@@ -28,7 +28,7 @@ class SnapshotFileTest {
 
     file.write(s);
 
-    assertThat(file.load()).get().extracting(SnapshotFile.Loaded::snapshot).isEqualTo(s);
+    assertThat(file.load()).get().extracting(l -> l.index().snapshot()).isEqualTo(s);
     try (var files = Files.list(dir.resolve("state"))) {
       assertThat(files.map(p -> p.getFileName().toString())).containsExactly("snapshot.pb");
     }
@@ -52,9 +52,51 @@ class SnapshotFileTest {
             List.of("minilb."),
             List.of(
                 new RRSet("a.minilb.", Type.A, 5, List.of(Rdata.of(new byte[] {10, 0, 0, 1})))));
-    Files.write(p, Messages.toProto(bad).toByteArray());
+    new SnapshotFile(p).write(bad);
 
     assertThat(new SnapshotFile(p).load()).isEmpty();
+  }
+
+  @Test
+  void everyKindOfDamage_isReportedAndIgnored() throws Exception {
+    var file = new SnapshotFile(dir.resolve("snapshot.pb"));
+    file.write(snapshot(7));
+    byte[] good = Files.readAllBytes(file.path());
+    byte[] flipped = good.clone();
+    flipped[good.length - 3] ^= 0x40;
+    byte[] garbage = new byte[4096];
+    new java.util.Random(7).nextBytes(garbage);
+    byte[] unframed = Messages.toProto(snapshot(7)).toByteArray(); // the format before the header
+
+    for (byte[] bad :
+        List.of(
+            new byte[0],
+            java.util.Arrays.copyOf(good, good.length - 5),
+            java.util.Arrays.copyOf(good, 10),
+            flipped,
+            garbage,
+            unframed)) {
+      Files.write(file.path(), bad);
+      assertThat(file.load()).isEmpty();
+    }
+  }
+
+  @Test
+  void malformedRdata_inAFileWithAValidChecksum_isIgnored() throws Exception {
+    var file = new SnapshotFile(dir.resolve("snapshot.pb"));
+    Snapshot good = snapshot(7);
+    var threeByteA = new RRSet("bad.minilb.", Type.A, 5, List.of(Rdata.of(new byte[] {10, 0, 0})));
+    var emptySoa = new RRSet("minilb.", Type.SOA, 5, List.of(Rdata.of(new byte[0])));
+    var withBadA = new java.util.ArrayList<>(good.rrsets().values());
+    withBadA.add(threeByteA);
+    var withEmptySoa = new java.util.ArrayList<>(good.rrsets().values());
+    withEmptySoa.removeIf(s -> s.type() == Type.SOA);
+    withEmptySoa.add(emptySoa);
+
+    for (var sets : List.of(withBadA, withEmptySoa)) {
+      file.write(new Snapshot(good.version(), good.zones(), sets));
+      assertThat(file.load()).isEmpty();
+    }
   }
 
   @Test
@@ -73,7 +115,7 @@ class SnapshotFileTest {
     var store = new Store(fresh);
 
     var loaded = file.load().orElseThrow();
-    store.replace(loaded.snapshot());
+    store.replace(loaded.index());
     fresh.staleSince(loaded.currentAtMillis());
 
     assertThat(fresh.age()).isBetween(Duration.ofMinutes(9), Duration.ofMinutes(11));
