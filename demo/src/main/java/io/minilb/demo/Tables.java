@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -126,6 +127,19 @@ final class Tables {
                                   ? a.path("address").asString()
                                   : "")),
               age);
+      case "Event" ->
+          // kubectl's own columns: the demo's Warnings are where a rejected name is explained
+          List.of(
+              new Column("Last Seen", Tables::lastSeen),
+              new Column("Type", n -> n.path("type").asString("")),
+              new Column("Reason", n -> n.path("reason").asString("")),
+              new Column(
+                  "Object",
+                  n ->
+                      n.path("involvedObject").path("kind").asString("").toLowerCase(Locale.ROOT)
+                          + "/"
+                          + n.path("involvedObject").path("name").asString("")),
+              new Column("Message", n -> n.path("message").asString("")));
       default -> List.of(name, age);
     };
   }
@@ -165,8 +179,16 @@ final class Tables {
     return parts.isEmpty() ? "<none>" : String.join(",", parts);
   }
 
+  private static String lastSeen(JsonNode event) {
+    String last = event.path("lastTimestamp").asString("");
+    return last.isEmpty() ? age(event) : since(last);
+  }
+
   private static String age(JsonNode n) {
-    String ts = n.path("metadata").path("creationTimestamp").asString("");
+    return since(n.path("metadata").path("creationTimestamp").asString(""));
+  }
+
+  private static String since(String ts) {
     if (ts.isEmpty()) {
       return "<unknown>";
     }

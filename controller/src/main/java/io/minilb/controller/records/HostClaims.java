@@ -98,7 +98,8 @@ final class HostClaims {
         continue;
       }
       try {
-        Target target = target(ing.statusHostnames(), ing.statusIps(), byHostname, zone.ttl());
+        var ips = usable("Ingress", ing.key(), ing.statusIps(), findings);
+        Target target = target(ing.statusHostnames(), ips, byHostname, zone.ttl());
         if (target != null) {
           hosts.add("Ingress", ing.key(), ing.created(), ing.hosts(), target);
         }
@@ -107,7 +108,10 @@ final class HostClaims {
       }
     }
     var gateways = new HashMap<ObjectKey, GatewayView>();
-    state.gateways().forEach(g -> gateways.put(g.key(), g));
+    for (GatewayView g : state.gateways()) {
+      var ips = usable("Gateway", g.key(), g.ips(), findings);
+      gateways.put(g.key(), new GatewayView(g.namespace(), g.name(), g.hostnames(), ips));
+    }
     for (RouteView route : state.routes()) {
       try {
         addRoute(zone, route, gateways, byHostname, hosts);
@@ -253,6 +257,34 @@ final class HostClaims {
     return identity.isEmpty()
         ? null
         : new Target(String.join(",", identity), minTtl, List.copyOf(addresses));
+  }
+
+  /**
+   * The status addresses of {@code kind key} that a client can reach; the others (see {@link
+   * ServiceTarget#unusable}) are left out with one warning, as a Service's endpoints are.
+   */
+  private static List<String> usable(
+      String kind, ObjectKey key, List<String> ips, Consumer<Finding> findings) {
+    var kept = new ArrayList<String>();
+    var rejected = new ArrayList<String>();
+    for (String ip : ips) {
+      InetAddress a = Cidr.literal(ip);
+      String why = a == null ? "not an IP address" : ServiceTarget.unusable(a);
+      if (why == null) {
+        kept.add(ip);
+      } else {
+        rejected.add((a == null ? "'" + ip + "'" : ip) + " (" + why + ")");
+      }
+    }
+    if (!rejected.isEmpty()) {
+      findings.accept(
+          Finding.warning(
+              kind,
+              key,
+              ServiceTarget.INVALID_ADDRESS,
+              "status addresses not published: " + String.join(", ", rejected)));
+    }
+    return kept;
   }
 
   private static Target serviceTarget(ServiceTarget t) {

@@ -153,10 +153,7 @@ public final class RecordBuilder {
       }
     }
     admit(parts.values(), records, zones, report);
-    if (HostNames.within(zone.nsName(), zone.domain())) {
-      zone.nsAddresses()
-          .forEach(a -> records.add(zone.nsName(), type(a), zone.ttl(), Encode.address(a)));
-    }
+    glue().forEach(a -> records.add(zone.nsName(), type(a), zone.ttl(), Encode.address(a)));
     Rdata ns = Encode.ns(zone.nsName());
     zones.forEach(z -> records.add(z, Type.NS, zone.ttl(), ns));
     var limited = report.findings.stream().filter(f -> LIMIT_REASONS.contains(f.reason())).toList();
@@ -169,11 +166,21 @@ public final class RecordBuilder {
         kind + " " + key, k -> new Part(kind, key, created, new Records(), new TreeSet<>()));
   }
 
-  /** Adds whole parts, oldest first, while they fit under the record limit. */
+  /** The addresses of the NS name, published when it is inside the zone. */
+  private List<InetAddress> glue() {
+    return HostNames.within(zone.nsName(), zone.domain()) ? zone.nsAddresses() : List.of();
+  }
+
+  /**
+   * Adds whole parts, oldest first, while they fit under the record limit. Every zone also holds an
+   * NS and an SOA, so a part that creates zones counts those too: otherwise names in zones of their
+   * own would fill three times the limit.
+   */
   private void admit(Collection<Part> parts, Records records, Set<String> zones, Report report) {
-    int total = 0;
+    int total = 2 * zones.size() + glue().size();
     for (Part p : parts.stream().sorted(OLDEST_FIRST).toList()) {
-      int size = p.records().size();
+      int size =
+          p.records().size() + 2 * (int) p.zones().stream().filter(z -> !zones.contains(z)).count();
       if (total + size > limits.records()) {
         report.full(
             p.kind(),

@@ -148,4 +148,45 @@ class EndpointDataTest {
 
     assertThat(f.message()).hasSize(Finding.MAX_MESSAGE).endsWith("…");
   }
+
+  @Test
+  void unusableStatusAddresses_ofAnIngressOrGateway_areDropped_withAWarningOnTheirOwner() {
+    var created = java.time.Instant.parse("2025-01-01T00:00:00Z");
+    var ing =
+        new io.minilb.controller.view.IngressView(
+            "apps",
+            "web",
+            null,
+            created,
+            List.of("app.example.com"),
+            List.of(),
+            List.of("127.0.0.1", "192.0.2.7"));
+    var gw =
+        new io.minilb.controller.view.GatewayView(
+            "infra", "gw", List.of(), List.of("0.0.0.0", "ff02::1"));
+    var route =
+        new io.minilb.controller.view.RouteView(
+            "HTTPRoute",
+            "apps",
+            "r",
+            created,
+            List.of("route.example.com"),
+            List.of(new ObjectKey("infra", "gw")));
+    var state =
+        new io.minilb.controller.view.ClusterState(
+            List.of(), List.of(), List.of(ing), List.of(gw), List.of(route), List.of());
+
+    var build = builder.build(state);
+
+    assertThat(Fixtures.lines(build.records()))
+        .contains("app.example.com. 5 IN A 192.0.2.7")
+        .noneMatch(l -> l.contains("127.0.0.1") || l.contains("0.0.0.0") || l.contains("ff02"))
+        .noneMatch(l -> l.startsWith("route.example.com."));
+    assertThat(build.findings())
+        .extracting(f -> f.kind() + " " + f.object() + " " + f.reason() + ": " + f.message())
+        .containsExactlyInAnyOrder(
+            "Ingress apps/web InvalidAddress: status addresses not published: 127.0.0.1 (loopback)",
+            "Gateway infra/gw InvalidAddress: status addresses not published: 0.0.0.0"
+                + " (unspecified), ff02::1 (multicast)");
+  }
 }

@@ -138,8 +138,8 @@ class LimitsTest {
 
   @Test
   void atTheRecordLimit_theYoungestObjectsAreLeftOut_andANewcomerTakesNothingFromOlderOnes() {
-    // each Service: A at its name, A at its endpoint name, one SRV = 3 records
-    var limits = new Limits(100, 1000, 7);
+    // the apex NS and SOA, then each Service: A at its name, A at its endpoint name, one SRV
+    var limits = new Limits(100, 1000, 9);
     var builder = new RecordBuilder(ZoneConfig.defaults(), limits);
     var a = svc("default", "a", Instant.parse("2025-01-01T00:00:00Z"), Map.of());
     var b = svc("default", "b", Instant.parse("2025-02-01T00:00:00Z"), Map.of());
@@ -161,13 +161,13 @@ class LimitsTest {
             f -> {
               assertThat(f.reason()).isEqualTo("RecordLimitReached");
               assertThat(f.object()).isEqualTo(new ObjectKey("aaa", "first-by-name"));
-              assertThat(f.message()).contains("--max-records (7)");
+              assertThat(f.message()).contains("--max-records (9)");
             });
   }
 
   @Test
   void theRecordLimit_leavesOutAnOversizedObject_butAdmitsSmallerYoungerOnes() {
-    var builder = new RecordBuilder(ZoneConfig.defaults(), new Limits(100, 1000, 4));
+    var builder = new RecordBuilder(ZoneConfig.defaults(), new Limits(100, 1000, 6));
     var big = svc("default", "big", OLD, Map.of("minilb/host", "x.example.com, y.example.com"));
     var small = svc("default", "small", Instant.parse("2026-01-01T00:00:00Z"), Map.of());
     var slices =
@@ -183,6 +183,29 @@ class LimitsTest {
     assertThat(build.dropped())
         .extracting(Finding::object)
         .containsExactly(new ObjectKey("default", "big"));
+  }
+
+  @Test
+  void theRecordLimit_countsTheNsAndSoaOfEveryZoneAnObjectCreates() {
+    // 40 names, each its own zone: 40 A, 40 NS, 40 SOA, not 40 records
+    var limits = new Limits(100, 1000, 50);
+    String names =
+        String.join(",", IntStream.range(0, 40).mapToObj(i -> "h" + i + ".example").toList());
+    var svc = svc("default", "zones", OLD, Map.of("minilb/host", names));
+
+    var build =
+        new RecordBuilder(ZoneConfig.defaults(), limits)
+            .build(
+                Fixtures.state(
+                    List.of(svc),
+                    List.of(slice("default", "z-1", "zones", "IPv4", ready("10.0.0.1")))));
+
+    int soas = build.zones().size();
+    int records = build.records().stream().mapToInt(r -> r.rdata().size()).sum();
+    assertThat(records + soas).isLessThanOrEqualTo(limits.records());
+    assertThat(build.dropped())
+        .singleElement()
+        .satisfies(f -> assertThat(f.reason()).isEqualTo("RecordLimitReached"));
   }
 
   @Test
