@@ -14,6 +14,7 @@ import io.minilb.resolver.store.Freshness;
 import io.minilb.resolver.store.SnapshotFile;
 import io.minilb.resolver.store.Store;
 import io.minilb.resolver.sync.ControllerStream;
+import io.minilb.resolver.xfr.Transfers;
 import io.minilb.snapshot.Version;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -49,6 +50,7 @@ public final class Resolver implements AutoCloseable {
   private ControllerStream stream;
   private DnsServer dns;
   private OpsServer ops;
+  private Transfers transfers;
   private boolean closed;
 
   private Resolver(ResolverConfig config) {
@@ -82,6 +84,7 @@ public final class Resolver implements AutoCloseable {
   }
 
   private void startParts() throws IOException, InterruptedException {
+    transfers = Transfers.start(config.transfer(), store); // before the snapshot file loads
     if (file != null) {
       loadSnapshotFile();
       store.addListener(file::write);
@@ -109,7 +112,11 @@ public final class Resolver implements AutoCloseable {
                 config.upstream(), config.allowRecursion(), FORWARD_TIMEOUT, forwarderPool);
     var responder =
         new Responder(
-            store, new Answerer(config.nodeName()), forwarder, new QueryMetrics(registry));
+            store,
+            new Answerer(config.nodeName()),
+            forwarder,
+            new QueryMetrics(registry),
+            transfers);
     var limits =
         new DnsServer.Limits(
             config.tcpIdleTimeout(),
@@ -191,6 +198,9 @@ public final class Resolver implements AutoCloseable {
     }
     if (ops != null) {
       ops.close();
+    }
+    if (transfers != null) {
+      transfers.close();
     }
     streamExecutor.shutdownNow();
     forwarderPool.shutdownNow();

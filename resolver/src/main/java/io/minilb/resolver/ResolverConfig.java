@@ -2,6 +2,7 @@ package io.minilb.resolver;
 
 import io.minilb.net.Cidr;
 import io.minilb.resolver.dns.Forwarder;
+import io.minilb.resolver.xfr.TransferConfig;
 import io.minilb.tls.StreamTls;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,6 +25,7 @@ import java.util.function.LongSupplier;
  * @param maxStale zero: answer from old data forever
  * @param clockMillis wall clock for staleness and rate limiting (a test hook; production: the
  *     system clock)
+ * @param transfer zone transfer and NOTIFY; {@link TransferConfig#OFF} by default
  */
 public record ResolverConfig(
     List<String> controllers,
@@ -42,7 +44,8 @@ public record ResolverConfig(
     String tlsServerName,
     int rrlRate,
     int rrlSlip,
-    LongSupplier clockMillis) {
+    LongSupplier clockMillis,
+    TransferConfig transfer) {
 
   public ResolverConfig {
     controllers = List.copyOf(controllers);
@@ -65,6 +68,7 @@ public record ResolverConfig(
     require(rrlRate >= 0 && rrlSlip >= 0, "--rrl-rate and --rrl-slip must be >= 0");
     require(tls != null, "TLS settings are required (StreamTls.NONE for plaintext)");
     require(clockMillis != null, "a clock is required");
+    require(transfer != null, "transfer settings are required (TransferConfig.OFF for none)");
   }
 
   /**
@@ -119,6 +123,7 @@ public record ResolverConfig(
     b.rrlRate = rrlRate;
     b.rrlSlip = rrlSlip;
     b.clockMillis = clockMillis;
+    b.transfer = transfer;
     return b;
   }
 
@@ -142,6 +147,7 @@ public record ResolverConfig(
     private int rrlRate;
     private int rrlSlip = 2;
     private LongSupplier clockMillis = System::currentTimeMillis;
+    private TransferConfig transfer = TransferConfig.OFF;
 
     private Builder(List<String> controllers) {
       this.controllers = controllers;
@@ -219,6 +225,11 @@ public record ResolverConfig(
       return this;
     }
 
+    public Builder transfer(TransferConfig v) {
+      transfer = v;
+      return this;
+    }
+
     public ResolverConfig build() {
       return new ResolverConfig(
           controllers,
@@ -237,7 +248,8 @@ public record ResolverConfig(
           tlsServerName,
           rrlRate,
           rrlSlip,
-          clockMillis);
+          clockMillis,
+          transfer);
     }
   }
 }

@@ -5,6 +5,8 @@ import io.minilb.cli.HostPort;
 import io.minilb.log.LogOptions;
 import io.minilb.net.Cidr;
 import io.minilb.resolver.dns.Forwarder;
+import io.minilb.resolver.xfr.TransferConfig;
+import io.minilb.resolver.xfr.TsigKey;
 import io.minilb.tls.StreamTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -141,6 +143,27 @@ public final class ResolverMain implements Callable<Integer> {
           "Over the rate, send every Nth response truncated (TC=1) so real clients retry over TCP; 0 = drop all (default: ${DEFAULT-VALUE}).")
   int rrlSlip;
 
+  @Option(
+      names = "--allow-transfer",
+      split = ",",
+      description =
+          "CIDRs whose clients may AXFR/IXFR the zones over TCP (repeatable); default: no zone transfer.")
+  List<String> allowTransfer;
+
+  @Option(
+      names = "--notify",
+      split = ",",
+      converter = HostPort.class,
+      description =
+          "Secondary host:port sent a NOTIFY when a zone's serial changes (repeatable; needs --allow-transfer).")
+  List<InetSocketAddress> notify;
+
+  @Option(
+      names = "--tsig-key",
+      description =
+          "name:algorithm:secret-file (e.g. minilb-xfr:hmac-sha256:/etc/minilb/xfr.key): transfers must be signed with it; responses and NOTIFYs are signed.")
+  String tsigKey;
+
   public static void main(String[] args) {
     System.exit(Commands.of(new ResolverMain(), System.getenv()).execute(args));
   }
@@ -196,6 +219,20 @@ public final class ResolverMain implements Callable<Integer> {
       throw new IllegalArgumentException("TLS: " + e.getMessage(), e);
     }
     tls.requireReadable();
+    List<Cidr> transferTo;
+    try {
+      transferTo =
+          allowTransfer == null
+              ? List.of()
+              : allowTransfer.stream().map(String::trim).map(Cidr::parse).toList();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--allow-transfer: " + e.getMessage(), e);
+    }
+    var transfer =
+        new TransferConfig(
+            transferTo,
+            notify == null ? List.of() : notify,
+            tsigKey == null ? null : TsigKey.parse(tsigKey));
     return ResolverConfig.builder(controllers)
         .listen(listen)
         .httpListen(httpListen)
@@ -210,6 +247,7 @@ public final class ResolverMain implements Callable<Integer> {
         .maxStale(maxStale)
         .tls(tls, tlsServerName)
         .rateLimit(rrlRate, rrlSlip)
+        .transfer(transfer)
         .build();
   }
 }

@@ -2,6 +2,7 @@ package io.minilb.resolver.dns;
 
 import io.minilb.resolver.store.Store;
 import io.minilb.resolver.store.ZoneIndex;
+import io.minilb.resolver.xfr.Transfers;
 import java.net.InetAddress;
 import java.util.function.Consumer;
 import org.xbill.DNS.Flags;
@@ -14,8 +15,9 @@ import org.xbill.DNS.Record;
  * The wire edge of the {@link Answerer}: query bytes in, response bytes out. Malformed input whose
  * header is readable gets FORMERR; anything shorter is dropped. Any unexpected failure becomes
  * SERVFAIL, never an exception for the transport. Queries outside the zones go to the {@link
- * Forwarder} when one is configured and the client may recurse. Each query reads the store once, so
- * the fast path, the general path and the forwarding decision all see the same index.
+ * Forwarder} when one is configured and the client may recurse; zone transfers (and signed queries)
+ * go to {@link Transfers} when it is on. Each query reads the store once, so the fast path, the
+ * general path and the forwarding decision all see the same index.
  */
 public final class Responder {
 
@@ -28,20 +30,35 @@ public final class Responder {
   private final Answerer answerer;
   private final Forwarder forwarder;
   private final QueryMetrics metrics;
+  private final Transfers transfers;
 
   /**
    * @param forwarder null: queries outside the zones are refused
    */
   public Responder(Store store, Answerer answerer, Forwarder forwarder, QueryMetrics metrics) {
+    this(store, answerer, forwarder, metrics, null);
+  }
+
+  /**
+   * @param transfers null: zone transfer is off (the {@link Answerer} refuses AXFR and IXFR)
+   */
+  public Responder(
+      Store store,
+      Answerer answerer,
+      Forwarder forwarder,
+      QueryMetrics metrics,
+      Transfers transfers) {
     this.store = store;
     this.answerer = answerer;
     this.forwarder = forwarder;
     this.metrics = metrics;
+    this.transfers = transfers;
   }
 
   /**
    * Answers {@code wire}. A {@link Reply.Forwarded} reply means {@code later} receives the response
-   * (SERVFAIL when the upstream fails or times out), and is counted in the metrics then.
+   * (SERVFAIL when the upstream fails or times out), and is counted in the metrics then; a {@link
+   * Reply.Sent} reply means the response messages went, or will go, through {@code later}.
    */
   Reply respond(byte[] wire, boolean udp, InetAddress client, Consumer<byte[]> later) {
     long start = System.nanoTime();
@@ -70,6 +87,21 @@ public final class Responder {
       return Reply.DROP; // a response, not a query: never answer it (reflection loops)
     }
     try {
+      if (transfers != null && transfers.claims(query)) {
+        int limit = udp ? Answerer.udpLimit(query) : MAX_TCP_MESSAGE;
+        int rcode =
+            transfers.respond(
+                query,
+                wire,
+                udp,
+                limit,
+                client,
+                expired,
+                q -> answerer.answer(q, idx, expired),
+                later);
+        metrics.query(query.getQuestion().getType(), rcode, System.nanoTime() - start);
+        return Reply.SENT;
+      }
       if (forwarder != null
           && client != null
           && Answerer.outsideZones(query, idx)

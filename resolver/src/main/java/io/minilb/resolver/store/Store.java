@@ -19,6 +19,20 @@ public final class Store {
   private final AtomicReference<ZoneIndex> current = new AtomicReference<>();
   private final Freshness freshness;
   private final List<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Change> changeListeners = new CopyOnWriteArrayList<>();
+
+  /**
+   * One update as it happened: for secondaries that want to know what changed, not only the result.
+   */
+  @FunctionalInterface
+  public interface Change {
+    /**
+     * @param before the snapshot replaced; null for the first one
+     * @param delta the delta applied; null when the snapshot was replaced whole
+     * @param after the snapshot now held
+     */
+    void changed(Snapshot before, Delta delta, Snapshot after);
+  }
 
   public Store() {
     this(Freshness.unbounded());
@@ -37,6 +51,11 @@ public final class Store {
     listeners.add(listener);
   }
 
+  /** Runs after every update with what changed, on the updating thread (after the listeners). */
+  public void addChangeListener(Change listener) {
+    changeListeners.add(listener);
+  }
+
   /** The index to answer from, or null before the first snapshot. */
   public ZoneIndex index() {
     return current.get();
@@ -49,7 +68,7 @@ public final class Store {
 
   /** Replaces everything with {@code snapshot}. */
   public void replace(Snapshot snapshot) {
-    publish(ZoneIndex.of(snapshot));
+    publish(ZoneIndex.of(snapshot), null);
   }
 
   /**
@@ -62,12 +81,14 @@ public final class Store {
     if (idx == null || !idx.snapshot().version().equals(delta.base())) {
       return false;
     }
-    publish(ZoneIndex.of(idx.snapshot().apply(delta)));
+    publish(ZoneIndex.of(idx.snapshot().apply(delta)), delta);
     return true;
   }
 
-  private void publish(ZoneIndex next) {
-    current.set(next);
+  private void publish(ZoneIndex next, Delta delta) {
+    ZoneIndex before = current.getAndSet(next);
     listeners.forEach(l -> l.accept(next.snapshot()));
+    Snapshot old = before == null ? null : before.snapshot();
+    changeListeners.forEach(l -> l.changed(old, delta, next.snapshot()));
   }
 }
