@@ -57,7 +57,8 @@ public final class Transfers implements AutoCloseable {
   private Transfers(TransferConfig config, Store store) {
     this.allowed = config.allowTransfer();
     this.key = config.tsigKey() == null ? null : config.tsigKey().tsig();
-    this.notifier = config.notifyTargets().isEmpty() ? null : Notifier.start(config.notifyTargets(), key);
+    this.notifier =
+        config.notifyTargets().isEmpty() ? null : Notifier.start(config.notifyTargets(), key);
     this.history = new ZoneHistory(notifier == null ? (apex, soa) -> {} : notifier::serialChanged);
     this.executor =
         new ThreadPoolExecutor(
@@ -164,9 +165,16 @@ public final class Transfers implements AutoCloseable {
     try {
       executor.execute(
           () -> {
-            var records = records(state, apex, current, since);
-            var messages = TransferMessages.split(query, records, TransferMessages.CHUNK);
-            TransferMessages.render(messages, key, signed).forEach(send);
+            List<byte[]> wires;
+            try {
+              var records = records(state, apex, current, since);
+              var messages = TransferMessages.split(query, records, TransferMessages.CHUNK);
+              wires = TransferMessages.render(messages, key, signed);
+            } catch (RuntimeException e) {
+              log.warn("transfer of {} failed: {}", apex, e.toString());
+              wires = List.of(TransferMessages.error(query, Rcode.SERVFAIL).toWire());
+            }
+            wires.forEach(send);
           });
     } catch (RejectedExecutionException busy) {
       return reply(TransferMessages.error(query, Rcode.SERVFAIL), signed, limit, send);
