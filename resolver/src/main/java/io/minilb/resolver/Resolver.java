@@ -84,7 +84,8 @@ public final class Resolver implements AutoCloseable {
   }
 
   private void startParts() throws IOException, InterruptedException {
-    transfers = Transfers.start(config.transfer(), store); // before the snapshot file loads
+    var registry = new PrometheusRegistry();
+    transfers = Transfers.start(config.transfer(), store, registry); // before the file loads
     if (file != null) {
       loadSnapshotFile();
       store.addListener(file::write);
@@ -102,7 +103,6 @@ public final class Resolver implements AutoCloseable {
             store,
             config.nodeName(),
             streamExecutor);
-    var registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
     ResolverMetrics.register(registry, store, stream);
     Forwarder forwarder =

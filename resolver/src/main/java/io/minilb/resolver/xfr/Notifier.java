@@ -1,5 +1,7 @@
 package io.minilb.resolver.xfr;
 
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashMap;
@@ -72,15 +74,23 @@ final class Notifier implements AutoCloseable {
   private final Timer timer;
   private final Sender sender;
   private final Map<Key, Slot> slots = new HashMap<>();
+  private final Counter results;
 
-  Notifier(List<InetSocketAddress> targets, Timer timer, Sender sender) {
+  Notifier(
+      List<InetSocketAddress> targets, Timer timer, Sender sender, PrometheusRegistry registry) {
     this.targets = List.copyOf(targets);
     this.timer = timer;
     this.sender = sender;
+    this.results =
+        Counter.builder()
+            .name("minilb_resolver_notifies_total")
+            .help("NOTIFY messages sent, by outcome: answered, error (an error rcode), unanswered")
+            .labelNames("result")
+            .register(registry);
   }
 
   /** A notifier on a thread of its own, sending with dnsjava (signed when {@code key} is set). */
-  static Notifier start(List<InetSocketAddress> targets, TSIG key) {
+  static Notifier start(List<InetSocketAddress> targets, TSIG key, PrometheusRegistry registry) {
     ScheduledExecutorService s =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -116,7 +126,7 @@ final class Notifier implements AutoCloseable {
           }
           return resolver.sendAsync(notify);
         };
-    return new Notifier(targets, timer, sender);
+    return new Notifier(targets, timer, sender, registry);
   }
 
   /** The zone at {@code apex} now has {@code soa}: tell every secondary, soon. */
@@ -156,6 +166,8 @@ final class Notifier implements AutoCloseable {
   }
 
   private void done(Key key, Slot slot, SOARecord soa, Message response) {
+    boolean answered = response != null && response.getRcode() == Rcode.NOERROR;
+    results.labelValues(answered ? "answered" : response != null ? "error" : "unanswered").inc();
     if (slot.latest != soa || slot.scheduled) {
       return; // a newer serial is on its way
     }

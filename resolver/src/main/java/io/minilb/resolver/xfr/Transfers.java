@@ -2,6 +2,8 @@ package io.minilb.resolver.xfr;
 
 import io.minilb.net.Cidr;
 import io.minilb.resolver.store.Store;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -53,12 +55,15 @@ public final class Transfers implements AutoCloseable {
   private final ZoneHistory history;
   private final Notifier notifier;
   private final ThreadPoolExecutor executor;
+  private final Counter transfers;
 
-  private Transfers(TransferConfig config, Store store) {
+  private Transfers(TransferConfig config, Store store, PrometheusRegistry registry) {
     this.allowed = config.allowTransfer();
     this.key = config.tsigKey() == null ? null : config.tsigKey().tsig();
     this.notifier =
-        config.notifyTargets().isEmpty() ? null : Notifier.start(config.notifyTargets(), key);
+        config.notifyTargets().isEmpty()
+            ? null
+            : Notifier.start(config.notifyTargets(), key, registry);
     this.history = new ZoneHistory(notifier == null ? (apex, soa) -> {} : notifier::serialChanged);
     this.executor =
         new ThreadPoolExecutor(
@@ -72,6 +77,14 @@ public final class Transfers implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    this.transfers =
+        Counter.builder()
+            .name("minilb_resolver_zone_transfers_total")
+            .help(
+                "Zone transfers answered: axfr, ixfr_incremental, ixfr_full (serial not in the"
+                    + " journal), ixfr_current (the SOA alone), refused (network, TSIG or zone)")
+            .labelNames("kind")
+            .register(registry);
     store.addChangeListener(history);
   }
 
@@ -79,7 +92,7 @@ public final class Transfers implements AutoCloseable {
    * Serves transfers of {@code store}'s zones (and sends NOTIFYs) as {@code config} says, from the
    * next update on; call before the store's first snapshot. Null when transfer is off.
    */
-  public static Transfers start(TransferConfig config, Store store) {
+  public static Transfers start(TransferConfig config, Store store, PrometheusRegistry registry) {
     if (!config.enabled()) {
       return null;
     }
@@ -88,7 +101,7 @@ public final class Transfers implements AutoCloseable {
         config.allowTransfer(),
         config.tsigKey() == null ? "" : " with TSIG key " + config.tsigKey().name(),
         config.notifyTargets());
-    return new Transfers(config, store);
+    return new Transfers(config, store, registry);
   }
 
   /** Whether {@link #respond} answers {@code query}: an AXFR or IXFR, or any signed query. */
@@ -120,18 +133,20 @@ public final class Transfers implements AutoCloseable {
       UnaryOperator<Message> answer,
       Consumer<byte[]> send) {
     TSIGRecord signed = query.getTSIG();
+    Record q = query.getQuestion();
+    boolean transfer = q.getType() == Type.AXFR || q.getType() == Type.IXFR;
     if (signed != null) {
       int error = key == null ? Rcode.BADKEY : key.verify(query, wire, null);
       if (error != Rcode.NOERROR) {
+        count(transfer, "refused");
         return reply(TransferMessages.tsigError(query, error, key), null, limit, send);
       }
     }
-    Record q = query.getQuestion();
-    boolean transfer = q.getType() == Type.AXFR || q.getType() == Type.IXFR;
     if (!transfer) {
       return reply(answer.apply(query), signed, limit, send);
     }
     if ((key != null && signed == null) || !allowed(client)) {
+      count(true, "refused");
       return reply(TransferMessages.error(query, Rcode.REFUSED), signed, limit, send);
     }
     ZoneHistory.State state = history.state();
@@ -141,6 +156,7 @@ public final class Transfers implements AutoCloseable {
     Name apex = q.getName();
     SOARecord soa = q.getDClass() == DClass.IN ? state.view().soa(apex) : null;
     if (soa == null) {
+      count(true, "refused");
       return reply(TransferMessages.error(query, Rcode.NOTAUTH), signed, limit, send);
     }
     soa = (SOARecord) soa.withName(apex); // the question's spelling
@@ -157,6 +173,7 @@ public final class Transfers implements AutoCloseable {
         // current (or newer) → the SOA alone; over UDP that also means "ask again over TCP"
         var m = TransferMessages.response(query, true);
         m.addRecord(soa, Section.ANSWER);
+        count(true, "ixfr_current");
         return reply(m, signed, limit, send);
       }
     }
@@ -167,7 +184,8 @@ public final class Transfers implements AutoCloseable {
           () -> {
             List<byte[]> wires;
             try {
-              var records = records(state, apex, current, since);
+              var records = new ArrayList<Record>();
+              count(true, records(state, apex, current, since, records));
               var messages = TransferMessages.split(query, records, TransferMessages.CHUNK);
               wires = TransferMessages.render(messages, key, signed);
             } catch (RuntimeException e) {
@@ -185,10 +203,12 @@ public final class Transfers implements AutoCloseable {
   /**
    * The answer records of a transfer: the SOA, then for an IXFR from a serial in the journal each
    * step (old SOA, deletions, new SOA, additions), else the whole zone; then the SOA again.
+   *
+   * @return which kind of transfer {@code out} now holds, for the metrics
    */
-  private static List<Record> records(
-      ZoneHistory.State state, Name apex, SOARecord soa, Long since) {
-    var out = new ArrayList<Record>();
+  private static String records(
+      ZoneHistory.State state, Name apex, SOARecord soa, Long since, List<Record> out) {
+    String kind;
     out.add(soa);
     var steps = since == null ? null : state.journal(apex).since(since);
     if (steps != null && steps.get(steps.size() - 1).to().getSerial() == soa.getSerial()) {
@@ -198,11 +218,19 @@ public final class Transfers implements AutoCloseable {
         out.add(s.to().withName(apex));
         out.addAll(s.added());
       }
+      kind = "ixfr_incremental";
     } else {
       out.addAll(state.view().records(apex));
+      kind = since == null ? "axfr" : "ixfr_full";
     }
     out.add(soa);
-    return out;
+    return kind;
+  }
+
+  private void count(boolean transfer, String kind) {
+    if (transfer) {
+      transfers.labelValues(kind).inc();
+    }
   }
 
   /** The serial of the SOA an IXFR carries in its authority section, or null. */
