@@ -62,7 +62,8 @@ class ZoneHistoryTest {
     assertThat(lines(first.added())).containsExactly("web.default.minilb. 5 IN A 10.244.0.12");
     var second = j.steps().get(1);
     assertThat(lines(second.deleted())).containsExactly("web.default.minilb. 5 IN A 10.244.0.12");
-    assertThat(lines(second.added())).containsExactly("web.default.minilb. 5 IN AAAA fd00:0:0:0:0:0:0:12");
+    assertThat(lines(second.added()))
+        .containsExactly("web.default.minilb. 5 IN AAAA fd00:0:0:0:0:0:0:12");
 
     assertThat(j.since(100)).hasSize(2);
     assertThat(j.since(101)).hasSize(1);
