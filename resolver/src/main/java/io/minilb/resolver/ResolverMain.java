@@ -153,10 +153,9 @@ public final class ResolverMain implements Callable<Integer> {
   @Option(
       names = "--notify",
       split = ",",
-      converter = HostPort.class,
       description =
           "Secondary host:port sent a NOTIFY when a zone's serial changes (repeatable; needs --allow-transfer).")
-  List<InetSocketAddress> notify;
+  List<String> notify;
 
   @Option(
       names = "--tsig-key",
@@ -228,11 +227,18 @@ public final class ResolverMain implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--allow-transfer: " + e.getMessage(), e);
     }
+    List<InetSocketAddress> notifyTargets;
+    try {
+      notifyTargets =
+          notify == null
+              ? List.of()
+              : notify.stream().map(String::trim).map(HostPort::parse).toList();
+    } catch (RuntimeException e) { // picocli's TypeConversionException from HostPort
+      throw new IllegalArgumentException("--notify: " + e.getMessage(), e);
+    }
     var transfer =
         new TransferConfig(
-            transferTo,
-            notify == null ? List.of() : notify,
-            tsigKey == null ? null : TsigKey.parse(tsigKey));
+            transferTo, notifyTargets, tsigKey == null ? null : TsigKey.parse(tsigKey));
     return ResolverConfig.builder(controllers)
         .listen(listen)
         .httpListen(httpListen)
