@@ -74,6 +74,20 @@ class CommandLineTest {
   }
 
   @Test
+  void notifyWithoutAllowTransfer_exitsWithOneLineNamingBoth() {
+    var stderr = captureStderr();
+    CommandLine cl = Commands.of(new ResolverMain(), Map.of());
+
+    int code = cl.execute("--controller", "127.0.0.1:9090", "--notify", "192.168.1.1:53");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(stderr.get().strip().lines())
+        .singleElement()
+        .asString()
+        .contains("--notify", "--allow-transfer");
+  }
+
+  @Test
   void aBadVariable_isReportedLikeABadFlag() {
     var err = new StringWriter();
     CommandLine cl = Commands.of(new ResolverMain(), Map.of("MINILB_LISTEN", "nowhere"));

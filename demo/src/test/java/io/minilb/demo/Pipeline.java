@@ -65,10 +65,18 @@ final class Pipeline implements AutoCloseable {
 
   /** Starts a resolver as ResolverMain would, following the controller's stream. */
   void startResolver() throws Exception {
+    startResolver(b -> b);
+  }
+
+  /** Starts a resolver with {@code settings} applied to the defaults. */
+  void startResolver(java.util.function.UnaryOperator<ResolverConfig.Builder> settings)
+      throws Exception {
     resolver =
         Resolver.start(
-            ResolverConfig.builder(List.of("127.0.0.1:" + grpcPort))
-                .nodeName("test-resolver")
+            settings
+                .apply(
+                    ResolverConfig.builder(List.of("127.0.0.1:" + grpcPort))
+                        .nodeName("test-resolver"))
                 .build());
   }
 

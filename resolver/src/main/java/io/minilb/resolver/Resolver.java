@@ -16,6 +16,7 @@ import io.minilb.resolver.store.Freshness;
 import io.minilb.resolver.store.SnapshotFile;
 import io.minilb.resolver.store.Store;
 import io.minilb.resolver.sync.ControllerStream;
+import io.minilb.resolver.xfr.Transfers;
 import io.minilb.snapshot.Version;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -54,6 +55,7 @@ public final class Resolver implements AutoCloseable {
   private ControllerStream stream;
   private DnsServer dns;
   private OpsServer ops;
+  private Transfers transfers;
   private boolean closed;
 
   private Resolver(ResolverConfig config) {
@@ -94,6 +96,8 @@ public final class Resolver implements AutoCloseable {
   }
 
   private void startParts() throws IOException, InterruptedException {
+    var registry = new PrometheusRegistry();
+    transfers = Transfers.start(config.transfer(), store, registry); // before the file loads
     if (file != null) {
       loadSnapshotFile();
       store.addListener(this::writeLater);
@@ -111,7 +115,6 @@ public final class Resolver implements AutoCloseable {
             store,
             config.nodeName(),
             streamExecutor);
-    var registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
     ResolverMetrics.register(registry, store, stream);
     Forwarder forwarder =
@@ -125,7 +128,8 @@ public final class Resolver implements AutoCloseable {
             new Answerer(config.nodeName(), config.maxAnswers()),
             forwarder,
             new QueryMetrics(registry),
-            new EdnsPolicy(config.nsid() ? config.nodeName() : null, cookies()));
+            new EdnsPolicy(config.nsid() ? config.nodeName() : null, cookies()),
+            transfers);
     var limits =
         new DnsServer.Limits(
             config.tcpIdleTimeout(),
@@ -249,6 +253,9 @@ public final class Resolver implements AutoCloseable {
     }
     if (ops != null) {
       ops.close();
+    }
+    if (transfers != null) {
+      transfers.close();
     }
     streamExecutor.shutdownNow();
     forwarderPool.shutdownNow();

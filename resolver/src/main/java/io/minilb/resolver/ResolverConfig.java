@@ -3,6 +3,7 @@ package io.minilb.resolver;
 import io.minilb.net.Cidr;
 import io.minilb.resolver.dns.Answerer;
 import io.minilb.resolver.dns.Forwarder;
+import io.minilb.resolver.xfr.TransferConfig;
 import io.minilb.tls.StreamTls;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -34,6 +35,7 @@ import java.util.function.LongSupplier;
  * @param nsid whether an NSID request (RFC 5001) is answered with {@code nodeName}
  * @param cookies whether DNS cookies (RFC 7873) are answered
  * @param cookieSecretFile the shared cookie secrets; null: a random secret per process
+ * @param transfer zone transfer and NOTIFY; {@link TransferConfig#OFF} by default
  */
 public record ResolverConfig(
     List<String> controllers,
@@ -59,7 +61,8 @@ public record ResolverConfig(
     LongSupplier clockMillis,
     boolean nsid,
     boolean cookies,
-    Path cookieSecretFile) {
+    Path cookieSecretFile,
+    TransferConfig transfer) {
 
   public ResolverConfig {
     controllers = List.copyOf(controllers);
@@ -89,6 +92,7 @@ public record ResolverConfig(
     require(maxAnswers >= 1, "--max-answers must be >= 1");
     require(clockMillis != null, "a clock is required");
     require(cookies || cookieSecretFile == null, "--cookie-secret-file needs --cookies");
+    require(transfer != null, "transfer settings are required (TransferConfig.OFF for none)");
   }
 
   /**
@@ -150,6 +154,7 @@ public record ResolverConfig(
     b.nsid = nsid;
     b.cookies = cookies;
     b.cookieSecretFile = cookieSecretFile;
+    b.transfer = transfer;
     return b;
   }
 
@@ -180,6 +185,7 @@ public record ResolverConfig(
     private boolean nsid = true;
     private boolean cookies = true;
     private Path cookieSecretFile;
+    private TransferConfig transfer = TransferConfig.OFF;
 
     private Builder(List<String> controllers) {
       this.controllers = controllers;
@@ -292,6 +298,11 @@ public record ResolverConfig(
       return this;
     }
 
+    public Builder transfer(TransferConfig v) {
+      transfer = v;
+      return this;
+    }
+
     public ResolverConfig build() {
       return new ResolverConfig(
           controllers,
@@ -317,7 +328,8 @@ public record ResolverConfig(
           clockMillis,
           nsid,
           cookies,
-          cookieSecretFile);
+          cookieSecretFile,
+          transfer);
     }
   }
 }

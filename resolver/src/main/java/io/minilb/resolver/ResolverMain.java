@@ -5,6 +5,8 @@ import io.minilb.cli.HostPort;
 import io.minilb.log.LogOptions;
 import io.minilb.net.Cidr;
 import io.minilb.resolver.dns.Forwarder;
+import io.minilb.resolver.xfr.TransferConfig;
+import io.minilb.resolver.xfr.TsigKey;
 import io.minilb.tls.StreamTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -196,6 +198,26 @@ public final class ResolverMain implements Callable<Integer> {
           "Most addresses (records) in one answer, a window rotating over all ready endpoints; fewer when the transport cannot hold them (default: ${DEFAULT-VALUE}).")
   int maxAnswers;
 
+  @Option(
+      names = "--allow-transfer",
+      split = ",",
+      description =
+          "CIDRs whose clients may AXFR/IXFR the zones over TCP (repeatable); default: no zone transfer.")
+  List<String> allowTransfer;
+
+  @Option(
+      names = "--notify",
+      split = ",",
+      description =
+          "Secondary host:port sent a NOTIFY when a zone's serial changes (repeatable; needs --allow-transfer).")
+  List<String> notify;
+
+  @Option(
+      names = "--tsig-key",
+      description =
+          "name:algorithm:secret-file (e.g. minilb-xfr:hmac-sha256:/etc/minilb/xfr.key): transfers must be signed with it; responses and NOTIFYs are signed.")
+  String tsigKey;
+
   public static void main(String[] args) {
     System.exit(Commands.of(new ResolverMain(), System.getenv()).execute(args));
   }
@@ -251,6 +273,27 @@ public final class ResolverMain implements Callable<Integer> {
       throw new IllegalArgumentException("TLS: " + e.getMessage(), e);
     }
     tls.requireReadable();
+    List<Cidr> transferTo;
+    try {
+      transferTo =
+          allowTransfer == null
+              ? List.of()
+              : allowTransfer.stream().map(String::trim).map(Cidr::parse).toList();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--allow-transfer: " + e.getMessage(), e);
+    }
+    List<InetSocketAddress> notifyTargets;
+    try {
+      notifyTargets =
+          notify == null
+              ? List.of()
+              : notify.stream().map(String::trim).map(HostPort::parse).toList();
+    } catch (RuntimeException e) { // picocli's TypeConversionException from HostPort
+      throw new IllegalArgumentException("--notify: " + e.getMessage(), e);
+    }
+    var transfer =
+        new TransferConfig(
+            transferTo, notifyTargets, tsigKey == null ? null : TsigKey.parse(tsigKey));
     return ResolverConfig.builder(controllers)
         .listen(listen)
         .httpListen(httpListen)
@@ -271,6 +314,7 @@ public final class ResolverMain implements Callable<Integer> {
         .nsid(nsid)
         .cookies(cookies, cookieSecretFile)
         .maxAnswers(maxAnswers)
+        .transfer(transfer)
         .build();
   }
 }

@@ -26,6 +26,10 @@ sealed interface Reply {
   /** Handed to the upstream; the response (if any) arrives later through the callback. */
   record Forwarded() implements Reply {}
 
+  /** Already sent, or being sent, through the callback: one or more messages (zone transfer). */
+  record Sent() implements Reply {}
+
   Reply DROP = new Drop();
+  Reply SENT = new Sent();
   Reply FORWARDED = new Forwarded();
 }

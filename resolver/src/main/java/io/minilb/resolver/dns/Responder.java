@@ -3,6 +3,7 @@ package io.minilb.resolver.dns;
 import io.minilb.resolver.store.Freshness;
 import io.minilb.resolver.store.Store;
 import io.minilb.resolver.store.ZoneIndex;
+import io.minilb.resolver.xfr.Transfers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -19,8 +20,9 @@ import org.xbill.DNS.Record;
  * header is readable gets FORMERR (with an OPT and the question when those are readable); anything
  * shorter is dropped. Any unexpected failure becomes SERVFAIL, never an exception for the
  * transport. Queries outside the zones go to the {@link Forwarder} when one is configured and the
- * client may recurse. Each query reads the store once, so the fast path, the general path and the
- * forwarding decision all see the same index.
+ * client may recurse; zone transfers (and signed queries) go to {@link Transfers} when it is on.
+ * Each query reads the store once, so the fast path, the general path and the forwarding decision
+ * all see the same index.
  */
 public final class Responder {
 
@@ -34,30 +36,39 @@ public final class Responder {
   private final Forwarder forwarder;
   private final QueryMetrics metrics;
   private final EdnsPolicy edns;
+  private final Transfers transfers;
 
   /**
    * @param forwarder null: queries outside the zones are refused
    */
   public Responder(Store store, Answerer answerer, Forwarder forwarder, QueryMetrics metrics) {
-    this(store, answerer, forwarder, metrics, EdnsPolicy.NONE);
+    this(store, answerer, forwarder, metrics, EdnsPolicy.NONE, null);
   }
 
   /**
    * @param forwarder null: queries outside the zones are refused
    * @param edns NSID and cookies
+   * @param transfers null: zone transfer is off (the {@link Answerer} refuses AXFR and IXFR)
    */
   public Responder(
-      Store store, Answerer answerer, Forwarder forwarder, QueryMetrics metrics, EdnsPolicy edns) {
+      Store store,
+      Answerer answerer,
+      Forwarder forwarder,
+      QueryMetrics metrics,
+      EdnsPolicy edns,
+      Transfers transfers) {
     this.store = store;
     this.answerer = answerer;
     this.forwarder = forwarder;
     this.metrics = metrics;
     this.edns = edns;
+    this.transfers = transfers;
   }
 
   /**
    * Answers {@code wire}. A {@link Reply.Forwarded} reply means {@code later} receives the response
-   * (SERVFAIL when the upstream fails or times out), and is counted in the metrics then.
+   * (SERVFAIL when the upstream fails or times out), and is counted in the metrics then; a {@link
+   * Reply.Sent} reply means the response messages went, or will go, through {@code later}.
    *
    * @param client the sender (its server cookie is bound to it); null when unknown
    */
@@ -118,6 +129,22 @@ public final class Responder {
       malformed = true;
     }
     try {
+      if (transfers != null && !malformed && transfers.claims(query)) {
+        boolean expired = age == Answerer.DataAge.EXPIRED;
+        int limit = udp ? Answerer.udpLimit(query) : MAX_TCP_MESSAGE;
+        int rcode =
+            transfers.respond(
+                query,
+                wire,
+                udp,
+                limit,
+                client,
+                expired,
+                q -> answerer.answer(q, idx, expired),
+                later);
+        metrics.query(query.getQuestion().getType(), rcode, System.nanoTime() - start);
+        return Reply.SENT;
+      }
       if (forwarder != null
           && client != null
           && !malformed

@@ -21,6 +21,26 @@ public final class Store {
   private final AtomicReference<ZoneIndex> current = new AtomicReference<>();
   private final Freshness freshness;
   private final List<Consumer<ZoneIndex>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Change> changeListeners = new CopyOnWriteArrayList<>();
+
+  /**
+   * The held data as one {@link Snapshot}, kept only while a {@link Change} listener wants it (zone
+   * transfer): then each update also costs a copy of the snapshot, not only the index's O(k).
+   */
+  private Snapshot snapshot;
+
+  /**
+   * One update as it happened: for secondaries that want to know what changed, not only the result.
+   */
+  @FunctionalInterface
+  public interface Change {
+    /**
+     * @param before the snapshot replaced; null for the first one
+     * @param delta the delta applied; null when the snapshot was replaced whole
+     * @param after the snapshot now held
+     */
+    void changed(Snapshot before, Delta delta, Snapshot after);
+  }
 
   public Store() {
     this(Freshness.unbounded());
@@ -39,6 +59,11 @@ public final class Store {
     listeners.add(listener);
   }
 
+  /** Runs after every update with what changed, on the updating thread (after the listeners). */
+  public void addChangeListener(Change listener) {
+    changeListeners.add(listener);
+  }
+
   /** The index to answer from, or null before the first snapshot. */
   public ZoneIndex index() {
     return current.get();
@@ -55,7 +80,7 @@ public final class Store {
    * @throws IllegalArgumentException if the snapshot cannot be served (nothing changes)
    */
   public void replace(Snapshot snapshot) {
-    publish(ZoneIndex.of(snapshot));
+    publish(ZoneIndex.of(snapshot), null);
   }
 
   /** Replaces everything with {@code index} (e.g. loaded from the snapshot file). */
@@ -74,12 +99,21 @@ public final class Store {
     if (idx == null || !idx.version().equals(delta.base())) {
       return false;
     }
-    publish(idx.apply(delta));
+    publish(idx.apply(delta), delta);
     return true;
   }
 
   private void publish(ZoneIndex next) {
+    publish(next, null);
+  }
+
+  private void publish(ZoneIndex next, Delta delta) {
     current.set(next);
     listeners.forEach(l -> l.accept(next));
+    if (!changeListeners.isEmpty()) {
+      Snapshot before = snapshot;
+      snapshot = delta != null && before != null ? before.apply(delta) : next.snapshot();
+      changeListeners.forEach(l -> l.changed(before, delta, snapshot));
+    }
   }
 }

@@ -57,7 +57,8 @@ class BothPathsTest {
           new Answerer("node-1"),
           null,
           new QueryMetrics(new PrometheusRegistry()),
-          new EdnsPolicy("node-1", COOKIES));
+          new EdnsPolicy("node-1", COOKIES),
+          null);
 
   {
     store.replace(ZoneText.snapshot(ZONE));

@@ -34,18 +34,27 @@ public record Dig(
             : List.of("+time=2", "+tries=1", "+nocookie"));
     cmd.addAll(List.of(args));
     Process p;
+    // to a file, not a pipe: a zone transfer's output can outgrow the pipe and block the tool
+    java.nio.file.Path output = java.nio.file.Files.createTempFile("dig", ".out");
     try {
-      p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    } catch (IOException e) {
-      throw new IOException(
-          tool + " is not installed (apt-get install bind9-dnsutils knot-dnsutils)", e);
+      try {
+        p =
+            new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
+      } catch (IOException e) {
+        throw new IOException(
+            tool + " is not installed (apt-get install bind9-dnsutils knot-dnsutils)", e);
+      }
+      if (!p.waitFor(20, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IOException(tool + " timed out: " + cmd);
+      }
+      return parse(java.nio.file.Files.readString(output, StandardCharsets.UTF_8));
+    } finally {
+      java.nio.file.Files.deleteIfExists(output);
     }
-    if (!p.waitFor(20, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IOException(tool + " timed out: " + cmd);
-    }
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    return parse(out);
   }
 
   static Dig parse(String out) {
