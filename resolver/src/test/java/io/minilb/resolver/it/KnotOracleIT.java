@@ -192,7 +192,11 @@ class KnotOracleIT {
     } else if (b == null && a != null) {
       b = exchange(oracle, query, tcp, RETRY_TIMEOUT_MS);
     }
-    return new Outcome(name, Normalized.of(query, a), Normalized.of(query, b));
+    Map<String, String> mine = Normalized.of(query, a);
+    // Served from --snapshot-file with no controller, minilb marks its zone answers with EDE 3
+    // Stale Answer (docs/DNS.md, EDNS); Knot has no such state. Compare without that one option.
+    mine.computeIfPresent("options", (k, v) -> v.replace("ede 3", "").trim().replaceAll(" +", " "));
+    return new Outcome(name, mine, Normalized.of(query, b));
   }
 
   /** One query, one response: null when none came (dropped, or the connection closed). */
