@@ -129,7 +129,11 @@ public final class Responder {
       malformed = true;
     }
     try {
-      if (transfers != null && !malformed && transfers.claims(query)) {
+      // A bad OPT (a second one, version > 0) is answered as such first: FORMERR or BADVERS.
+      if (transfers != null
+          && !malformed
+          && (opt == null || opt.usable())
+          && transfers.claims(query)) {
         boolean expired = age == Answerer.DataAge.EXPIRED;
         int limit = udp ? Answerer.udpLimit(query) : MAX_TCP_MESSAGE;
         int rcode =

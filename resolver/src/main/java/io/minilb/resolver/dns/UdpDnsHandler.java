@@ -80,18 +80,9 @@ final class UdpDnsHandler extends SimpleChannelInboundHandler<DatagramPacket> {
    * BADCOOKIE (23: 7 in the header, 1 in the OPT) and no other records.
    */
   static byte[] badCookie(byte[] response) {
-    int p = Responder.HEADER_LENGTH;
-    for (int i = EdnsQuery.u16(response, 4); i > 0 && p > 0; i--) {
-      p = EdnsQuery.skipName(response, p);
-      p = p < 0 ? -1 : p + 4;
-    }
-    int questionEnd = p;
-    int records =
-        EdnsQuery.u16(response, 6) + EdnsQuery.u16(response, 8) + EdnsQuery.u16(response, 10);
-    for (int i = 0; i < records - 1 && p > 0; i++) {
-      p = EdnsQuery.skipRecord(response, p);
-    }
-    if (p < 0 || records == 0) {
+    int questionEnd = questionEnd(response);
+    int p = optAt(response, questionEnd);
+    if (p < 0) {
       return truncated(response);
     }
     byte[] out = new byte[questionEnd + response.length - p];
@@ -106,7 +97,37 @@ final class UdpDnsHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     return out;
   }
 
-  /** Header and question only, with TC=1: "ask me again over TCP" (RRL slip). */
+  /** Where the question section of {@code response} ends, or -1 when it cannot be read. */
+  private static int questionEnd(byte[] response) {
+    int p = Responder.HEADER_LENGTH;
+    for (int i = EdnsQuery.u16(response, 4); i > 0 && p > 0; i--) {
+      p = EdnsQuery.skipName(response, p);
+      p = p < 0 ? -1 : p + 4;
+    }
+    return p;
+  }
+
+  /** Where our OPT starts (it is always the last record), or -1 when the response has none. */
+  private static int optAt(byte[] response, int questionEnd) {
+    int p = questionEnd;
+    int records =
+        EdnsQuery.u16(response, 6) + EdnsQuery.u16(response, 8) + EdnsQuery.u16(response, 10);
+    for (int i = 0; i < records - 1 && p > 0; i++) {
+      p = EdnsQuery.skipRecord(response, p);
+    }
+    boolean opt =
+        p > 0
+            && EdnsQuery.u16(response, 10) > 0
+            && p + 11 <= response.length
+            && response[p] == 0
+            && EdnsQuery.u16(response, p + 1) == EdnsQuery.OPT;
+    return opt ? p : -1;
+  }
+
+  /**
+   * Header, question and our OPT if any (RFC 6891 section 7: a query with an OPT gets one back),
+   * with TC=1: "ask me again over TCP" (RRL slip).
+   */
   static byte[] truncated(byte[] response) {
     int end = 12;
     if (((response[4] & 0xFF) << 8 | (response[5] & 0xFF)) == 1) {
@@ -116,11 +137,17 @@ final class UdpDnsHandler extends SimpleChannelInboundHandler<DatagramPacket> {
       }
       end += 1 + 4; // root label, QTYPE, QCLASS
     }
-    byte[] out = java.util.Arrays.copyOf(response, Math.min(end, response.length));
+    int opt = end == questionEnd(response) ? optAt(response, end) : -1;
+    int optLength = opt < 0 ? 0 : response.length - opt;
+    byte[] out = java.util.Arrays.copyOf(response, Math.min(end, response.length) + optLength);
     out[2] |= 0x02; // TC
     java.util.Arrays.fill(out, 6, 12, (byte) 0); // no answer, authority or additional records
     if (end > response.length) {
       java.util.Arrays.fill(out, 4, 6, (byte) 0);
+    }
+    if (opt >= 0) {
+      System.arraycopy(response, opt, out, end, optLength);
+      out[11] = 1;
     }
     return out;
   }

@@ -4,6 +4,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.EDNSOption;
+import org.xbill.DNS.ExtendedErrorCodeOption;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
@@ -63,18 +66,37 @@ final class TransferMessages {
     if (withQuestion && query.getQuestion() != null) {
       m.addRecord(query.getQuestion(), Section.QUESTION);
     }
-    if (query.getOPT() != null) {
-      m.addRecord(new OPTRecord(UDP_PAYLOAD, 0, 0), Section.ADDITIONAL);
+    OPTRecord opt = opt(query, List.of());
+    if (opt != null) {
+      m.addRecord(opt, Section.ADDITIONAL);
     }
     return m;
   }
 
-  /** A non-authoritative response with {@code rcode}, the question copied. */
+  /**
+   * A non-authoritative response with {@code rcode}, the question copied; a REFUSED carries the
+   * Extended DNS Error 18 Prohibited (RFC 8914) when the query had an OPT.
+   */
   static Message error(Message query, int rcode) {
     Message m = response(query, true);
     m.getHeader().unsetFlag(Flags.AA);
     m.getHeader().setRcode(rcode);
+    if (rcode == Rcode.REFUSED && query.getOPT() != null) {
+      m.removeAllRecords(Section.ADDITIONAL);
+      m.addRecord(
+          opt(query, List.of(new ExtendedErrorCodeOption(ExtendedErrorCodeOption.PROHIBITED))),
+          Section.ADDITIONAL);
+    }
     return m;
+  }
+
+  /** Our OPT for a response to {@code query}, its DO bit echoed (RFC 3225); null without one. */
+  private static OPTRecord opt(Message query, List<EDNSOption> options) {
+    OPTRecord q = query.getOPT();
+    if (q == null) {
+      return null;
+    }
+    return new OPTRecord(UDP_PAYLOAD, 0, 0, q.getFlags() & ExtendedFlags.DO, options);
   }
 
   /**

@@ -7,14 +7,20 @@ import io.minilb.resolver.xfr.TransferConfig;
 import io.minilb.resolver.xfr.TsigKey;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.EDNSOption;
+import org.xbill.DNS.ExtendedErrorCodeOption;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
@@ -159,6 +165,71 @@ class ZoneTransferIT {
         .as("a secondary's signed SOA check is answered signed")
         .contains("status: NOERROR");
     assertThat(soa).doesNotContain("Couldn't verify", "expected a TSIG");
+  }
+
+  @Test
+  void transfers_checkTheOptFirst_andEchoDo_likeEveryOtherAnswer() throws Exception {
+    start(RealClientIT.ZONE, null);
+    assertThat(run("kdig", "+edns=1", "minilb.", "AXFR")).contains("BADVERS");
+
+    Message versionOne = tcp(transferQuery(Type.AXFR, new OPTRecord(1232, 0, 1, ExtendedFlags.DO)));
+    assertThat(versionOne.getRcode()).as("RFC 6891 section 6.1.3").isEqualTo(Rcode.BADVERS);
+    assertThat(versionOne.getSection(Section.ANSWER)).isEmpty();
+
+    Message twoOpts = transferQuery(Type.AXFR, new OPTRecord(1232, 0, 0));
+    twoOpts.addRecord(new OPTRecord(1232, 0, 0), Section.ADDITIONAL);
+    Message formerr = tcp(twoOpts);
+    assertThat(formerr.getRcode()).as("RFC 6891 section 6.1.1").isEqualTo(Rcode.FORMERR);
+    assertThat(formerr.getSection(Section.ANSWER)).isEmpty();
+
+    Message axfr = tcp(transferQuery(Type.AXFR, new OPTRecord(1232, 0, 0, ExtendedFlags.DO)));
+    assertThat(axfr.getRcode()).isEqualTo(Rcode.NOERROR);
+    assertThat(axfr.getOPT().getFlags() & ExtendedFlags.DO).as("DO echoed").isNotZero();
+    Message overUdp = udp(transferQuery(Type.AXFR, new OPTRecord(1232, 0, 0, ExtendedFlags.DO)));
+    assertThat(overUdp.getRcode()).isEqualTo(Rcode.FORMERR);
+    assertThat(overUdp.getOPT().getFlags() & ExtendedFlags.DO).as("DO echoed").isNotZero();
+  }
+
+  @Test
+  void aRefusedTransfer_carriesExtendedError18_asDocumented() throws Exception {
+    start(RealClientIT.ZONE, null);
+    Message refused =
+        tcp(
+            transferQuery(Type.AXFR, new OPTRecord(1232, 0, 0)),
+            new InetSocketAddress("127.0.0.2", 0));
+    assertThat(refused.getRcode()).isEqualTo(Rcode.REFUSED);
+    assertThat(refused.getOPT().getOptions(EDNSOption.Code.EDNS_EXTENDED_ERROR))
+        .singleElement()
+        .extracting(o -> ((ExtendedErrorCodeOption) o).getErrorCode())
+        .isEqualTo(ExtendedErrorCodeOption.PROHIBITED);
+  }
+
+  private static Message transferQuery(int type, OPTRecord opt) throws Exception {
+    Message q = Message.newQuery(Record.newRecord(name("minilb."), type, IN));
+    q.addRecord(opt, Section.ADDITIONAL);
+    return q;
+  }
+
+  /** The first response message to {@code query} over TCP. */
+  private Message tcp(Message query) throws Exception {
+    return tcp(query, new InetSocketAddress("127.0.0.1", 0));
+  }
+
+  private Message tcp(Message query, InetSocketAddress from) throws Exception {
+    try (var socket = new java.net.Socket()) {
+      socket.bind(from);
+      socket.connect(server.address(), 2000);
+      socket.setSoTimeout(2000);
+      byte[] q = query.toWire();
+      var out = new java.io.DataOutputStream(socket.getOutputStream());
+      out.writeShort(q.length);
+      out.write(q);
+      out.flush();
+      var in = new java.io.DataInputStream(socket.getInputStream());
+      byte[] r = new byte[in.readUnsignedShort()];
+      in.readFully(r);
+      return new Message(r);
+    }
   }
 
   /** A transfer with {@code tool}, failing the test unless it completed. */
