@@ -118,7 +118,9 @@ public final class Propagation {
     return sorted[Math.max(0, (int) Math.ceil(sorted.length * p) - 1)] / 1000.0;
   }
 
-  /** Whether {@code resolver} answers an A query for {@code name} with {@code address} among others. */
+  /**
+   * Whether {@code resolver} answers an A query for {@code name} with {@code address} among others.
+   */
   private static boolean answers(
       DatagramSocket socket, InetSocketAddress resolver, Name name, String address) {
     try {

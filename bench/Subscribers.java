@@ -128,8 +128,7 @@ public final class Subscribers {
     while (!done.await(20, TimeUnit.MILLISECONDS)) {
       peak = peak.max(sample(http, metrics, status));
       if (System.nanoTime() > deadline) {
-        System.err.printf(
-            "subscribers: %d of %d got nothing in 120 s%n", done.getCount(), count);
+        System.err.printf("subscribers: %d of %d got nothing in 120 s%n", done.getCount(), count);
         System.exit(1);
       }
     }

@@ -6,7 +6,7 @@ bench_pids=()
 bench_cleanup() {
   local i
   for ((i = ${#bench_pids[@]} - 1; i >= 0; i--)); do kill "${bench_pids[i]}" 2>/dev/null || true; done
-  for p in "${bench_pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  { for p in "${bench_pids[@]}"; do wait "$p" || true; done; } 2>/dev/null
 }
 trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
@@ -90,28 +90,29 @@ start_demo() {
 # start_resolver NAME DIR: ./minilb resolver against the demo's controller. Sets r_pid, r_log,
 # r_dns (its DNS port), r_launched (ms).
 start_resolver() {
+  r_name=$1
   r_log="$2/$1.log"
   r_launched=$(now_ms)
   ./minilb resolver --controller "127.0.0.1:$stream_port" --listen 127.0.0.1:0 \
     --http-listen 127.0.0.1:0 --node-name "$1" --threads 1 >"$r_log" 2>&1 &
   r_pid=$!
   bench_pids+=("$r_pid")
-  serving() { alive "$r_pid" "resolver $1" "$r_log" && grep -q "serving DNS on" "$r_log"; }
-  wait_for 60 "resolver $1 to start" serving
+  serving() { alive "$r_pid" "resolver $r_name" "$r_log" && grep -q "serving DNS on" "$r_log"; }
+  wait_for 60 "resolver $r_name to start" serving
   r_dns=$(grep -m1 -o 'serving DNS on [^ ]*' "$r_log" | sed -E 's/.*:([0-9]+),$/\1/')
 }
 
-# wait_synced NAME: waits for the last started resolver's "synced" line.
+# wait_synced: waits for the last started resolver's "synced" line.
 wait_synced() {
-  synced() { alive "$r_pid" "resolver $1" "$r_log" && grep -q "synced with controller" "$r_log"; }
-  wait_for 300 "resolver $1 to sync" synced
+  synced() { alive "$r_pid" "resolver $r_name" "$r_log" && grep -q "synced with controller" "$r_log"; }
+  wait_for 300 "resolver $r_name to sync" synced
 }
 
 # full_sync NAME DIR: a fresh resolver's first sync. Prints "launch-to-synced ms, serving-to-synced
 # ms, RSS MiB" measured from its log's timestamps, RSS 2 s after the sync.
 full_sync() {
   start_resolver "$1" "$2"
-  wait_synced "$1"
+  wait_synced
   local serving synced
   serving=$(log_ms "$r_log" "serving DNS on")
   synced=$(log_ms "$r_log" "synced with controller")

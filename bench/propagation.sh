@@ -18,15 +18,16 @@ while [[ $# -gt 0 ]]; do
 done
 ((changes >= 1 && changes <= services)) || { echo "bench: --changes must be 1..N (one change per Service)" >&2; exit 2; }
 source bench/cluster.sh
-mvn -B -DskipTests -Dspotless.check.skip=true package >/dev/null || die "build failed; run mvn -B package"
 work="$PWD/target/bench/propagation"
 rm -rf "$work" && mkdir -p "$work"
+mvn -B -Dstyle.color=never -DskipTests -Dspotless.check.skip=true package >"$work/build.log" 2>&1 ||
+  die "build failed; see $work/build.log"
 
 start_demo "$services" "$work"
 resolvers=("127.0.0.1:$dns_port")
 for name in bench-r1 bench-r2; do
   start_resolver "$name" "$work"
-  wait_synced "$name"
+  wait_synced
   resolvers+=("127.0.0.1:$r_dns")
 done
 timeout 1800 java -cp demo/target/minilb-demo.jar bench/Propagation.java "$kubeconfig" "$services" \
