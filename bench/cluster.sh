@@ -62,7 +62,8 @@ cluster_yaml() {
 # start_demo N DIR: ./minilb demo seeded with N Services, DNS on a free port. Sets demo_pid,
 # demo_log, kubeconfig, stream_port and controller_ops (the controller's stream and ops ports),
 # controller_pid, dns_port (the demo resolver's) and resolver_pid. Seeding the demo's API server
-# costs O(N) per object (the mock scans its whole store), hence the generous timeout.
+# costs O(N) per object (the mock scans its whole store on every request), so start-up grows as
+# N squared; hence the timeout.
 start_demo() {
   local n=$1 dir=$2
   mkdir -p "$dir/cluster"
@@ -74,7 +75,7 @@ start_demo() {
   bench_pids+=("$demo_pid")
   local started=$SECONDS
   running() { alive "$demo_pid" demo "$demo_log" && grep -q "minilb demo is running" "$demo_log"; }
-  wait_for $((300 + n / 20)) "the demo to start with $n Services (log: $demo_log)" running
+  wait_for $((300 + n * n / 100000)) "the demo to start with $n Services (log: $demo_log)" running
   echo "demo with $n Services up in $((SECONDS - started)) s" >&2
   local up
   up=$(grep -m1 -o 'stream on [^ ]*, ops on [^ ]*' "$demo_log")
@@ -118,4 +119,12 @@ full_sync() {
   synced=$(log_ms "$r_log" "synced with controller")
   sleep 2
   echo "$((synced - r_launched)) $((synced - serving)) $(rss "$r_pid")"
+}
+
+# builds: the controller's snapshot builds so far and their mean time, from its /metrics.
+builds() {
+  curl -s --max-time 10 "http://127.0.0.1:$controller_ops/metrics" | awk '
+    /^minilb_controller_snapshot_build_seconds_sum/ {s = $2}
+    /^minilb_controller_snapshot_build_seconds_count/ {c = $2}
+    END {if (c > 0) printf "%d snapshot builds, mean %.0f ms", c, 1000 * s / c; else print "no snapshot builds"}'
 }

@@ -35,4 +35,5 @@ timeout 1800 java -cp demo/target/minilb-demo.jar bench/Propagation.java "$kubec
 read -r launch sync mib < <(full_sync bench-fresh "$work")
 echo "full sync of a fresh resolver at $services services: ${sync} ms from serving to synced" \
   "(${launch} ms from launch); RSS after sync $mib MiB"
-echo "controller RSS $(rss "$controller_pid") MiB; the demo's resolver RSS $(rss "$resolver_pid") MiB"
+echo "controller RSS $(rss "$controller_pid") MiB, $(builds); the demo's resolver RSS" \
+  "$(rss "$resolver_pid") MiB"

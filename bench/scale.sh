@@ -40,7 +40,7 @@ for n in $sizes; do
   timeout 600 java -cp demo/target/minilb-demo.jar bench/Subscribers.java "127.0.0.1:$stream_port" \
     "127.0.0.1:$controller_ops" "$controller_pid" "$subscribers" || die "subscriber storm at $n services failed"
   alive "$controller_pid" controller "$demo_log"
-  echo "$n services: controller RSS $(rss "$controller_pid") MiB after the storm"
+  echo "$n services: controller RSS $(rss "$controller_pid") MiB after the storm; $(builds)"
   bench_cleanup
   bench_pids=()
 done
