@@ -109,16 +109,19 @@ wait_synced() {
   wait_for 300 "resolver $r_name to sync" synced
 }
 
-# full_sync NAME DIR: a fresh resolver's first sync. Prints "launch-to-synced ms, serving-to-synced
-# ms, RSS MiB" measured from its log's timestamps, RSS 2 s after the sync.
+# full_sync NAME DIR: a fresh resolver's first sync (it stays running: r_pid, r_dns). Sets
+# sync_launch_ms (launch to synced) and sync_ms (serving to synced, from its log's timestamps), and
+# sync_rss (MiB, 2 s after the sync).
 full_sync() {
   start_resolver "$1" "$2"
   wait_synced
   local serving synced
   serving=$(log_ms "$r_log" "serving DNS on")
   synced=$(log_ms "$r_log" "synced with controller")
+  sync_launch_ms=$((synced - r_launched))
+  sync_ms=$((synced - serving))
   sleep 2
-  echo "$((synced - r_launched)) $((synced - serving)) $(rss "$r_pid")"
+  sync_rss=$(rss "$r_pid")
 }
 
 # builds: the controller's snapshot builds so far and their mean time, from its /metrics.

@@ -20,8 +20,7 @@ done
 source bench/cluster.sh
 work="$PWD/target/bench/propagation"
 rm -rf "$work" && mkdir -p "$work"
-mvn -B -Dstyle.color=never -DskipTests -Dspotless.check.skip=true package >"$work/build.log" 2>&1 ||
-  die "build failed; see $work/build.log"
+# ./minilb builds the jars (the bench programs' classpath too) when the sources are newer.
 
 start_demo "$services" "$work"
 resolvers=("127.0.0.1:$dns_port")
@@ -32,8 +31,8 @@ for name in bench-r1 bench-r2; do
 done
 timeout 1800 java -cp demo/target/minilb-demo.jar bench/Propagation.java "$kubeconfig" "$services" \
   "$changes" "${resolvers[@]}" || die "propagation run failed (see above)"
-read -r launch sync mib < <(full_sync bench-fresh "$work")
-echo "full sync of a fresh resolver at $services services: ${sync} ms from serving to synced" \
-  "(${launch} ms from launch); RSS after sync $mib MiB"
+full_sync bench-fresh "$work"
+echo "full sync of a fresh resolver at $services services: ${sync_ms} ms from serving to synced" \
+  "(${sync_launch_ms} ms from launch); RSS after sync $sync_rss MiB"
 echo "controller RSS $(rss "$controller_pid") MiB, $(builds); the demo's resolver RSS" \
   "$(rss "$resolver_pid") MiB"

@@ -22,8 +22,7 @@ done
 source bench/cluster.sh
 work="$PWD/target/bench/scale"
 rm -rf "$work" && mkdir -p "$work"
-mvn -B -Dstyle.color=never -DskipTests -Dspotless.check.skip=true package >"$work/build.log" 2>&1 ||
-  die "build failed; see $work/build.log"
+# ./minilb builds the jars (the bench programs' classpath too) when the sources are newer.
 
 for n in $sizes; do
   dir="$work/$n"
@@ -31,9 +30,9 @@ for n in $sizes; do
   if ((n > 20000)); then export MINILB_DEMO_XMX=1g; else unset MINILB_DEMO_XMX; fi
   start_demo "$n" "$dir"
   echo "$n services: controller RSS $(rss "$controller_pid") MiB (after the demo resolver's sync)"
-  read -r launch sync mib < <(full_sync "fresh-$n" "$dir")
-  echo "$n services: fresh resolver full sync ${sync} ms from serving to synced (${launch} ms from" \
-    "launch); its RSS after sync $mib MiB"
+  full_sync "fresh-$n" "$dir"
+  echo "$n services: fresh resolver full sync ${sync_ms} ms from serving to synced (${sync_launch_ms} ms from" \
+    "launch); its RSS after sync $sync_rss MiB"
   timeout 1800 java -cp demo/target/minilb-demo.jar bench/Propagation.java "$kubeconfig" "$n" \
     "$changes" "127.0.0.1:$dns_port" "127.0.0.1:$r_dns" || die "propagation at $n services failed"
   echo "$n services: after $changes deltas, fresh resolver RSS $(rss "$r_pid") MiB"
