@@ -1,0 +1,154 @@
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * Propagation through the shipped processes: C EndpointSlice changes made through the API server
+ * (as kubectl would: read the object, then write it back changed), each timed from the write until
+ * every resolver answers with the new address over UDP. Change k adds one endpoint to the slice of
+ * a different Service, so every change is a one-endpoint delta.
+ *
+ * <pre>
+ * java -cp demo/target/minilb-demo.jar bench/Propagation.java KUBECONFIG SERVICES CHANGES HOST:PORT...
+ * </pre>
+ *
+ * Prints one "propagation:" line; exits 1 if a change does not reach every resolver in 30 s.
+ */
+public final class Propagation {
+
+  private static final long TIMEOUT_NANOS = 30_000_000_000L;
+
+  public static void main(String[] args) throws Exception {
+    if (args.length < 4) {
+      System.err.println("usage: Propagation KUBECONFIG SERVICES CHANGES HOST:PORT...");
+      System.exit(2);
+    }
+    int services = Integer.parseInt(args[1]);
+    int changes = Integer.parseInt(args[2]);
+    var resolvers = new ArrayList<InetSocketAddress>();
+    for (int i = 3; i < args.length; i++) {
+      int colon = args[i].lastIndexOf(':');
+      resolvers.add(
+          new InetSocketAddress(
+              args[i].substring(0, colon), Integer.parseInt(args[i].substring(colon + 1))));
+    }
+    var config = Config.fromKubeconfig(Files.readString(Path.of(args[0])));
+    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+        var socket = new DatagramSocket()) {
+      socket.setSoTimeout(200);
+      long[] micros = new long[changes];
+      long[] writeMicros = new long[changes];
+      for (int k = 0; k < changes; k++) {
+        // Spread the changes over the Services; each Service is changed at most once.
+        int svc = (int) ((long) k * services / changes);
+        String ns = "ns" + (svc % 50);
+        String added = "10.200." + (k / 256 % 256) + "." + (k % 256);
+        var slices = client.discovery().v1().endpointSlices().inNamespace(ns);
+        EndpointSlice slice = slices.withName("svc" + svc + "-x").get();
+        if (slice == null) {
+          fail("EndpointSlice " + ns + "/svc" + svc + "-x not found");
+        }
+        var endpoints = new ArrayList<Endpoint>(slice.getEndpoints());
+        endpoints.add(new EndpointBuilder().withAddresses(added).build());
+        slice.setEndpoints(endpoints);
+        Name name = Name.fromString("svc" + svc + "." + ns + ".minilb.");
+        long t0 = System.nanoTime();
+        slices.resource(slice).update();
+        writeMicros[k] = (System.nanoTime() - t0) / 1000;
+        var pending = new ArrayList<>(resolvers);
+        while (!pending.isEmpty()) {
+          pending.removeIf(r -> answers(socket, r, name, added));
+          if (System.nanoTime() - t0 > TIMEOUT_NANOS) {
+            fail(
+                "change "
+                    + (k + 1)
+                    + " ("
+                    + name
+                    + " gains "
+                    + added
+                    + ") did not reach "
+                    + pending
+                    + " in 30 s");
+          }
+          if (!pending.isEmpty()) {
+            Thread.sleep(1);
+          }
+        }
+        micros[k] = (System.nanoTime() - t0) / 1000;
+      }
+      Arrays.sort(micros);
+      Arrays.sort(writeMicros);
+      System.out.printf(
+          Locale.ROOT,
+          "propagation: %d changes to %d resolvers at %d services: p50 %.1f ms, p99 %.1f ms, max"
+              + " %.1f ms (of which the API server's write: p50 %.1f ms, max %.1f ms)%n",
+          changes,
+          resolvers.size(),
+          services,
+          percentile(micros, 0.50),
+          percentile(micros, 0.99),
+          micros[changes - 1] / 1000.0,
+          percentile(writeMicros, 0.50),
+          writeMicros[changes - 1] / 1000.0);
+    }
+  }
+
+  /** The nearest-rank percentile of sorted microseconds, in milliseconds. */
+  private static double percentile(long[] sorted, double p) {
+    return sorted[Math.max(0, (int) Math.ceil(sorted.length * p) - 1)] / 1000.0;
+  }
+
+  /**
+   * Whether {@code resolver} answers an A query for {@code name} with {@code address} among others.
+   */
+  private static boolean answers(
+      DatagramSocket socket, InetSocketAddress resolver, Name name, String address) {
+    try {
+      Message query = Message.newQuery(Record.newRecord(name, Type.A, DClass.IN));
+      byte[] out = query.toWire();
+      socket.send(new DatagramPacket(out, out.length, resolver));
+      byte[] in = new byte[1232];
+      while (true) {
+        var packet = new DatagramPacket(in, in.length);
+        socket.receive(packet);
+        Message reply = new Message(Arrays.copyOf(in, packet.getLength()));
+        if (reply.getHeader().getID() != query.getHeader().getID()) {
+          continue; // a late answer to an earlier query
+        }
+        List<Record> answer = reply.getSection(Section.ANSWER);
+        return answer.stream()
+            .anyMatch(
+                r -> r instanceof ARecord a && a.getAddress().getHostAddress().equals(address));
+      }
+    } catch (SocketTimeoutException e) {
+      return false;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  private static void fail(String why) {
+    System.err.println("propagation: " + why);
+    System.exit(1);
+  }
+}
