@@ -2,6 +2,7 @@ package io.minilb.resolver.dns;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -9,6 +10,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
@@ -40,6 +42,9 @@ public final class DnsServer implements AutoCloseable {
   private static final int SOCKET_BUFFER_BYTES = 4 << 20;
   private static final int MAX_DATAGRAM = 1500;
   private static final int MAX_FRAME = 2 + 65535; // the decoder counts the length field too
+  private static final int TCP_QUEUE_LOW = 8 << 10;
+  private static final int TCP_QUEUE_HIGH = 32 << 10;
+  private static final int TCP_READ_MAX = 16 << 10;
 
   /**
    * TCP limits (RFC 7766 section 6.2) and UDP response rate limiting.
@@ -103,6 +108,14 @@ public final class DnsServer implements AutoCloseable {
               .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
               .option(ChannelOption.SO_BACKLOG, 1024)
               .option(ChannelOption.SO_REUSEADDR, true)
+              // Backpressure (see TcpDnsHandler): answers queue in direct memory, so each
+              // connection may hold little, and one read brings at most a bounded batch of queries.
+              .childOption(
+                  ChannelOption.WRITE_BUFFER_WATER_MARK,
+                  new WriteBufferWaterMark(TCP_QUEUE_LOW, TCP_QUEUE_HIGH))
+              .childOption(
+                  ChannelOption.RCVBUF_ALLOCATOR,
+                  new AdaptiveRecvByteBufAllocator(64, 1024, TCP_READ_MAX))
               .childHandler(
                   new ChannelInitializer<SocketChannel>() {
                     @Override
