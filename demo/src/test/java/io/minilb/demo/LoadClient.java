@@ -4,7 +4,10 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -18,7 +21,8 @@ import org.xbill.DNS.Type;
 
 /**
  * A steady UDP query load against one resolver, counting every outcome: answered with addresses,
- * NXDOMAIN, other rcodes, and queries that got no answer at all within a second.
+ * NXDOMAIN, other rcodes, and queries that got no answer at all within a second; and the round-trip
+ * time of every query that got an answer.
  */
 final class LoadClient implements AutoCloseable {
 
@@ -26,6 +30,7 @@ final class LoadClient implements AutoCloseable {
   final AtomicLong nxdomain = new AtomicLong();
   final AtomicLong otherRcode = new AtomicLong();
   final AtomicLong unanswered = new AtomicLong();
+  private final List<Long> roundTrips = Collections.synchronizedList(new ArrayList<>());
   private final Thread thread;
   private volatile boolean running = true;
 
@@ -47,6 +52,7 @@ final class LoadClient implements AutoCloseable {
         Message q = Message.newQuery(Record.newRecord(Name.fromString(name), Type.A, DClass.IN));
         q.getHeader().setID(id);
         byte[] wire = q.toWire();
+        long sent = System.nanoTime();
         socket.send(new DatagramPacket(wire, wire.length, resolver));
         try {
           Message r;
@@ -55,6 +61,7 @@ final class LoadClient implements AutoCloseable {
             socket.receive(p);
             r = new Message(Arrays.copyOf(p.getData(), p.getLength()));
           } while (r.getHeader().getID() != id);
+          roundTrips.add(System.nanoTime() - sent);
           if (r.getRcode() == Rcode.NOERROR && r.getSection(Section.ANSWER).size() > 0) {
             answered.incrementAndGet();
           } else if (r.getRcode() == Rcode.NXDOMAIN) {
@@ -78,6 +85,13 @@ final class LoadClient implements AutoCloseable {
 
   long total() {
     return answered.get() + nxdomain.get() + otherRcode.get() + unanswered.get();
+  }
+
+  /** Round-trip times in nanoseconds of the answered queries so far, in the order sent. */
+  List<Long> roundTrips() {
+    synchronized (roundTrips) {
+      return List.copyOf(roundTrips);
+    }
   }
 
   long failures() {
