@@ -1,5 +1,8 @@
 package io.minilb.demo;
 
+import static org.awaitility.Awaitility.await;
+
+import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -80,6 +83,35 @@ final class LoadClient implements AutoCloseable {
       }
     } catch (Exception e) {
       unanswered.incrementAndGet();
+    }
+  }
+
+  /**
+   * As a process of its own, so that the round trips it measures include no pause of the JVM that
+   * runs the test: {@code host port name qps minimum}. Prints {@code warm} after the first second;
+   * when its standard input closes, goes on until at least {@code minimum} queries were sent after
+   * {@code warm}, then prints {@code lost <n>} and one {@code rtt <nanoseconds>} line per answer.
+   */
+  public static void main(String[] args) throws Exception {
+    var resolver = new InetSocketAddress(args[0], Integer.parseInt(args[1]));
+    int qps = Integer.parseInt(args[3]);
+    int minimum = Integer.parseInt(args[4]);
+    try (var load = new LoadClient(resolver, args[2], qps)) {
+      await().forever().until(() -> load.total() >= qps);
+      long sentBefore = load.total();
+      int from = load.roundTrips().size();
+      long failedBefore = load.failures();
+      System.out.println("warm");
+      System.out.flush();
+      System.in.transferTo(OutputStream.nullOutputStream());
+      await().forever().until(() -> load.total() - sentBefore >= minimum);
+      load.close();
+      var out = new StringBuilder();
+      out.append("lost ").append(load.failures() - failedBefore).append('\n');
+      var all = load.roundTrips();
+      all.subList(from, all.size()).forEach(n -> out.append("rtt ").append(n).append('\n'));
+      System.out.print(out);
+      System.out.flush();
     }
   }
 
