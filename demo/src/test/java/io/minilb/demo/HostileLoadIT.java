@@ -144,7 +144,7 @@ class HostileLoadIT {
       assertThat(heap.peakUsed.get()).isPositive().isLessThan(cap);
       assertThat(heap.peakOldAfterGc.get())
           .as("live heap after a collection leaves room for a full sync's second index")
-          .isLessThan(cap * 3 / 4);
+          .isLessThan(cap / 2);
     }
 
     assertThat(events("evil"))
