@@ -107,6 +107,15 @@ public final class ControllerMain implements Callable<Integer> {
   int maxRecords;
 
   @Option(
+      names = "--max-records-per-object",
+      defaultValue = "10000",
+      description =
+          "Most records one Service, Ingress or route may publish; beyond it a Service publishes a"
+              + " stable subset of its endpoints and an object's hosts are served while they fit,"
+              + " with a Warning Event (default: ${DEFAULT-VALUE}).")
+  int maxRecordsPerObject;
+
+  @Option(
       names = "--grpc-listen",
       defaultValue = "0.0.0.0:9090",
       converter = HostPort.class,
@@ -218,7 +227,9 @@ public final class ControllerMain implements Callable<Integer> {
     var builder =
         ControllerConfig.builder()
             .zone(new ZoneConfig(domain, lbClass, ttl, nsName, claimClassless, ingressClass, glue))
-            .limits(new Limits(maxHostsPerObject, maxEndpointsPerService, maxRecords))
+            .limits(
+                new Limits(
+                    maxHostsPerObject, maxEndpointsPerService, maxRecords, maxRecordsPerObject))
             .grpcListen(grpcListen)
             .httpListen(httpListen)
             .leaseNamespace(

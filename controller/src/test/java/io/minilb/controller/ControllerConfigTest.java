@@ -20,7 +20,7 @@ class ControllerConfigTest {
     assertThat(c.leaseName()).isEqualTo("minilb-controller");
     assertThat(c.onLostLeadership()).isSameAs(ControllerConfig.EXIT);
     assertThat(c.identity()).startsWith("minilb-");
-    assertThat(c.limits()).isEqualTo(new Limits(100, 1_000, 100_000));
+    assertThat(c.limits()).isEqualTo(new Limits(100, 1_000, 100_000, 10_000));
   }
 
   @Test

@@ -26,10 +26,12 @@ class ControllerMainTest {
             "--max-endpoints-per-service",
             "4",
             "--max-records",
-            "5");
+            "5",
+            "--max-records-per-object",
+            "6");
 
     assertThat(defaults.config().limits()).isEqualTo(Limits.DEFAULTS);
-    assertThat(set.config().limits()).isEqualTo(new Limits(3, 4, 5));
+    assertThat(set.config().limits()).isEqualTo(new Limits(3, 4, 5, 6));
   }
 
   @Test

@@ -19,8 +19,17 @@ public record Finding(String kind, ObjectKey object, Type type, String reason, S
 
   public Finding {
     if (message != null && message.length() > MAX_MESSAGE) {
-      message = message.substring(0, MAX_MESSAGE - 1) + "…";
+      message = cut(message, MAX_MESSAGE - 1) + "…";
     }
+  }
+
+  /** The first {@code max} chars of {@code s}, one fewer rather than half a surrogate pair. */
+  static String cut(String s, int max) {
+    if (s.length() <= max) {
+      return s;
+    }
+    int end = Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
+    return s.substring(0, end);
   }
 
   /** Event types. */

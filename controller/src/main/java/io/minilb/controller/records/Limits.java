@@ -13,21 +13,29 @@ package io.minilb.controller.records;
  * @param records resource records in one snapshot ({@code --max-records}): objects are admitted
  *     oldest first, and one that would cross it publishes nothing, with a {@code
  *     RecordLimitReached} warning
+ * @param recordsPerObject resource records one object may publish ({@code
+ *     --max-records-per-object}), counting the NS and SOA of each zone its names create: beyond it
+ *     a Service publishes a stable subset of its endpoints, and an object's hosts are served while
+ *     they fit, with a {@code TooManyRecords} warning
  */
-public record Limits(int hostsPerObject, int endpointsPerService, int records) {
+public record Limits(
+    int hostsPerObject, int endpointsPerService, int records, int recordsPerObject) {
 
   /**
    * Sized for real clusters. 100 names cover an ingress controller's Service or a busy route; 1,000
    * addresses keep a Service's largest RRset (AAAA, 28 octets each) under DNS's 64 KiB message and
    * are far more than any client uses; 100,000 records is about what the resolver's 96 MiB heap
-   * holds twice during a full sync (a 10k-Service cluster, about 90,000 records).
+   * holds twice during a full sync (a 10k-Service cluster, about 90,000 records); 10,000 records
+   * hold a Service at the address limit with its endpoint names, two PTRs and three named ports per
+   * address and three extra names (1,000 × 10), and keep any one object to a tenth of the snapshot.
    */
-  public static final Limits DEFAULTS = new Limits(100, 1_000, 100_000);
+  public static final Limits DEFAULTS = new Limits(100, 1_000, 100_000, 10_000);
 
   public Limits {
     positive("--max-hosts-per-object", hostsPerObject);
     positive("--max-endpoints-per-service", endpointsPerService);
     positive("--max-records", records);
+    positive("--max-records-per-object", recordsPerObject);
   }
 
   private static void positive(String flag, int value) {

@@ -59,7 +59,10 @@ public final class RecordBuilder {
 
   /** Reasons of the findings that {@link Build#limited()} lists. */
   private static final Set<String> LIMIT_REASONS =
-      Set.of(HostClaims.TOO_MANY_HOSTS, ServiceTarget.TOO_MANY_ENDPOINTS);
+      Set.of(
+          HostClaims.TOO_MANY_HOSTS,
+          ServiceTarget.TOO_MANY_ENDPOINTS,
+          ServiceTarget.TOO_MANY_RECORDS);
 
   /** One object's records, admitted or left out as a whole. */
   private record Part(
@@ -91,6 +94,11 @@ public final class RecordBuilder {
    * minilb/host} names; an Ingress or route with its hosts) while they fit under {@link
    * Limits#records()}. One that does not fit publishes nothing ({@code RecordLimitReached}), so a
    * newer object never takes records from an older one.
+   *
+   * <p>No object's part exceeds {@link Limits#recordsPerObject()}, so no old object can take the
+   * whole snapshot: a Service is cut to a stable subset of its addresses before its records are
+   * built ({@link ServiceTarget#withinRecords}), leaving room for its {@code minilb/host} names; an
+   * object's hosts are then added in order while they fit ({@code TooManyRecords} for both).
    */
   public Build build(ClusterState state) {
     var report = new Report();
@@ -119,6 +127,14 @@ public final class RecordBuilder {
                 slicesByService.getOrDefault(svc.key(), List.of()),
                 limits.endpointsPerService(),
                 report::finding);
+        int hosts =
+            HostNames.parseList(
+                    svc.annotations().get(HostClaims.HOST_ANNOTATION), limits.hostsPerObject())
+                .valid()
+                .size();
+        target =
+            target.withinRecords(
+                limits.recordsPerObject(), hosts, a -> inReverse(reverse, a), report::finding);
         var own = new Records();
         addService(own, target, reverse);
         part(parts, "Service", svc.key(), svc.created()).records().addAll(own);
@@ -133,6 +149,7 @@ public final class RecordBuilder {
       }
     }
 
+    var overRecords = new TreeSet<String>();
     for (HostClaims.Alias alias : HostClaims.resolve(zone, limits, state, served, report)) {
       try {
         String owner = alias.host() + ".";
@@ -144,6 +161,14 @@ public final class RecordBuilder {
           Encode.name(apex); // the NS added below must be buildable too
         }
         Part part = part(parts, alias.kind(), alias.source(), alias.created());
+        int zoneCost = ownZone && !part.zones().contains(apex) ? 2 : 0;
+        if (part.records().size() + 2 * part.zones().size() + own.size() + zoneCost
+            > limits.recordsPerObject()) {
+          if (overRecords.add(alias.kind() + " " + alias.source())) {
+            report.finding(tooManyRecords(alias.kind(), alias.source()));
+          }
+          continue;
+        }
         part.records().addAll(own);
         if (ownZone) {
           part.zones().add(apex);
@@ -159,6 +184,26 @@ public final class RecordBuilder {
     var limited = report.findings.stream().filter(f -> LIMIT_REASONS.contains(f.reason())).toList();
     return new Build(
         List.copyOf(zones), records.toList(), report.findings, report.dropped, limited);
+  }
+
+  private Finding tooManyRecords(String kind, ObjectKey key) {
+    return Finding.warning(
+        kind,
+        key,
+        ServiceTarget.TOO_MANY_RECORDS,
+        "more than "
+            + limits.recordsPerObject()
+            + " records (each host with every address it resolves to); the first hosts that fit"
+            + " are served (--max-records-per-object)");
+  }
+
+  private static boolean inReverse(Map<String, Cidr> reverse, InetAddress a) {
+    for (Cidr c : reverse.values()) {
+      if (c.contains(a)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Part part(Map<String, Part> parts, String kind, ObjectKey key, Instant created) {
@@ -185,9 +230,8 @@ public final class RecordBuilder {
         report.full(
             p.kind(),
             p.key(),
-            "no DNS records published for it: its "
-                + size
-                + " records would take the snapshot past --max-records ("
+            "no DNS records published for it: its records would take the snapshot past"
+                + " --max-records ("
                 + limits.records()
                 + "), which older objects already fill");
         continue;
@@ -207,7 +251,7 @@ public final class RecordBuilder {
               String target = label + "." + t.owner();
               for (InetAddress a : ep.addresses()) {
                 records.add(target, type(a), t.ttl(), Encode.address(a));
-                if (reverse.values().stream().anyMatch(c -> c.contains(a))) {
+                if (inReverse(reverse, a)) {
                   String ptr = Reverse.name(a);
                   records.add(ptr, Type.PTR, t.ttl(), Encode.name(target));
                   records.add(ptr, Type.PTR, t.ttl(), serviceName);

@@ -25,6 +25,7 @@ final class Records {
   }
 
   private final Map<RRKey, Pending> sets = new TreeMap<>();
+  private int size;
 
   /** Longest owner in presentation form: 255 octets on the wire, one more than the text. */
   private static final int MAX_NAME = 254;
@@ -38,7 +39,9 @@ final class Records {
     }
     Pending p = sets.computeIfAbsent(new RRKey(owner, type), k -> new Pending(ttl));
     p.ttl = Math.min(p.ttl, ttl);
-    p.rdata.add(rdata);
+    if (p.rdata.add(rdata)) {
+      size++;
+    }
   }
 
   /** Adds everything {@code other} collected. */
@@ -48,11 +51,7 @@ final class Records {
 
   /** Resource records collected so far, every RRset counting its rdata. */
   int size() {
-    int n = 0;
-    for (Pending p : sets.values()) {
-      n += p.rdata.size();
-    }
-    return n;
+    return size;
   }
 
   List<RRSet> toList() {

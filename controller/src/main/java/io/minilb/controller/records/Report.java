@@ -36,7 +36,7 @@ final class Report {
   void drop(String kind, ObjectKey key, RuntimeException cause) {
     String why = cause.getMessage() == null ? cause.toString() : cause.getMessage();
     if (why.length() > MAX_MESSAGE) {
-      why = why.substring(0, MAX_MESSAGE) + "…";
+      why = Finding.cut(why, MAX_MESSAGE) + "…";
     }
     Finding f = Finding.warning(kind, key, DROPPED, "no DNS records published for it: " + why);
     findings.add(f);

@@ -8,14 +8,19 @@ import io.minilb.net.Cidr;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -35,6 +40,7 @@ record ServiceTarget(
   static final String TTL_ANNOTATION = "minilb/ttl";
   static final String INVALID_ADDRESS = "InvalidAddress";
   static final String TOO_MANY_ENDPOINTS = "TooManyEndpoints";
+  static final String TOO_MANY_RECORDS = "TooManyRecords";
   private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
   private static final Pattern ASCII_NUMBER = Pattern.compile("[0-9]{1,9}");
   private static final byte[] BROADCAST = {-1, -1, -1, -1};
@@ -115,30 +121,104 @@ record ServiceTarget(
     if (!rejected.isEmpty()) {
       findings.accept(rejectedFinding(svc, rejected, unlisted));
     }
+    var target =
+        new ServiceTarget(
+            svc,
+            zone.owner(svc.namespace(), svc.name()),
+            ttl(zone, svc, findings),
+            List.copyOf(addresses),
+            endpoints);
     if (addresses.size() > maxAddresses) {
-      var kept = new TreeSet<InetAddress>(BY_BYTES);
-      addresses.stream().sorted(SPREAD).limit(maxAddresses).forEach(kept::add);
+      // fixed wording, without the live count: the Event recorder then sends it once, not per pod
       findings.accept(
           Finding.warning(
               "Service",
               svc.key(),
               TOO_MANY_ENDPOINTS,
-              addresses.size()
+              "more than "
+                  + maxAddresses
                   + " endpoint addresses are ready; "
                   + maxAddresses
                   + " of them are published (--max-endpoints-per-service)"));
-      endpoints.replaceAll(
-          (label, ep) ->
-              new Endpoint(ep.addresses().stream().filter(kept::contains).toList(), ep.ports()));
-      endpoints.values().removeIf(ep -> ep.addresses().isEmpty());
-      addresses = kept;
+      target = target.keep(addresses.stream().sorted(SPREAD).limit(maxAddresses).toList());
     }
-    return new ServiceTarget(
-        svc,
-        zone.owner(svc.namespace(), svc.name()),
-        ttl(zone, svc, findings),
-        List.copyOf(addresses),
-        endpoints);
+    return target;
+  }
+
+  /**
+   * This target cut to the addresses whose records fit in {@code limit}, or this target when all
+   * do. Each of {@code hosts} extra names is charged an NS and an SOA up front, as it may be a zone
+   * of its own. An address costs its A at the Service name and one record at each extra name, and
+   * per endpoint holding it an A at the endpoint name and, when {@code reversed}, two PTRs; an
+   * endpoint's first address also pays its SRV, one per named port. Addresses are taken in the
+   * fixed hash order of the address limit, so the subset is stable from build to build; they are
+   * counted before any record is built.
+   */
+  ServiceTarget withinRecords(
+      int limit, int hosts, Predicate<InetAddress> reversed, Consumer<Finding> findings) {
+    long budget = limit - 2L * hosts;
+    var holders = new HashMap<InetAddress, List<Endpoint>>();
+    endpoints
+        .values()
+        .forEach(
+            ep ->
+                ep.addresses()
+                    .forEach(a -> holders.computeIfAbsent(a, k -> new ArrayList<>()).add(ep)));
+    Set<Endpoint> paid = Collections.newSetFromMap(new IdentityHashMap<>());
+    var kept = new ArrayList<InetAddress>();
+    long total = 0;
+    for (InetAddress a : addresses.stream().sorted(SPREAD).toList()) {
+      long cost = 1 + hosts;
+      for (Endpoint ep : holders.getOrDefault(a, List.of())) {
+        cost += 1 + (reversed.test(a) ? 2 : 0) + (paid.contains(ep) ? 0 : srvCount(ep));
+      }
+      if (total + cost > budget) {
+        break;
+      }
+      total += cost;
+      kept.add(a);
+      paid.addAll(holders.getOrDefault(a, List.of()));
+    }
+    if (kept.size() == addresses.size()) {
+      return this;
+    }
+    findings.accept(
+        Finding.warning(
+            "Service",
+            key(),
+            TOO_MANY_RECORDS,
+            "more than "
+                + limit
+                + " records (each address with its endpoint name, PTRs, an SRV per named port and"
+                + " its minilb/host names); a stable subset of the addresses is published"
+                + " (--max-records-per-object)"));
+    return keep(kept);
+  }
+
+  /** SRV records of {@code ep}: one per named Service port the endpoint serves. */
+  int srvCount(Endpoint ep) {
+    int n = 0;
+    for (ServiceView.PortView port : service.ports()) {
+      if (!port.name().isEmpty() && ep.ports().containsKey(port.name() + "/" + port.protocol())) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** This target with only {@code kept} of its addresses, at the Service name and its endpoints. */
+  private ServiceTarget keep(Collection<InetAddress> kept) {
+    var set = new TreeSet<InetAddress>(BY_BYTES);
+    set.addAll(kept);
+    var eps = new LinkedHashMap<String, Endpoint>();
+    endpoints.forEach(
+        (label, ep) -> {
+          var addrs = ep.addresses().stream().filter(set::contains).toList();
+          if (!addrs.isEmpty()) {
+            eps.put(label, new Endpoint(addrs, ep.ports()));
+          }
+        });
+    return new ServiceTarget(service, owner, ttl, List.copyOf(set), eps);
   }
 
   /**

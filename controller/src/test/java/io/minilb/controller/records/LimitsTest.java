@@ -57,7 +57,7 @@ class LimitsTest {
 
   @Test
   void anIngressOverTheHostLimit_keepsItsFirstDistinctHosts() {
-    var limits = new Limits(2, 1000, 100_000);
+    var limits = new Limits(2, 1000, 100_000, 10_000);
     var ctrl = svc("haproxy", "ingress", OLD, Map.of());
     var ing =
         new IngressView(
@@ -130,7 +130,7 @@ class LimitsTest {
               assertThat(f.reason()).isEqualTo("TooManyEndpoints");
               assertThat(f.message())
                   .isEqualTo(
-                      "5000 endpoint addresses are ready; 1000 of them are published"
+                      "more than 1000 endpoint addresses are ready; 1000 of them are published"
                           + " (--max-endpoints-per-service)");
             });
     assertThat(build.limited()).hasSize(1);
@@ -139,7 +139,7 @@ class LimitsTest {
   @Test
   void atTheRecordLimit_theYoungestObjectsAreLeftOut_andANewcomerTakesNothingFromOlderOnes() {
     // the apex NS and SOA, then each Service: A at its name, A at its endpoint name, one SRV
-    var limits = new Limits(100, 1000, 9);
+    var limits = new Limits(100, 1000, 9, 10_000);
     var builder = new RecordBuilder(ZoneConfig.defaults(), limits);
     var a = svc("default", "a", Instant.parse("2025-01-01T00:00:00Z"), Map.of());
     var b = svc("default", "b", Instant.parse("2025-02-01T00:00:00Z"), Map.of());
@@ -167,7 +167,7 @@ class LimitsTest {
 
   @Test
   void theRecordLimit_leavesOutAnOversizedObject_butAdmitsSmallerYoungerOnes() {
-    var builder = new RecordBuilder(ZoneConfig.defaults(), new Limits(100, 1000, 6));
+    var builder = new RecordBuilder(ZoneConfig.defaults(), new Limits(100, 1000, 6, 10_000));
     var big = svc("default", "big", OLD, Map.of("minilb/host", "x.example.com, y.example.com"));
     var small = svc("default", "small", Instant.parse("2026-01-01T00:00:00Z"), Map.of());
     var slices =
@@ -188,7 +188,7 @@ class LimitsTest {
   @Test
   void theRecordLimit_countsTheNsAndSoaOfEveryZoneAnObjectCreates() {
     // 40 names, each its own zone: 40 A, 40 NS, 40 SOA, not 40 records
-    var limits = new Limits(100, 1000, 50);
+    var limits = new Limits(100, 1000, 50, 10_000);
     String names =
         String.join(",", IntStream.range(0, 40).mapToObj(i -> "h" + i + ".example").toList());
     var svc = svc("default", "zones", OLD, Map.of("minilb/host", names));
@@ -210,10 +210,12 @@ class LimitsTest {
 
   @Test
   void limits_belowOne_areRejectedNamingTheFlag() {
-    assertThatThrownBy(() -> new Limits(0, 1, 1)).hasMessageContaining("--max-hosts-per-object");
-    assertThatThrownBy(() -> new Limits(1, 0, 1))
+    assertThatThrownBy(() -> new Limits(0, 1, 1, 1)).hasMessageContaining("--max-hosts-per-object");
+    assertThatThrownBy(() -> new Limits(1, 0, 1, 1))
         .hasMessageContaining("--max-endpoints-per-service");
-    assertThatThrownBy(() -> new Limits(1, 1, -5)).hasMessageContaining("--max-records");
+    assertThatThrownBy(() -> new Limits(1, 1, -5, 1)).hasMessageContaining("--max-records");
+    assertThatThrownBy(() -> new Limits(1, 1, 1, 0))
+        .hasMessageContaining("--max-records-per-object");
   }
 
   private static ServiceView svc(
