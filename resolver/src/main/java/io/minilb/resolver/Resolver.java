@@ -149,7 +149,7 @@ public final class Resolver implements AutoCloseable {
     ops = OpsServer.start(config.httpListen(), this::ready, registry);
     stream.start();
     log.info(
-        "resolver {} serving DNS on {}, ops on {}, controllers {}",
+        "resolver (node {}) serving DNS on {}, ops on {}, controllers {}",
         config.nodeName(),
         dns.address(),
         ops.address(),
