@@ -155,7 +155,7 @@ for n in 1000 10000; do
   settle "$cpid"
   rss_c=$(rss "$cpid")
   peak_c=$(awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$cpid/status")
-  ops=$(grep -o 'ops on [0-9.:]*' "$work/demo-$n.log" | head -1 | cut -d' ' -f3)
+  ops=$(grep -o 'Controller - .* ops on /[0-9.:]*' "$work/demo-$n.log" | head -1 | sed 's|.*ops on /||')
   build=$(curl -s "http://$ops/metrics" | awk '/^minilb_controller_snapshot_build_seconds_sum/ {s = $2} /^minilb_controller_snapshot_build_seconds_count/ {c = $2} END {printf "%d builds, mean %.0f ms", c, 1000 * s / c}')
   jcmd "$cpid" GC.run >/dev/null
   heap=$(jcmd "$cpid" GC.heap_info | awk '/generation|space/ && /used/ { for (k = 1; k <= NF; k++) if ($k == "used") { v = $(k + 1); sub(/K,?/, "", v); u += v } } END { printf "%.1f", u / 1024 }')
