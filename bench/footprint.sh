@@ -146,10 +146,16 @@ for n in 1000 10000; do
   cluster="$work/cluster-$n"
   mkdir -p "$cluster"
   seed "$n" >"$cluster/services.yaml"
-  ./minilb demo --cluster "$cluster" --dns-port 54999 --kubeconfig-out "$work/kubeconfig-$n" >"$work/demo-$n.log" 2>&1 &
+  # The demo as ./minilb starts it, but with room for 20k objects in its embedded API server; the
+  # controller it starts gets the images' flags and heap cap all the same (Children.java).
+  java "${opts[@]}" -Xmx1g -Dminilb.home="$PWD" \
+    -Dminilb.controller.classpath=controller/target/minilb-controller.jar \
+    -Dminilb.resolver.classpath=resolver/target/minilb-resolver.jar \
+    -jar demo/target/minilb-demo.jar --cluster "$cluster" --dns-port 54999 \
+    --kubeconfig-out "$work/kubeconfig-$n" >"$work/demo-$n.log" 2>&1 &
   demo=$!
   pids+=("$demo")
-  for _ in $(seq 1 600); do grep -q "minilb demo is running" "$work/demo-$n.log" && break; sleep 1; done
+  for _ in $(seq 1 1800); do grep -q "minilb demo is running" "$work/demo-$n.log" && break; sleep 1; done
   cpid=$(pgrep -f "io.minilb.controller.ControllerMain.*$work/kubeconfig-$n" | head -1)
   rpid=$(pgrep -f "io.minilb.resolver.ResolverMain.*127.0.0.1:54999" | head -1)
   settle "$cpid"
@@ -157,7 +163,7 @@ for n in 1000 10000; do
   peak_c=$(awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$cpid/status")
   ops=$(grep -o 'Controller - .* ops on /[0-9.:]*' "$work/demo-$n.log" | head -1 | sed 's|.*ops on /||')
   build=$(curl -s "http://$ops/metrics" | awk '/^minilb_controller_snapshot_build_seconds_sum/ {s = $2} /^minilb_controller_snapshot_build_seconds_count/ {c = $2} END {printf "%d builds, mean %.0f ms", c, 1000 * s / c}')
-  jcmd "$cpid" GC.run >/dev/null
+  jcmd "$cpid" GC.class_histogram >"$work/histogram-$n.txt"
   heap=$(jcmd "$cpid" GC.heap_info | awk '/generation|space/ && /used/ { for (k = 1; k <= NF; k++) if ($k == "used") { v = $(k + 1); sub(/K,?/, "", v); u += v } } END { printf "%.1f", u / 1024 }')
   echo "controller, $n services ($((3 * n)) endpoints): RSS $rss_c MiB (peak $peak_c MiB), heap used after a full GC $heap MiB; its resolver (full sync over the stream) RSS $(rss "$rpid") MiB"
   echo "  record builds since start (every one a full build): $build"
