@@ -3,9 +3,9 @@
 # (10k services = 30k endpoints), resolver idle CPU over 60 s; then the shipped controller (the
 # demo's child, with the images' JVM flags) against the demo's embedded API server seeded with 1k
 # and 10k LoadBalancer Services and their EndpointSlices, each object carrying what `kubectl apply`
-# and the API server leave on it (a last-applied-configuration annotation and managedFields): RSS
-# once every status write is done, heap used after a full GC, idle CPU over 60 s (at 10k) and the
-# controller's own record-build time.
+# and the API server leave on it (a last-applied-configuration annotation and managedFields) and
+# the status minilb already wrote (a controller restarting on a managed cluster): RSS once settled,
+# live heap after a full GC, idle CPU over 60 s (at 10k) and the controller's record-build time.
 #   bench/footprint.sh [--skip-controller | --controller-only]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -64,9 +64,9 @@ done
 
 [[ $skip_controller == yes ]] && exit 0
 
-# One Service and its EndpointSlice as `kubectl apply` leaves them: the whole manifest again in
-# the last-applied-configuration annotation, and managedFields entries from the client and from
-# the controller that set the status.
+# One Service and its EndpointSlice as `kubectl apply` and the cluster leave them: the whole
+# manifest again in the last-applied-configuration annotation, managedFields entries from the
+# client and from the controller that set the status, and that status.
 seed() {
   local n=$1
   awk -v n="$n" '
@@ -105,6 +105,7 @@ seed() {
         print "  externalTrafficPolicy: Cluster"
         print "  internalTrafficPolicy: Cluster"
         print "  allocateLoadBalancerNodePorts: true"
+        print "status: {loadBalancer: {ingress: [{hostname: " svc "." ns ".minilb}]}}"
         print "---"
         print "apiVersion: discovery.k8s.io/v1"
         print "kind: EndpointSlice"
@@ -132,8 +133,8 @@ seed() {
     }'
 }
 
-# Waits until the process has used under 0.5 % of a core for 4 s (status writes and the record
-# builds after them are done), at most 10 minutes.
+# Waits until the process has used under 0.5 % of a core for 4 s (the first list, record build and
+# any status writes are done), at most 10 minutes.
 settle() {
   local t0 t1
   for _ in $(seq 1 150); do
@@ -164,8 +165,9 @@ for n in 1000 10000; do
   ops=$(grep -o 'Controller - .* ops on /[0-9.:]*' "$work/demo-$n.log" | head -1 | sed 's|.*ops on /||')
   build=$(curl -s "http://$ops/metrics" | awk '/^minilb_controller_snapshot_build_seconds_sum/ {s = $2} /^minilb_controller_snapshot_build_seconds_count/ {c = $2} END {printf "%d builds, mean %.0f ms", c, 1000 * s / c}')
   jcmd "$cpid" GC.class_histogram >"$work/histogram-$n.txt"
-  heap=$(jcmd "$cpid" GC.heap_info | awk '/generation|space/ && /used/ { for (k = 1; k <= NF; k++) if ($k == "used") { v = $(k + 1); sub(/K,?/, "", v); u += v } } END { printf "%.1f", u / 1024 }')
-  echo "controller, $n services ($((3 * n)) endpoints): RSS $rss_c MiB (peak $peak_c MiB), heap used after a full GC $heap MiB; its resolver (full sync over the stream) RSS $(rss "$rpid") MiB"
+  heap=$(awk '/^Total/ {printf "%.1f", $3 / 1048576}' "$work/histogram-$n.txt")
+  meta=$(jcmd "$cpid" GC.heap_info | awk '/Metaspace/ { for (k = 1; k <= NF; k++) if ($k == "used") { v = $(k + 1); sub(/K,?/, "", v); printf "%.1f", v / 1024 } }')
+  echo "controller, $n services ($((3 * n)) endpoints): RSS $rss_c MiB (peak $peak_c MiB), live heap after a full GC $heap MiB, metaspace $meta MiB; its resolver (full sync over the stream) RSS $(rss "$rpid") MiB"
   echo "  record builds since start (every one a full build): $build"
   if [[ $n -eq 10000 ]]; then
     t0=$(ticks "$cpid"); sleep 60; t1=$(ticks "$cpid")
