@@ -152,13 +152,13 @@ for n in 1000 10000; do
   java "${opts[@]}" -Xmx1g -Dminilb.home="$PWD" \
     -Dminilb.controller.classpath=controller/target/minilb-controller.jar \
     -Dminilb.resolver.classpath=resolver/target/minilb-resolver.jar \
-    -jar demo/target/minilb-demo.jar --cluster "$cluster" --dns-port 54999 \
+    -jar demo/target/minilb-demo.jar --cluster "$cluster" --dns-port 0 \
     --kubeconfig-out "$work/kubeconfig-$n" >"$work/demo-$n.log" 2>&1 &
   demo=$!
   pids+=("$demo")
   for _ in $(seq 1 1800); do grep -q "minilb demo is running" "$work/demo-$n.log" && break; sleep 1; done
-  cpid=$(pgrep -f "io.minilb.controller.ControllerMain.*$work/kubeconfig-$n" | head -1)
-  rpid=$(pgrep -f "io.minilb.resolver.ResolverMain.*127.0.0.1:54999" | head -1)
+  cpid=$(pgrep -P "$demo" -f io.minilb.controller.ControllerMain)
+  rpid=$(pgrep -P "$demo" -f io.minilb.resolver.ResolverMain)
   settle "$cpid"
   rss_c=$(rss "$cpid")
   peak_c=$(awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$cpid/status")
