@@ -64,7 +64,7 @@ final class ControllerMetrics implements StatusListener {
             .register(registry);
     GaugeWithCallback.builder()
         .name("minilb_controller_watched_objects")
-        .help("Objects in the informer caches, by kind")
+        .help("Objects watched, by kind (each held only as its view)")
         .labelNames("kind")
         .callback(
             cb -> {

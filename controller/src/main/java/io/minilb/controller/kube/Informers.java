@@ -3,7 +3,12 @@ package io.minilb.controller.kube;
 import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -14,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,13 +27,21 @@ import org.slf4j.LoggerFactory;
  * Watches Services, EndpointSlices and Ingresses (all namespaces) and Nodes, and — when their CRDs
  * are installed — the Gateway API's Gateways and HTTP/GRPC/TLS routes, read as generic resources.
  * Objects become views here; one that fails conversion is dropped with one WARN and the rest keep
- * flowing. The Gateway API may appear at any time: {@link #discoverGatewayApi()} (called
- * periodically) starts the informers for whatever kinds the API server now serves.
+ * flowing. The informers keep no objects, only keys and resourceVersions ({@link VersionStore}):
+ * the views are the one copy of what minilb reads. The Gateway API may appear at any time: {@link
+ * #discoverGatewayApi()} (called periodically) starts the informers for whatever kinds the API
+ * server now serves.
  */
 public final class Informers implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Informers.class);
   static final String GATEWAY_GROUP = "gateway.networking.k8s.io";
+
+  /**
+   * Objects per list page: a relist of 10k objects then never holds the whole list in memory at
+   * once.
+   */
+  static final long LIST_PAGE = 500;
 
   /** A Gateway API kind and the versions to try, newest first. */
   private record GatewayKind(String kind, String plural, List<String> versions) {}
@@ -48,31 +62,36 @@ public final class Informers implements AutoCloseable {
     this.client = client;
     this.views = views;
     informers.add(
-        client
-            .services()
-            .inAnyNamespace()
-            .inform(handler(Views::of, views::putService, views::removeService), 0));
+        watch(
+            client.services().inAnyNamespace(),
+            Service::new,
+            handler(Views::of, views::putService, views::removeService)));
     informers.add(
-        client
-            .discovery()
-            .v1()
-            .endpointSlices()
-            .inAnyNamespace()
-            .inform(handler(Views::of, views::putSlice, views::removeSlice), 0));
+        watch(
+            client.discovery().v1().endpointSlices().inAnyNamespace(),
+            EndpointSlice::new,
+            handler(Views::of, views::putSlice, views::removeSlice)));
     informers.add(
-        client
-            .network()
-            .v1()
-            .ingresses()
-            .inAnyNamespace()
-            .inform(handler(Views::of, views::putIngress, views::removeIngress), 0));
-    informers.add(client.nodes().inform(handler(Views::of, views::putNode, views::removeNode), 0));
+        watch(
+            client.network().v1().ingresses().inAnyNamespace(),
+            Ingress::new,
+            handler(Views::of, views::putIngress, views::removeIngress)));
+    informers.add(
+        watch(client.nodes(), Node::new, handler(Views::of, views::putNode, views::removeNode)));
     discoverGatewayApi();
   }
 
   /** Whether every informer has completed its initial list. */
   public boolean synced() {
     return informers.stream().allMatch(SharedIndexInformer::hasSynced);
+  }
+
+  /** What the informers themselves hold of the watched objects: skeletons with key and version. */
+  List<HasMetadata> cached() {
+    return informers.stream()
+        .flatMap(i -> i.getStore().list().stream())
+        .map(HasMetadata.class::cast)
+        .toList();
   }
 
   /** Starts informers for Gateway API kinds that are served now and not yet watched. */
@@ -103,7 +122,11 @@ public final class Informers implements AutoCloseable {
                       views.removeRoute(
                           new ObjectKey(key.namespace(), k.kind() + "/" + key.name())));
       try {
-        informers.add(client.genericKubernetesResources(ctx).inAnyNamespace().inform(h, 0));
+        informers.add(
+            watch(
+                client.genericKubernetesResources(ctx).inAnyNamespace(),
+                GenericKubernetesResource::new,
+                h));
         gatewayKindsWatched.add(k.kind());
         log.info("watching {}/{} {}", GATEWAY_GROUP, version, k.plural());
       } catch (RuntimeException e) {
@@ -130,6 +153,21 @@ public final class Informers implements AutoCloseable {
   @Override
   public void close() {
     informers.forEach(SharedIndexInformer::close);
+  }
+
+  /**
+   * Lists (in pages) and watches {@code source}, keeping no objects: the handler turns each into a
+   * view and the informer remembers only keys and resourceVersions. Returns once the first list is
+   * handled; throws when it fails.
+   */
+  private static <T extends HasMetadata> SharedIndexInformer<T> watch(
+      Informable<T> source, Supplier<T> skeleton, ResourceEventHandler<T> handler) {
+    SharedIndexInformer<T> informer = source.withLimit(LIST_PAGE).runnableInformer(0);
+    informer.itemStore(new VersionStore<>(skeleton));
+    informer.removeNamespaceIndex();
+    informer.addEventHandler(handler);
+    informer.run();
+    return informer;
   }
 
   private static <T extends HasMetadata, V> ResourceEventHandler<T> handler(

@@ -84,14 +84,19 @@ public final class SnapshotPublisher {
       }
       serial = Math.min(Math.max(serial + 1, clockSeconds.getAsLong()), 0xFFFF_FFFFL);
       var all = new ArrayList<RRSet>(records.size() + zones.size());
-      all.addAll(records);
+      for (RRSet r : records) {
+        // An unchanged RRset is shared with the snapshot before, so the history costs only what
+        // changed rather than a full copy per kept version.
+        RRSet before = current == null ? null : current.rrsets().get(r.key());
+        all.add(r.equals(before) ? before : r);
+      }
       for (String zone : zones) {
         all.add(soa.at(zone, serial));
       }
       Version version = current == null ? new Version(epoch, 1) : current.version().next();
       Snapshot next = new Snapshot(version, zones, all);
       lastZones = List.copyOf(zones);
-      lastRecords = List.copyOf(records);
+      lastRecords = List.copyOf(all.subList(0, records.size()));
       history.addLast(next);
       if (history.size() > HISTORY) {
         history.removeFirst();

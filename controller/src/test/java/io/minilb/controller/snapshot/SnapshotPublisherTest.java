@@ -69,6 +69,19 @@ class SnapshotPublisherTest {
     assertThat(publisher.find(new Version(8, publisher.current().version().sequence()))).isNull();
   }
 
+  @Test
+  void anUnchangedRRset_isSharedWithThePreviousSnapshot_notCopied() {
+    RRSet other = new RRSet("api.default.minilb.", Type.A, 5, List.of(Rdata.of(new byte[4])));
+    publisher.publish(zones, List.of(records("10.0.0.1").get(0), other));
+    RRSet kept = publisher.current().rrsets().get(other.key());
+
+    RRSet equalCopy = new RRSet("api.default.minilb.", Type.A, 5, List.of(Rdata.of(new byte[4])));
+    publisher.publish(zones, List.of(records("10.0.0.2").get(0), equalCopy));
+
+    assertThat(publisher.current().version().sequence()).isEqualTo(2);
+    assertThat(publisher.current().rrsets().get(other.key())).isSameAs(kept);
+  }
+
   private long serial() {
     return serialOf(publisher);
   }
