@@ -81,10 +81,12 @@ class SlowlorisIT {
     }
     for (Attack a : firstWave) {
       assertThat(a.closedAt).as("an attacking connection was closed").isNotZero();
-      assertThat(a.bytesSent)
-          .as("bytes kept arriving until the close, far more often than the idle timeout")
-          .isGreaterThanOrEqualTo(5);
     }
+    // The real clients evict a few attackers early (the most stalled ones, at once); every other
+    // one kept trickling until the frame deadline closed it, far more often than the idle timeout.
+    assertThat(firstWave.stream().filter(a -> a.bytesSent >= 5).count())
+        .as("attackers that trickled at least 5 bytes before the close")
+        .isGreaterThanOrEqualTo(firstWave.size() - 4L);
     assertThat(server.metric("minilb_resolver_tcp_closed_total{reason=\"frame_deadline\"}"))
         .isGreaterThanOrEqualTo(firstWave.size() - 4.0); // the real clients evict a few
 
