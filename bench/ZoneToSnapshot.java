@@ -1,11 +1,12 @@
-// Converts a zone file into the resolver's snapshot file format (the minilb.v1.Snapshot protobuf),
-// so Knot and minilb serve exactly the same data in the benchmarks. A single-file program:
+// Converts a zone file into the resolver's snapshot file (written by the resolver's own
+// SnapshotFile: header, CRC32C, records), so Knot and minilb serve exactly the same data in the
+// benchmarks. A single-file program:
 //   java -cp 'resolver/target/minilb-resolver.jar:resolver/target/lib/*' bench/ZoneToSnapshot.java ZONE OUT
+import io.minilb.resolver.store.SnapshotFile;
 import io.minilb.snapshot.Rdata;
 import io.minilb.snapshot.RRSet;
 import io.minilb.snapshot.Snapshot;
 import io.minilb.snapshot.Version;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,7 +34,7 @@ public class ZoneToSnapshot {
           rs.stream().map(r -> Rdata.of(r.rdataToWireCanonical())).toList()));
     }
     var snapshot = new Snapshot(new Version(1, 1), zones, rrsets);
-    Files.write(Path.of(args[1]), Messages.toProto(snapshot).toByteArray());
+    new SnapshotFile(Path.of(args[1])).write(snapshot);
     System.out.println("wrote " + rrsets.size() + " rrsets to " + args[1]);
   }
 }
