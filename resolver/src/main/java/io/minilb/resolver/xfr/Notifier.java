@@ -180,6 +180,7 @@ final class Notifier implements AutoCloseable {
             key.target(),
             Rcode.string(response.getRcode()));
       }
+      forgetLater(key, slot);
       return;
     }
     if (slot.attempts >= ATTEMPTS) {
@@ -189,9 +190,31 @@ final class Notifier implements AutoCloseable {
           soa.getSerial(),
           key.target(),
           ATTEMPTS);
+      forgetLater(key, slot);
       return;
     }
     schedule(key, slot, RETRY.toMillis());
+  }
+
+  /**
+   * Drops a finished slot once its interval has passed (so the next change still waits for it):
+   * extra-host zones come and go, and their slots must not stay behind.
+   */
+  private void forgetLater(Key key, Slot slot) {
+    SOARecord finished = slot.latest;
+    long wait = Math.max(0, slot.lastSent + INTERVAL.toMillis() - now());
+    timer.schedule(
+        () -> {
+          if (!slot.scheduled && slot.latest == finished) {
+            slots.remove(key, slot);
+          }
+        },
+        wait);
+  }
+
+  /** How many (target, zone) slots are held: for tests. */
+  int slotCount() {
+    return slots.size();
   }
 
   /** A NOTIFY for {@code apex} carrying its SOA as the hint RFC 1996 section 3.7 allows. */

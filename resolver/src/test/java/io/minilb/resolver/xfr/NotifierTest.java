@@ -122,6 +122,33 @@ class NotifierTest {
   }
 
   @Test
+  void zonesThatCameAndWent_leaveNoSlotsBehind() throws Exception {
+    for (int i = 0; i < 100; i++) {
+      notifier.serialChanged(Name.fromString("h" + i + ".example."), soa(1));
+    }
+    timer.advance(Notifier.HOLD.toMillis());
+    assertThat(sent).hasSize(100);
+    sent.forEach(s -> answer(s, Rcode.NOERROR));
+    timer.advance(Notifier.INTERVAL.toMillis());
+
+    assertThat(notifier.slotCount()).isZero();
+  }
+
+  @Test
+  void aChangeRightAfterAForgottenSlot_stillWaitsForTheInterval() {
+    notifier.serialChanged(ZONE, soa(1));
+    timer.advance(Notifier.HOLD.toMillis());
+    answer(sent.get(0), Rcode.NOERROR);
+    timer.advance(Notifier.INTERVAL.toMillis());
+    notifier.serialChanged(ZONE, soa(2));
+    timer.advance(Notifier.HOLD.toMillis());
+
+    assertThat(sent).hasSize(2);
+    assertThat(sent.get(1).at() - sent.get(0).at())
+        .isGreaterThanOrEqualTo(Notifier.INTERVAL.toMillis());
+  }
+
+  @Test
   void anUnansweredNotify_isRetried_aFewTimes_thenGivenUp() {
     notifier.serialChanged(ZONE, soa(7));
     timer.advance(Notifier.HOLD.toMillis());
