@@ -24,6 +24,53 @@ final class Daemon implements AutoCloseable {
   }
 
   /**
+   * A validating Unbound (root trust anchor, no internet needed) on {@code 127.0.0.1:port}, in the
+   * foreground with its files in {@code dir} named after {@code name}, including {@code recipe};
+   * its configuration must pass {@code unbound-checkconf}.
+   */
+  static Daemon unbound(Path dir, String name, String recipe, int port, int verbosity)
+      throws IOException, InterruptedException {
+    Path anchor = Path.of("/usr/share/dns/root.key");
+    if (!Files.exists(anchor)) {
+      throw new AssertionError(anchor + " is missing: apt-get install dns-root-data");
+    }
+    Path included = Files.writeString(dir.resolve(name + ".recipe.conf"), recipe);
+    Path conf =
+        Files.writeString(
+            dir.resolve(name + ".conf"),
+            String.join(
+                "\n",
+                "server:",
+                "  interface: 127.0.0.1",
+                "  port: " + port,
+                "  do-ip6: no",
+                "  do-daemonize: no",
+                "  num-threads: 1",
+                "  so-reuseport: no",
+                "  username: \"\"",
+                "  chroot: \"\"",
+                "  directory: \"" + dir + "\"",
+                "  pidfile: \"\"",
+                "  use-syslog: no",
+                "  logfile: \"\"",
+                "  verbosity: " + verbosity,
+                "  access-control: 127.0.0.0/8 allow",
+                "  trust-anchor-file: \"" + anchor + "\"",
+                "  module-config: \"validator iterator\"",
+                "include: \"" + included + "\"",
+                ""));
+    Result check = check(List.of("unbound-checkconf", conf.toString()), "unbound");
+    if (check.code() != 0) {
+      throw new AssertionError("unbound-checkconf " + conf + ":\n" + check.output());
+    }
+    return start(
+        List.of("unbound", "-d", "-c", conf.toString()),
+        "unbound",
+        port,
+        dir.resolve(name + ".log"));
+  }
+
+  /**
    * Starts {@code cmd} and waits until it accepts TCP on {@code 127.0.0.1:port}.
    *
    * @param apt the Debian package that provides {@code cmd[0]}, for the failure message

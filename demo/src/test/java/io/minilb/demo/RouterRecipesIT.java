@@ -242,45 +242,8 @@ class RouterRecipesIT {
   /** A validating Unbound (root trust anchor, no internet needed) that includes the recipe. */
   private static Running unbound(String name, String recipe)
       throws IOException, InterruptedException {
-    Path anchor = Path.of("/usr/share/dns/root.key");
-    if (!Files.exists(anchor)) {
-      throw new AssertionError(anchor + " is missing: apt-get install dns-root-data");
-    }
-    Path included = write(name + ".recipe.conf", recipe);
     int port = ShippedDemo.freePort();
-    Path conf =
-        write(
-            name + ".conf",
-            String.join(
-                "\n",
-                "server:",
-                "  interface: 127.0.0.1",
-                "  port: " + port,
-                "  do-ip6: no",
-                "  do-daemonize: no",
-                "  num-threads: 1",
-                "  so-reuseport: no",
-                "  username: \"\"",
-                "  chroot: \"\"",
-                "  directory: \"" + dir + "\"",
-                "  pidfile: \"\"",
-                "  use-syslog: no",
-                "  logfile: \"\"",
-                "  verbosity: 1",
-                "  access-control: 127.0.0.0/8 allow",
-                "  trust-anchor-file: \"" + anchor + "\"",
-                "  module-config: \"validator iterator\"",
-                "include: \"" + included + "\"",
-                ""));
-    var check = Daemon.check(List.of("unbound-checkconf", conf.toString()), "unbound");
-    assertThat(check.code()).as(check.output()).isZero();
-    return new Running(
-        Daemon.start(
-            List.of("unbound", "-d", "-c", conf.toString()),
-            "unbound",
-            port,
-            dir.resolve(name + ".log")),
-        port);
+    return new Running(Daemon.unbound(dir, name, recipe, port, 1), port);
   }
 
   private static Path write(String name, String text) throws IOException {

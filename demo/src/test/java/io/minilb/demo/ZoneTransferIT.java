@@ -11,7 +11,6 @@ import io.minilb.resolver.it.Dig;
 import io.minilb.resolver.xfr.TransferConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -220,38 +219,6 @@ class ZoneTransferIT {
             .replace("192.168.1.30@53", "127.0.0.1@" + p.dnsPort())
             .replace("allow-notify: 192.168.1.30", "allow-notify: 127.0.0.1")
             .replace("/var/lib/unbound/", dir + "/");
-    Path anchor = Path.of("/usr/share/dns/root.key");
-    Path included = Files.writeString(dir.resolve("auth-zone.conf"), recipe);
-    Path conf =
-        Files.writeString(
-            dir.resolve("unbound.conf"),
-            String.join(
-                "\n",
-                "server:",
-                "  interface: 127.0.0.1",
-                "  port: " + port,
-                "  do-ip6: no",
-                "  do-daemonize: no",
-                "  num-threads: 1",
-                "  so-reuseport: no",
-                "  username: \"\"",
-                "  chroot: \"\"",
-                "  directory: \"" + dir + "\"",
-                "  pidfile: \"\"",
-                "  use-syslog: no",
-                "  logfile: \"\"",
-                "  verbosity: 2",
-                "  access-control: 127.0.0.0/8 allow",
-                "  trust-anchor-file: \"" + anchor + "\"",
-                "  module-config: \"validator iterator\"",
-                "include: \"" + included + "\"",
-                ""));
-    var check = Daemon.check(List.of("unbound-checkconf", conf.toString()), "unbound");
-    assertThat(check.code()).as(check.output()).isZero();
-    return Daemon.start(
-        List.of("unbound", "-d", "-c", conf.toString()),
-        "unbound",
-        port,
-        dir.resolve("unbound.log"));
+    return Daemon.unbound(dir, "unbound", recipe, port, 2);
   }
 }
