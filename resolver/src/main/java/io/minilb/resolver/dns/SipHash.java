@@ -19,8 +19,12 @@ final class SipHash {
     long v2 = 0x6c7967656e657261L ^ k0;
     long v3 = 0x7465646279746573L ^ k1;
     int blocks = length & ~7;
-    for (int i = 0; i < blocks; i += 8) {
-      long m = littleEndian(data, i, 8);
+    // Each 8-byte word, then the last one (the leftover bytes and the length): two rounds each.
+    for (int i = 0; i <= blocks; i += 8) {
+      long m =
+          i < blocks
+              ? littleEndian(data, i, 8)
+              : ((long) length << 56) | littleEndian(data, blocks, length - blocks);
       v3 ^= m;
       for (int r = 0; r < 2; r++) {
         v0 += v1;
@@ -36,21 +40,6 @@ final class SipHash {
       }
       v0 ^= m;
     }
-    long last = ((long) length << 56) | littleEndian(data, blocks, length - blocks);
-    v3 ^= last;
-    for (int r = 0; r < 2; r++) {
-      v0 += v1;
-      v1 = Long.rotateLeft(v1, 13) ^ v0;
-      v0 = Long.rotateLeft(v0, 32);
-      v2 += v3;
-      v3 = Long.rotateLeft(v3, 16) ^ v2;
-      v0 += v3;
-      v3 = Long.rotateLeft(v3, 21) ^ v0;
-      v2 += v1;
-      v1 = Long.rotateLeft(v1, 17) ^ v2;
-      v2 = Long.rotateLeft(v2, 32);
-    }
-    v0 ^= last;
     v2 ^= 0xff;
     for (int r = 0; r < 4; r++) {
       v0 += v1;
