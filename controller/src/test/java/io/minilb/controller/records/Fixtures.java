@@ -22,6 +22,22 @@ public final class Fixtures {
     return service(ns, name, "LoadBalancer", "minilb", false, Map.of());
   }
 
+  /** A minilb LoadBalancer created at {@code created}, with {@code annotations}. */
+  public static ServiceView lb(
+      String ns, String name, Instant created, Map<String, String> annotations) {
+    return new ServiceView(
+        ns,
+        name,
+        "LoadBalancer",
+        "minilb",
+        false,
+        created,
+        annotations,
+        List.of(new ServiceView.PortView("http", "TCP", 8080)),
+        List.of(),
+        List.of());
+  }
+
   public static ServiceView service(
       String ns,
       String name,

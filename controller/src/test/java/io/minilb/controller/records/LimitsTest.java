@@ -1,5 +1,6 @@
 package io.minilb.controller.records;
 
+import static io.minilb.controller.records.Fixtures.lb;
 import static io.minilb.controller.records.Fixtures.ready;
 import static io.minilb.controller.records.Fixtures.slice;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.minilb.controller.view.ClusterState;
 import io.minilb.controller.view.IngressView;
 import io.minilb.controller.view.ObjectKey;
-import io.minilb.controller.view.ServiceView;
 import io.minilb.controller.view.SliceView;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ class LimitsTest {
     String names =
         String.join(
             ",", IntStream.range(0, 25_000).mapToObj(i -> "h" + i + ".example.com").toList());
-    var svc = svc("default", "big", OLD, Map.of("minilb/host", names));
+    var svc = lb("default", "big", OLD, Map.of("minilb/host", names));
 
     var build =
         new RecordBuilder(ZoneConfig.defaults())
@@ -58,7 +58,7 @@ class LimitsTest {
   @Test
   void anIngressOverTheHostLimit_keepsItsFirstDistinctHosts() {
     var limits = new Limits(2, 1000, 100_000, 10_000);
-    var ctrl = svc("haproxy", "ingress", OLD, Map.of());
+    var ctrl = lb("haproxy", "ingress", OLD, Map.of());
     var ing =
         new IngressView(
             "apps",
@@ -103,7 +103,7 @@ class LimitsTest {
       }
       slices.add(slice("default", "big-" + s, "big", "IPv4", eps));
     }
-    var svc = svc("default", "big", OLD, Map.of("minilb/host", "big.example.com"));
+    var svc = lb("default", "big", OLD, Map.of("minilb/host", "big.example.com"));
     var builder = new RecordBuilder(ZoneConfig.defaults());
 
     var build = builder.build(Fixtures.state(List.of(svc), slices));
@@ -141,9 +141,9 @@ class LimitsTest {
     // the apex NS and SOA, then each Service: A at its name, A at its endpoint name, one SRV
     var limits = new Limits(100, 1000, 9, 10_000);
     var builder = new RecordBuilder(ZoneConfig.defaults(), limits);
-    var a = svc("default", "a", Instant.parse("2025-01-01T00:00:00Z"), Map.of());
-    var b = svc("default", "b", Instant.parse("2025-02-01T00:00:00Z"), Map.of());
-    var newcomer = svc("aaa", "first-by-name", Instant.parse("2025-03-01T00:00:00Z"), Map.of());
+    var a = lb("default", "a", Instant.parse("2025-01-01T00:00:00Z"), Map.of());
+    var b = lb("default", "b", Instant.parse("2025-02-01T00:00:00Z"), Map.of());
+    var newcomer = lb("aaa", "first-by-name", Instant.parse("2025-03-01T00:00:00Z"), Map.of());
     var slices =
         List.of(
             slice("default", "a-1", "a", "IPv4", ready("10.0.0.1")),
@@ -168,8 +168,8 @@ class LimitsTest {
   @Test
   void theRecordLimit_leavesOutAnOversizedObject_butAdmitsSmallerYoungerOnes() {
     var builder = new RecordBuilder(ZoneConfig.defaults(), new Limits(100, 1000, 6, 10_000));
-    var big = svc("default", "big", OLD, Map.of("minilb/host", "x.example.com, y.example.com"));
-    var small = svc("default", "small", Instant.parse("2026-01-01T00:00:00Z"), Map.of());
+    var big = lb("default", "big", OLD, Map.of("minilb/host", "x.example.com, y.example.com"));
+    var small = lb("default", "small", Instant.parse("2026-01-01T00:00:00Z"), Map.of());
     var slices =
         List.of(
             slice("default", "b-1", "big", "IPv4", ready("10.0.0.1")),
@@ -191,7 +191,7 @@ class LimitsTest {
     var limits = new Limits(100, 1000, 50, 10_000);
     String names =
         String.join(",", IntStream.range(0, 40).mapToObj(i -> "h" + i + ".example").toList());
-    var svc = svc("default", "zones", OLD, Map.of("minilb/host", names));
+    var svc = lb("default", "zones", OLD, Map.of("minilb/host", names));
 
     var build =
         new RecordBuilder(ZoneConfig.defaults(), limits)
@@ -216,20 +216,5 @@ class LimitsTest {
     assertThatThrownBy(() -> new Limits(1, 1, -5, 1)).hasMessageContaining("--max-records");
     assertThatThrownBy(() -> new Limits(1, 1, 1, 0))
         .hasMessageContaining("--max-records-per-object");
-  }
-
-  private static ServiceView svc(
-      String ns, String name, Instant created, Map<String, String> annotations) {
-    return new ServiceView(
-        ns,
-        name,
-        "LoadBalancer",
-        "minilb",
-        false,
-        created,
-        annotations,
-        List.of(new ServiceView.PortView("http", "TCP", 8080)),
-        List.of(),
-        List.of());
   }
 }

@@ -1,5 +1,6 @@
 package io.minilb.controller.records;
 
+import static io.minilb.controller.records.Fixtures.lb;
 import static io.minilb.controller.records.Fixtures.ready;
 import static io.minilb.controller.records.Fixtures.slice;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,7 +10,6 @@ import io.minilb.controller.view.IngressView;
 import io.minilb.controller.view.NodeView;
 import io.minilb.controller.view.ObjectKey;
 import io.minilb.controller.view.RouteView;
-import io.minilb.controller.view.ServiceView;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -43,8 +43,8 @@ class OwnershipTest {
       })
   void aReservedName_isRefusedWithTheRule_andTheObjectsOtherNamesStillPublish(
       String host, String rule) {
-    var web = svc("default", "web", Instant.parse("2026-01-01T00:00:00Z"), Map.of());
-    var thief = svc("tools", "thief", OLDEST, Map.of("minilb/host", host + ", ok.example.com"));
+    var web = lb("default", "web", Instant.parse("2026-01-01T00:00:00Z"), Map.of());
+    var thief = lb("tools", "thief", OLDEST, Map.of("minilb/host", host + ", ok.example.com"));
     var nodes = List.of(new NodeView("a", List.of("10.244.0.0/24"), List.of("192.168.1.30")));
     var state =
         new ClusterState(
@@ -85,7 +85,7 @@ class OwnershipTest {
     var glue = List.of(java.net.InetAddress.getByName("192.168.1.53"));
     var zone = new ZoneConfig("minilb", "minilb", 5, null, false, null, glue);
     var thief =
-        svc("default", "thief", OLDEST, Map.of("minilb/host", "minilb, ns.minilb, default.minilb"));
+        lb("default", "thief", OLDEST, Map.of("minilb/host", "minilb, ns.minilb, default.minilb"));
 
     var build =
         new RecordBuilder(zone)
@@ -113,7 +113,7 @@ class OwnershipTest {
 
   @Test
   void aSingleLabelNameInTheZone_thatIsNoNamespace_canStillBeClaimed() {
-    var svc = svc("default", "grafana", OLDEST, Map.of("minilb/host", "grafana.minilb"));
+    var svc = lb("default", "grafana", OLDEST, Map.of("minilb/host", "grafana.minilb"));
 
     var build =
         builder.build(
@@ -129,7 +129,7 @@ class OwnershipTest {
   void namesAboveTheApex_andNamesCoveringAnOutsideNsName_areRefused() {
     var zone = new ZoneConfig("minilb.home.example", "minilb", 5, "ns.example.net", false, null);
     var svc =
-        svc(
+        lb(
             "default",
             "x",
             OLDEST,
@@ -159,7 +159,7 @@ class OwnershipTest {
 
   @Test
   void ingressesAndRoutes_followTheSameRules_withTheEventOnThemselves() {
-    var ctrl = svc("haproxy", "ingress", OLDEST, Map.of());
+    var ctrl = lb("haproxy", "ingress", OLDEST, Map.of());
     var ing =
         new IngressView(
             "apps",
@@ -206,7 +206,7 @@ class OwnershipTest {
   @Test
   void nonAsciiNames_areInvalid_evenWhenTheyLowerCaseToAscii() {
     // U+212A KELVIN SIGN lower-cases to an ASCII 'k'
-    var svc = svc("default", "k", OLDEST, Map.of("minilb/host", "\u212Aube.example.com, ｗｅｂ.com"));
+    var svc = lb("default", "k", OLDEST, Map.of("minilb/host", "\u212Aube.example.com, ｗｅｂ.com"));
 
     var build =
         builder.build(
@@ -221,20 +221,5 @@ class OwnershipTest {
               assertThat(f.message()).contains("are not valid DNS names");
             });
     assertThat(Fixtures.lines(build.records())).noneMatch(l -> l.startsWith("kube."));
-  }
-
-  private static ServiceView svc(
-      String ns, String name, Instant created, Map<String, String> annotations) {
-    return new ServiceView(
-        ns,
-        name,
-        "LoadBalancer",
-        "minilb",
-        false,
-        created,
-        annotations,
-        List.of(new ServiceView.PortView("http", "TCP", 8080)),
-        List.of(),
-        List.of());
   }
 }
