@@ -3,6 +3,8 @@ package io.minilb.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
@@ -230,6 +232,19 @@ class EndToEndIT {
     return m.getSection(Section.ANSWER).stream()
         .map(Record::rdataToString)
         .collect(Collectors.toSet());
+  }
+
+  /** A node with one pod CIDR, as the node IPAM controller leaves it. */
+  static Node node(String name, String podCidr) {
+    return new NodeBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withNewSpec()
+        .withPodCIDR(podCidr)
+        .withPodCIDRs(podCidr)
+        .endSpec()
+        .build();
   }
 
   static Service service(String ns, String name, String lbClass) {

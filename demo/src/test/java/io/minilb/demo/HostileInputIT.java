@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -42,18 +41,7 @@ class HostileInputIT {
 
   @Test
   void hostileServices_getWarnings_andNothingForbiddenIsPublished() throws Exception {
-    p.client
-        .resource(
-            new NodeBuilder()
-                .withNewMetadata()
-                .withName("node-a")
-                .endMetadata()
-                .withNewSpec()
-                .withPodCIDR("10.244.0.0/24")
-                .withPodCIDRs("10.244.0.0/24")
-                .endSpec()
-                .build())
-        .create();
+    p.client.resource(EndToEndIT.node("node-a", "10.244.0.0/24")).create();
     // every real cluster has it; it makes "default" a namespace with a Service
     p.client
         .resource(

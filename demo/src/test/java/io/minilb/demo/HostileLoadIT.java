@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import java.io.BufferedReader;
@@ -73,18 +72,7 @@ class HostileLoadIT {
   @Test
   void hostileServicesApplied_underLoad_otherNamesAnswerFast_andTheHeapStaysUnderItsCap(
       @TempDir Path dir) throws Exception {
-    p.client
-        .resource(
-            new NodeBuilder()
-                .withNewMetadata()
-                .withName("node-a")
-                .endMetadata()
-                .withNewSpec()
-                .withPodCIDR("10.244.0.0/24")
-                .withPodCIDRs("10.244.0.0/24")
-                .endSpec()
-                .build())
-        .create();
+    p.client.resource(EndToEndIT.node("node-a", "10.244.0.0/24")).create();
     p.client.resource(EndToEndIT.service("good", "web", "minilb")).create();
     p.client
         .resource(EndToEndIT.slice("good", "web-1", "web", "10.244.0.10", "10.244.0.11"))
