@@ -121,10 +121,12 @@ public final class Answerer {
   /** The largest UDP response this query may receive. */
   public static int udpLimit(Message query) {
     OPTRecord opt = query.getOPT();
-    if (opt == null) {
-      return CLASSIC_UDP_PAYLOAD;
-    }
-    return Math.max(CLASSIC_UDP_PAYLOAD, Math.min(opt.getPayloadSize(), MAX_UDP_PAYLOAD));
+    return opt == null ? CLASSIC_UDP_PAYLOAD : udpLimit(opt.getPayloadSize());
+  }
+
+  /** The largest UDP response for a query whose OPT advertises {@code size} octets. */
+  static int udpLimit(int size) {
+    return Math.max(CLASSIC_UDP_PAYLOAD, Math.min(size, MAX_UDP_PAYLOAD));
   }
 
   /** How current the data to answer from is. */

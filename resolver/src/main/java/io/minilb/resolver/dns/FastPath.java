@@ -108,9 +108,7 @@ final class FastPath {
         return null;
       }
       if (udp) {
-        limit =
-            Math.max(
-                Answerer.CLASSIC_UDP_PAYLOAD, Math.min(edns.udpSize(), Answerer.MAX_UDP_PAYLOAD));
+        limit = Answerer.udpLimit(edns.udpSize());
       }
       EdnsReply reply = policy.reply(edns, client);
       opt = reply.wire(0, stale ? EdnsReply.EDE_STALE_ANSWER : EdnsReply.NO_EDE);

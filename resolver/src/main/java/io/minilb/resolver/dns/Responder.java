@@ -128,6 +128,7 @@ public final class Responder {
       opt = opt.asMalformed();
       malformed = true;
     }
+    int limit = udp ? udpLimit(opt) : MAX_TCP_MESSAGE;
     try {
       // A bad OPT (a second one, version > 0) is answered as such first: FORMERR or BADVERS.
       if (transfers != null
@@ -135,7 +136,6 @@ public final class Responder {
           && (opt == null || opt.usable())
           && transfers.claims(query)) {
         boolean expired = age == Answerer.DataAge.EXPIRED;
-        int limit = udp ? Answerer.udpLimit(query) : MAX_TCP_MESSAGE;
         int rcode =
             transfers.respond(
                 query,
@@ -155,7 +155,6 @@ public final class Responder {
           && (opt == null || opt.usable())
           && Answerer.outsideZones(query, idx)
           && forwarder.allows(client)) {
-        int limit = udp ? Answerer.udpLimit(query) : MAX_TCP_MESSAGE;
         int qtype = query.getQuestion().getType();
         forwarder
             .forward(query, !udp)
@@ -169,7 +168,7 @@ public final class Responder {
       }
       EdnsReply reply = opt != null && opt.usable() ? edns.reply(opt, client) : null;
       Message response = answerer.answer(query, opt, reply, idx, age);
-      byte[] out = Answerer.fit(response, udp ? udpLimit(opt) : MAX_TCP_MESSAGE);
+      byte[] out = Answerer.fit(response, limit);
       if (!malformed) {
         Record q = query.getQuestion();
         metrics.query(q == null ? -1 : q.getType(), response.getRcode(), System.nanoTime() - start);
@@ -190,11 +189,7 @@ public final class Responder {
 
   /** The largest UDP response for a query with this OPT (none: 512 bytes). */
   private static int udpLimit(EdnsQuery opt) {
-    if (opt == null) {
-      return Answerer.CLASSIC_UDP_PAYLOAD;
-    }
-    return Math.max(
-        Answerer.CLASSIC_UDP_PAYLOAD, Math.min(opt.udpSize(), Answerer.MAX_UDP_PAYLOAD));
+    return opt == null ? Answerer.CLASSIC_UDP_PAYLOAD : Answerer.udpLimit(opt.udpSize());
   }
 
   /**
