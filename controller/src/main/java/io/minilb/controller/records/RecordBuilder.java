@@ -6,6 +6,7 @@ import io.minilb.controller.view.ObjectKey;
 import io.minilb.controller.view.ServiceView;
 import io.minilb.controller.view.SliceView;
 import io.minilb.net.Cidr;
+import io.minilb.snapshot.RRKey;
 import io.minilb.snapshot.RRSet;
 import io.minilb.snapshot.Rdata;
 import java.net.Inet4Address;
@@ -64,15 +65,30 @@ public final class RecordBuilder {
           ServiceTarget.TOO_MANY_ENDPOINTS,
           ServiceTarget.TOO_MANY_RECORDS);
 
-  /** One object's records, admitted or left out as a whole. */
+  /**
+   * One object's records, admitted or left out as a whole: a Service's own RRsets (shared with the
+   * build before when it did not change) and the extra host names it won, which never share an
+   * owner with them (see {@link NameRules}).
+   */
   private record Part(
-      String kind, ObjectKey key, Instant created, Records records, Set<String> zones) {}
+      String kind,
+      ObjectKey key,
+      Instant created,
+      List<RRSet> own,
+      int ownSize,
+      Records records,
+      Set<String> zones) {
+    int size() {
+      return ownSize + records.size();
+    }
+  }
 
   private static final Comparator<Part> OLDEST_FIRST =
       Comparator.comparing(Part::created).thenComparing(Part::key).thenComparing(Part::kind);
 
   private final ZoneConfig zone;
   private final Limits limits;
+  private final ServiceParts cache = new ServiceParts();
 
   /** With the default {@link Limits}. */
   public RecordBuilder(ZoneConfig zone) {
@@ -100,12 +116,11 @@ public final class RecordBuilder {
    * built ({@link ServiceTarget#withinRecords}), leaving room for its {@code minilb/host} names; an
    * object's hosts are then added in order while they fit ({@code TooManyRecords} for both).
    */
-  public Build build(ClusterState state) {
+  public synchronized Build build(ClusterState state) {
     var report = new Report();
-    var records = new Records();
     var zones = new TreeSet<String>();
     zones.add(zone.domain());
-    var reverse = reverseZones(state.nodes());
+    var reverse = cache.reverse(reverseZones(state.nodes()));
     zones.addAll(reverse.keySet());
 
     var served = new TreeMap<ObjectKey, ServiceTarget>();
@@ -119,35 +134,26 @@ public final class RecordBuilder {
       if (!zone.qualifies(svc)) {
         continue;
       }
-      try {
-        var target =
-            ServiceTarget.of(
-                zone,
-                svc,
-                slicesByService.getOrDefault(svc.key(), List.of()),
-                limits.endpointsPerService(),
-                report::finding);
-        int hosts =
-            HostNames.parseList(
-                    svc.annotations().get(HostClaims.HOST_ANNOTATION), limits.hostsPerObject())
-                .valid()
-                .size();
-        target =
-            target.withinRecords(
-                limits.recordsPerObject(), hosts, a -> inReverse(reverse, a), report::finding);
-        var own = new Records();
-        addService(own, target, reverse);
-        part(parts, "Service", svc.key(), svc.created()).records().addAll(own);
-        served.put(svc.key(), target);
-        PortMismatch.check(
-                svc,
-                slicesByService.getOrDefault(svc.key(), List.of()),
-                zone.hostname(svc.namespace(), svc.name()))
-            .ifPresent(report::finding);
-      } catch (RuntimeException e) {
-        report.drop("Service", svc.key(), e);
+      var input =
+          new ServiceParts.Input(svc, slicesByService.getOrDefault(svc.key(), List.of()), reverse);
+      ServiceParts.Result r = cache.get(svc.key(), input, this::service);
+      report.findings.addAll(r.findings());
+      report.dropped.addAll(r.dropped());
+      if (r.target() != null) {
+        parts.put(
+            "Service " + svc.key(),
+            new Part(
+                "Service",
+                svc.key(),
+                svc.created(),
+                r.records(),
+                r.size(),
+                new Records(),
+                new TreeSet<>()));
+        served.put(svc.key(), r.target());
       }
     }
+    cache.sweep();
 
     var overRecords = new TreeSet<String>();
     for (HostClaims.Alias alias : HostClaims.resolve(zone, limits, state, served, report)) {
@@ -162,7 +168,7 @@ public final class RecordBuilder {
         }
         Part part = part(parts, alias.kind(), alias.source(), alias.created());
         int zoneCost = ownZone && !part.zones().contains(apex) ? 2 : 0;
-        if (part.records().size() + 2 * part.zones().size() + own.size() + zoneCost
+        if (part.size() + 2 * part.zones().size() + own.size() + zoneCost
             > limits.recordsPerObject()) {
           if (overRecords.add(alias.kind() + " " + alias.source())) {
             report.finding(tooManyRecords(alias.kind(), alias.source()));
@@ -177,13 +183,69 @@ public final class RecordBuilder {
         report.drop(alias.kind(), alias.source(), e);
       }
     }
+    var records = new TreeMap<RRKey, RRSet>();
     admit(parts.values(), records, zones, report);
-    glue().forEach(a -> records.add(zone.nsName(), type(a), zone.ttl(), Encode.address(a)));
+    var apex = new Records();
+    glue().forEach(a -> apex.add(zone.nsName(), type(a), zone.ttl(), Encode.address(a)));
     Rdata ns = Encode.ns(zone.nsName());
-    zones.forEach(z -> records.add(z, Type.NS, zone.ttl(), ns));
+    zones.forEach(z -> apex.add(z, Type.NS, zone.ttl(), ns));
+    merge(records, apex.toList());
     var limited = report.findings.stream().filter(f -> LIMIT_REASONS.contains(f.reason())).toList();
     return new Build(
-        List.copyOf(zones), records.toList(), report.findings, report.dropped, limited);
+        List.copyOf(zones),
+        List.copyOf(records.values()),
+        report.findings,
+        report.dropped,
+        limited);
+  }
+
+  /**
+   * One Service's part: what the loop over Services in {@link #build} did for it before parts were
+   * cached. An exception leaves it out with the findings it raised so far; one after its records
+   * were built (the port check) still serves them, as it always did.
+   */
+  private ServiceParts.Result service(ServiceParts.Input in) {
+    ServiceView svc = in.service();
+    var report = new Report();
+    ServiceTarget served = null;
+    List<RRSet> own = null;
+    int size = 0;
+    try {
+      var target =
+          ServiceTarget.of(zone, svc, in.slices(), limits.endpointsPerService(), report::finding);
+      int hosts =
+          HostNames.parseList(
+                  svc.annotations().get(HostClaims.HOST_ANNOTATION), limits.hostsPerObject())
+              .valid()
+              .size();
+      target =
+          target.withinRecords(
+              limits.recordsPerObject(), hosts, a -> inReverse(in.reverse(), a), report::finding);
+      var records = new Records();
+      addService(records, target, in.reverse());
+      own = records.toList();
+      size = records.size();
+      served = target;
+      PortMismatch.check(svc, in.slices(), zone.hostname(svc.namespace(), svc.name()))
+          .ifPresent(report::finding);
+    } catch (RuntimeException e) {
+      report.drop("Service", svc.key(), e);
+    }
+    return new ServiceParts.Result(served, own, size, report.findings, report.dropped);
+  }
+
+  /** Adds {@code sets} to {@code out}, joining RRsets of one owner and type as {@link Records}. */
+  private static void merge(Map<RRKey, RRSet> out, List<RRSet> sets) {
+    for (RRSet s : sets) {
+      out.merge(s.key(), s, RecordBuilder::join);
+    }
+  }
+
+  /** Both RRsets' rdata, deduplicated and sorted, at the smaller TTL. */
+  private static RRSet join(RRSet a, RRSet b) {
+    var rdata = new TreeSet<Rdata>(a.rdata());
+    rdata.addAll(b.rdata());
+    return new RRSet(a.name(), a.type(), Math.min(a.ttl(), b.ttl()), List.copyOf(rdata));
   }
 
   private Finding tooManyRecords(String kind, ObjectKey key) {
@@ -208,7 +270,8 @@ public final class RecordBuilder {
 
   private static Part part(Map<String, Part> parts, String kind, ObjectKey key, Instant created) {
     return parts.computeIfAbsent(
-        kind + " " + key, k -> new Part(kind, key, created, new Records(), new TreeSet<>()));
+        kind + " " + key,
+        k -> new Part(kind, key, created, List.of(), 0, new Records(), new TreeSet<>()));
   }
 
   /** The addresses of the NS name, published when it is inside the zone. */
@@ -221,11 +284,11 @@ public final class RecordBuilder {
    * NS and an SOA, so a part that creates zones counts those too: otherwise names in zones of their
    * own would fill three times the limit.
    */
-  private void admit(Collection<Part> parts, Records records, Set<String> zones, Report report) {
+  private void admit(
+      Collection<Part> parts, Map<RRKey, RRSet> records, Set<String> zones, Report report) {
     int total = 2 * zones.size() + glue().size();
     for (Part p : parts.stream().sorted(OLDEST_FIRST).toList()) {
-      int size =
-          p.records().size() + 2 * (int) p.zones().stream().filter(z -> !zones.contains(z)).count();
+      int size = p.size() + 2 * (int) p.zones().stream().filter(z -> !zones.contains(z)).count();
       if (total + size > limits.records()) {
         report.full(
             p.kind(),
@@ -237,7 +300,8 @@ public final class RecordBuilder {
         continue;
       }
       total += size;
-      records.addAll(p.records());
+      merge(records, p.own());
+      merge(records, p.records().toList());
       zones.addAll(p.zones());
     }
   }
