@@ -34,6 +34,12 @@ import org.xbill.DNS.Type;
  * per ready endpoint for each named port, carrying the endpoint's real port; and, inside the node
  * pod-CIDR reverse zones, PTRs to the endpoint name and the Service name. Then the extra hosts of
  * {@link HostClaims}, each outside the domain becoming a zone of its own, and NS at every apex.
+ *
+ * <p>A build is incremental but its result is not: each Service's part is reused from the build
+ * before only while everything it is a function of is unchanged ({@link ServiceParts}), and every
+ * cross-object rule (host ownership, the snapshot's record limit, the apexes) is applied to all
+ * parts again. A new builder's first build is the full build, and every later build equals it.
+ * Builds are serialized.
  */
 public final class RecordBuilder {
 
@@ -88,7 +94,7 @@ public final class RecordBuilder {
 
   private final ZoneConfig zone;
   private final Limits limits;
-  private final ServiceParts cache = new ServiceParts();
+  private final ServiceParts cache;
 
   /** With the default {@link Limits}. */
   public RecordBuilder(ZoneConfig zone) {
@@ -96,8 +102,13 @@ public final class RecordBuilder {
   }
 
   public RecordBuilder(ZoneConfig zone, Limits limits) {
+    this(zone, limits, new ServiceParts());
+  }
+
+  RecordBuilder(ZoneConfig zone, Limits limits, ServiceParts cache) {
     this.zone = zone;
     this.limits = limits;
+    this.cache = cache;
   }
 
   /**
