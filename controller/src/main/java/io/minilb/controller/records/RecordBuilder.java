@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -74,23 +73,60 @@ public final class RecordBuilder {
   /**
    * One object's records, admitted or left out as a whole: a Service's own RRsets (shared with the
    * build before when it did not change) and the extra host names it won, which never share an
-   * owner with them (see {@link NameRules}).
+   * owner with them (see {@link NameRules}). Most objects win no host, so what holds those is made
+   * only when needed.
    */
-  private record Part(
-      String kind,
-      ObjectKey key,
-      Instant created,
-      List<RRSet> own,
-      int ownSize,
-      Records records,
-      Set<String> zones) {
+  private static final class Part {
+    final String kind;
+    final ObjectKey key;
+    final Instant created;
+    final List<RRSet> own;
+    final int ownSize;
+    private Records extra;
+    private Set<String> zones;
+
+    Part(String kind, ObjectKey key, Instant created, List<RRSet> own, int ownSize) {
+      this.kind = kind;
+      this.key = key;
+      this.created = created;
+      this.own = own;
+      this.ownSize = ownSize;
+    }
+
     int size() {
-      return ownSize + records.size();
+      return ownSize + (extra == null ? 0 : extra.size());
+    }
+
+    Set<String> zones() {
+      return zones == null ? Set.of() : zones;
+    }
+
+    void add(Records records) {
+      if (extra == null) {
+        extra = new Records();
+      }
+      extra.addAll(records);
+    }
+
+    void addZone(String apex) {
+      if (zones == null) {
+        zones = new TreeSet<>();
+      }
+      zones.add(apex);
+    }
+
+    List<RRSet> extra() {
+      return extra == null ? List.of() : extra.toList();
     }
   }
 
+  /** Parts are keyed by kind and object: a Service and an Ingress may share a name. */
+  private record PartKey(String kind, ObjectKey key) {}
+
   private static final Comparator<Part> OLDEST_FIRST =
-      Comparator.comparing(Part::created).thenComparing(Part::key).thenComparing(Part::kind);
+      Comparator.<Part, Instant>comparing(p -> p.created)
+          .thenComparing(p -> p.key)
+          .thenComparing(p -> p.kind);
 
   private final ZoneConfig zone;
   private final Limits limits;
@@ -135,7 +171,7 @@ public final class RecordBuilder {
     zones.addAll(reverse.keySet());
 
     var served = new TreeMap<ObjectKey, ServiceTarget>();
-    var parts = new LinkedHashMap<String, Part>();
+    var parts = new HashMap<PartKey, Part>();
     var slicesByService = new HashMap<ObjectKey, List<SliceView>>();
     state
         .slices()
@@ -152,15 +188,8 @@ public final class RecordBuilder {
       report.dropped.addAll(r.dropped());
       if (r.target() != null) {
         parts.put(
-            "Service " + svc.key(),
-            new Part(
-                "Service",
-                svc.key(),
-                svc.created(),
-                r.records(),
-                r.size(),
-                new Records(),
-                new TreeSet<>()));
+            new PartKey("Service", svc.key()),
+            new Part("Service", svc.key(), svc.created(), r.records(), r.size()));
         served.put(svc.key(), r.target());
       }
     }
@@ -186,9 +215,9 @@ public final class RecordBuilder {
           }
           continue;
         }
-        part.records().addAll(own);
+        part.add(own);
         if (ownZone) {
-          part.zones().add(apex);
+          part.addZone(apex);
         }
       } catch (RuntimeException e) {
         report.drop(alias.kind(), alias.source(), e);
@@ -279,10 +308,9 @@ public final class RecordBuilder {
     return false;
   }
 
-  private static Part part(Map<String, Part> parts, String kind, ObjectKey key, Instant created) {
+  private static Part part(Map<PartKey, Part> parts, String kind, ObjectKey key, Instant created) {
     return parts.computeIfAbsent(
-        kind + " " + key,
-        k -> new Part(kind, key, created, List.of(), 0, new Records(), new TreeSet<>()));
+        new PartKey(kind, key), k -> new Part(kind, key, created, List.of(), 0));
   }
 
   /** The addresses of the NS name, published when it is inside the zone. */
@@ -299,11 +327,14 @@ public final class RecordBuilder {
       Collection<Part> parts, Map<RRKey, RRSet> records, Set<String> zones, Report report) {
     int total = 2 * zones.size() + glue().size();
     for (Part p : parts.stream().sorted(OLDEST_FIRST).toList()) {
-      int size = p.size() + 2 * (int) p.zones().stream().filter(z -> !zones.contains(z)).count();
+      int size = p.size();
+      for (String z : p.zones()) {
+        size += zones.contains(z) ? 0 : 2;
+      }
       if (total + size > limits.records()) {
         report.full(
-            p.kind(),
-            p.key(),
+            p.kind,
+            p.key,
             "no DNS records published for it: its records would take the snapshot past"
                 + " --max-records ("
                 + limits.records()
@@ -311,8 +342,8 @@ public final class RecordBuilder {
         continue;
       }
       total += size;
-      merge(records, p.own());
-      merge(records, p.records().toList());
+      merge(records, p.own);
+      merge(records, p.extra());
       zones.addAll(p.zones());
     }
   }
