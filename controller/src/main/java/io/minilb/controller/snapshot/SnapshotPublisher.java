@@ -1,5 +1,7 @@
 package io.minilb.controller.snapshot;
 
+import io.minilb.snapshot.Delta;
+import io.minilb.snapshot.RRKey;
 import io.minilb.snapshot.RRSet;
 import io.minilb.snapshot.Snapshot;
 import io.minilb.snapshot.Version;
@@ -38,6 +40,8 @@ public final class SnapshotPublisher {
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private List<String> lastZones;
   private List<RRSet> lastRecords;
+  private boolean lastSorted;
+  private Delta step;
   private long serial;
   private volatile Snapshot current;
 
@@ -75,28 +79,45 @@ public final class SnapshotPublisher {
   /**
    * Publishes {@code records} (everything but the SOAs) for {@code zones}.
    *
+   * <p>Records sorted by {@link RRKey}, as {@link io.minilb.controller.records.RecordBuilder} gives
+   * them, are compared with the last ones in one merge walk, mostly by identity, and the delta from
+   * the version before is kept from it; any other order is compared through the snapshot's map, and
+   * its deltas are computed when asked for.
+   *
    * @return true when a new version was published, false when nothing changed
    */
   public boolean publish(List<String> zones, List<RRSet> records) {
     synchronized (this) {
-      if (current != null && zones.equals(lastZones) && records.equals(lastRecords)) {
+      // An unchanged RRset is shared with the snapshot before, so the history costs only what
+      // changed rather than a full copy per kept version.
+      var all = new ArrayList<RRSet>(records.size() + zones.size());
+      var changes = current != null && lastSorted ? Changes.walk(lastRecords, records, all) : null;
+      boolean sorted = changes != null || Changes.sorted(records);
+      if (changes == null) {
+        all.clear();
+        if (current != null && zones.equals(lastZones) && records.equals(lastRecords)) {
+          return false;
+        }
+        for (RRSet r : records) {
+          RRSet before = current == null ? null : current.rrsets().get(r.key());
+          all.add(r.equals(before) ? before : r);
+        }
+      } else if (changes.isEmpty() && zones.equals(lastZones)) {
         return false;
       }
       serial = Math.min(Math.max(serial + 1, clockSeconds.getAsLong()), 0xFFFF_FFFFL);
-      var all = new ArrayList<RRSet>(records.size() + zones.size());
-      for (RRSet r : records) {
-        // An unchanged RRset is shared with the snapshot before, so the history costs only what
-        // changed rather than a full copy per kept version.
-        RRSet before = current == null ? null : current.rrsets().get(r.key());
-        all.add(r.equals(before) ? before : r);
-      }
       for (String zone : zones) {
         all.add(soa.at(zone, serial));
       }
       Version version = current == null ? new Version(epoch, 1) : current.version().next();
       Snapshot next = new Snapshot(version, zones, all);
+      step =
+          changes == null
+              ? null
+              : changes.delta(current, next, all.subList(records.size(), all.size()));
       lastZones = List.copyOf(zones);
       lastRecords = List.copyOf(all.subList(0, records.size()));
+      lastSorted = sorted;
       history.addLast(next);
       if (history.size() > HISTORY) {
         history.removeFirst();
@@ -105,5 +126,23 @@ public final class SnapshotPublisher {
     }
     listeners.forEach(Runnable::run);
     return true;
+  }
+
+  /**
+   * The delta that turns {@code base} into {@code latest}: the one kept at publish when {@code
+   * latest} is the newest version and {@code base} the one before it, else {@code
+   * latest.diff(base)}. Either way it applies to {@code base} to give {@code latest}.
+   */
+  public Delta diff(Snapshot base, Snapshot latest) {
+    Delta kept;
+    synchronized (this) {
+      kept = step;
+    }
+    if (kept != null
+        && kept.version().equals(latest.version())
+        && kept.base().equals(base.version())) {
+      return kept;
+    }
+    return latest.diff(base);
   }
 }

@@ -2,11 +2,13 @@ package io.minilb.controller.stream;
 
 import io.minilb.proto.Messages;
 import io.minilb.proto.v1.WatchResponse;
+import io.minilb.snapshot.Delta;
 import io.minilb.snapshot.Snapshot;
 import io.minilb.snapshot.Version;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 
 /**
  * The wire form of the newest snapshot, and of the deltas to it from the few versions resolvers
@@ -22,6 +24,7 @@ final class Encodings {
   static final int DELTAS = 8;
 
   private final AtomicLong fullEncodings = new AtomicLong();
+  private final BiFunction<Snapshot, Snapshot, Delta> differ;
   private Snapshot of;
   private EncodedResponse full;
   private final Map<Version, EncodedResponse> deltas =
@@ -31,6 +34,19 @@ final class Encodings {
           return size() > DELTAS;
         }
       };
+
+  /** Deltas by {@link Snapshot#diff}. */
+  Encodings() {
+    this((base, latest) -> latest.diff(base));
+  }
+
+  /**
+   * @param differ the delta from a base to the latest snapshot (the publisher keeps the one from
+   *     the version before, so the common case is not a diff of two whole snapshots)
+   */
+  Encodings(BiFunction<Snapshot, Snapshot, Delta> differ) {
+    this.differ = differ;
+  }
 
   /** {@code latest} as a full snapshot message. */
   synchronized EncodedResponse full(Snapshot latest) {
@@ -76,8 +92,8 @@ final class Encodings {
     return EncodedResponse.of(WatchResponse.newBuilder().setSnapshot(Messages.toProto(s)).build());
   }
 
-  private static EncodedResponse encodeDelta(Snapshot base, Snapshot latest) {
+  private EncodedResponse encodeDelta(Snapshot base, Snapshot latest) {
     return EncodedResponse.of(
-        WatchResponse.newBuilder().setDelta(Messages.toProto(latest.diff(base))).build());
+        WatchResponse.newBuilder().setDelta(Messages.toProto(differ.apply(base, latest))).build());
   }
 }

@@ -56,7 +56,7 @@ public final class RecordStreamService implements BindableService {
   private final AtomicInteger open = new AtomicInteger();
   private final Map<Object, AtomicInteger> perConnection = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> rejected = new ConcurrentHashMap<>();
-  private final Encodings encodings = new Encodings();
+  private final Encodings encodings;
   private final SendBudget budget;
 
   /**
@@ -65,6 +65,12 @@ public final class RecordStreamService implements BindableService {
   public RecordStreamService(
       Supplier<SnapshotPublisher> publisher, StreamLimits limits, ScheduledExecutorService timer) {
     this.publisher = publisher;
+    this.encodings =
+        new Encodings(
+            (base, latest) -> {
+              SnapshotPublisher p = publisher.get();
+              return p == null ? latest.diff(base) : p.diff(base, latest);
+            });
     this.limits = limits;
     this.timer = timer;
     this.budget = new SendBudget(limits.sendBudgetBytes());
