@@ -31,6 +31,16 @@ for name in bench-r1 bench-r2; do
 done
 timeout 1800 java -cp demo/target/minilb-demo.jar bench/Propagation.java "$kubeconfig" "$services" \
   "$changes" "${resolvers[@]}" || die "propagation run failed (see above)"
+# The controller's side of each change, from its "published" lines after the first snapshot: how long
+# the change waited for a reconcile pass, then the record build and the publish (p50 / max, ms).
+{ grep -o 'waited [0-9.]* ms for the pass, build [0-9.]* ms, publish [0-9.]* ms' "$demo_log" || true; } |
+  tail -n +2 |
+  awk '{w[NR] = $2; b[NR] = $8; p[NR] = $11}
+    function med(a, n,   i, j, t) {
+      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) {t = a[i]; a[i] = a[j]; a[j] = t}
+      return a[int((n + 1) / 2)] " / " a[n]
+    }
+    END {if (NR) printf "controller per change (%d publishes, p50 / max ms): waited for the pass %s, build %s, publish %s\n", NR, med(w, NR), med(b, NR), med(p, NR)}'
 full_sync bench-fresh "$work"
 echo "full sync of a fresh resolver at $services services: ${sync_ms} ms from serving to synced" \
   "(${sync_launch_ms} ms from launch); RSS after sync $sync_rss MiB"

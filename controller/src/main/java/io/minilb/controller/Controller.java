@@ -165,14 +165,20 @@ public final class Controller implements AutoCloseable {
     ClusterState state = views.state();
     long t0 = System.nanoTime();
     RecordBuilder.Build build = builder.build(state);
+    long t1 = System.nanoTime();
     boolean published = p.publish(build.zones(), build.records());
-    metrics.built(published, System.nanoTime() - t0);
+    long t2 = System.nanoTime();
+    metrics.built(published, t2 - t0);
     if (published) {
       log.info(
-          "published {} ({} rrsets, {} zones)",
+          "published {} ({} rrsets, {} zones; waited {} ms for the pass, build {} ms, publish {}"
+              + " ms)",
           p.current().version(),
           p.current().rrsets().size(),
-          build.zones().size());
+          build.zones().size(),
+          millis(reconciler.queuedNanos()),
+          millis(t1 - t0),
+          millis(t2 - t1));
     }
     build.dropped().forEach(metrics::dropped);
     build.limited().forEach(metrics::limited);
@@ -185,6 +191,10 @@ public final class Controller implements AutoCloseable {
     for (ServiceView s : state.services()) {
       statusWriter.ensure(s, StatusRule.desired(config.zone(), s, dropped));
     }
+  }
+
+  private static String millis(long nanos) {
+    return String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e6);
   }
 
   /** Metrics, a Normal Event on assignment, then the configured listener. */

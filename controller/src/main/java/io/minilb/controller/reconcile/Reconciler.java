@@ -39,6 +39,8 @@ public final class Reconciler implements AutoCloseable {
             return t;
           });
   private volatile boolean closed;
+  private volatile long requestedAt;
+  private volatile long queuedNanos;
 
   public Reconciler(BooleanSupplier ready, Runnable pass, Consumer<Throwable> onFatal) {
     this.ready = ready;
@@ -49,6 +51,7 @@ public final class Reconciler implements AutoCloseable {
   /** Asks for a pass soon; cheap and safe from any thread. */
   public void request() {
     if (dirty.compareAndSet(false, true) && !closed) {
+      requestedAt = System.nanoTime();
       thread.execute(this::run);
     }
   }
@@ -61,6 +64,7 @@ public final class Reconciler implements AutoCloseable {
       }
       return;
     }
+    queuedNanos = System.nanoTime() - requestedAt;
     dirty.set(false);
     try {
       pass.run();
@@ -70,6 +74,14 @@ public final class Reconciler implements AutoCloseable {
       log.error("reconcile hit a fatal error", e);
       onFatal.accept(e);
     }
+  }
+
+  /**
+   * For the pass running now: how long ago the first request it serves was made (the time the
+   * change waited for a pass, including a pass still running when it came).
+   */
+  public long queuedNanos() {
+    return queuedNanos;
   }
 
   @Override
