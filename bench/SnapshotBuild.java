@@ -71,6 +71,14 @@ public class SnapshotBuild {
     }
     System.out.printf("%d changes (CPU ms p50/p99): build %s, publish %s, delta %s (%d bytes)%n",
         changes, pct(build), pct(publish), pct(delta), bytes);
+    // what the controller holds between changes: the views, the builder (and its cache), the
+    // publisher's snapshots
+    System.gc();
+    long heap = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+    System.out.printf("heap in use after GC, views + builder + snapshots held: %.1f MiB%n",
+        heap / 1048576.0);
+    java.lang.ref.Reference.reachabilityFence(builder);
+    java.lang.ref.Reference.reachabilityFence(svcs);
   }
 
   /** The delta as the stream gets it: from the publisher when it keeps one, else by diffing. */

@@ -265,7 +265,9 @@ public final class RecordBuilder {
       addService(records, target, in.reverse());
       own = records.toList();
       size = records.size();
-      served = target;
+      // kept until the Service changes: host claims read only its name, TTL and addresses, so
+      // the endpoints (the bulk of a target) are not held
+      served = target.withoutEndpoints();
       PortMismatch.check(svc, in.slices(), zone.hostname(svc.namespace(), svc.name()))
           .ifPresent(report::finding);
     } catch (RuntimeException e) {

@@ -206,6 +206,11 @@ record ServiceTarget(
     return n;
   }
 
+  /** This target without its endpoints: its name, TTL and published addresses. */
+  ServiceTarget withoutEndpoints() {
+    return new ServiceTarget(service, owner, ttl, addresses, Map.of());
+  }
+
   /** This target with only {@code kept} of its addresses, at the Service name and its endpoints. */
   private ServiceTarget keep(Collection<InetAddress> kept) {
     var set = new TreeSet<InetAddress>(BY_BYTES);
