@@ -70,56 +70,6 @@ public final class RecordBuilder {
           ServiceTarget.TOO_MANY_ENDPOINTS,
           ServiceTarget.TOO_MANY_RECORDS);
 
-  /**
-   * One object's records, admitted or left out as a whole: a Service's own RRsets (shared with the
-   * build before when it did not change) and the extra host names it won, which never share an
-   * owner with them (see {@link NameRules}). Most objects win no host, so what holds those is made
-   * only when needed.
-   */
-  private static final class Part {
-    final String kind;
-    final ObjectKey key;
-    final Instant created;
-    final List<RRSet> own;
-    final int ownSize;
-    private Records extra;
-    private Set<String> zones;
-
-    Part(String kind, ObjectKey key, Instant created, List<RRSet> own, int ownSize) {
-      this.kind = kind;
-      this.key = key;
-      this.created = created;
-      this.own = own;
-      this.ownSize = ownSize;
-    }
-
-    int size() {
-      return ownSize + (extra == null ? 0 : extra.size());
-    }
-
-    Set<String> zones() {
-      return zones == null ? Set.of() : zones;
-    }
-
-    void add(Records records) {
-      if (extra == null) {
-        extra = new Records();
-      }
-      extra.addAll(records);
-    }
-
-    void addZone(String apex) {
-      if (zones == null) {
-        zones = new TreeSet<>();
-      }
-      zones.add(apex);
-    }
-
-    List<RRSet> extra() {
-      return extra == null ? List.of() : extra.toList();
-    }
-  }
-
   /** Parts are keyed by kind and object: a Service and an Ingress may share a name. */
   private record PartKey(String kind, ObjectKey key) {}
 
@@ -229,7 +179,7 @@ public final class RecordBuilder {
     glue().forEach(a -> apex.add(zone.nsName(), type(a), zone.ttl(), Encode.address(a)));
     Rdata ns = Encode.ns(zone.nsName());
     zones.forEach(z -> apex.add(z, Type.NS, zone.ttl(), ns));
-    merge(records, apex.toList());
+    Part.merge(records, apex.toList());
     var limited = report.findings.stream().filter(f -> LIMIT_REASONS.contains(f.reason())).toList();
     return new Build(
         List.copyOf(zones),
@@ -274,20 +224,6 @@ public final class RecordBuilder {
       report.drop("Service", svc.key(), e);
     }
     return new ServiceParts.Result(served, own, size, report.findings, report.dropped);
-  }
-
-  /** Adds {@code sets} to {@code out}, joining RRsets of one owner and type as {@link Records}. */
-  private static void merge(Map<RRKey, RRSet> out, List<RRSet> sets) {
-    for (RRSet s : sets) {
-      out.merge(s.key(), s, RecordBuilder::join);
-    }
-  }
-
-  /** Both RRsets' rdata, deduplicated and sorted, at the smaller TTL. */
-  private static RRSet join(RRSet a, RRSet b) {
-    var rdata = new TreeSet<Rdata>(a.rdata());
-    rdata.addAll(b.rdata());
-    return new RRSet(a.name(), a.type(), Math.min(a.ttl(), b.ttl()), List.copyOf(rdata));
   }
 
   private Finding tooManyRecords(String kind, ObjectKey key) {
@@ -344,8 +280,8 @@ public final class RecordBuilder {
         continue;
       }
       total += size;
-      merge(records, p.own);
-      merge(records, p.extra());
+      Part.merge(records, p.own);
+      Part.merge(records, p.extra());
       zones.addAll(p.zones());
     }
   }

@@ -1,0 +1,75 @@
+package io.minilb.controller.records;
+
+import io.minilb.controller.view.ObjectKey;
+import io.minilb.snapshot.RRKey;
+import io.minilb.snapshot.RRSet;
+import io.minilb.snapshot.Rdata;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * One object's records, admitted or left out as a whole: a Service's own RRsets (shared with the
+ * build before when it did not change) and the extra host names it won, which never share an owner
+ * with them (see {@link NameRules}). Most objects win no host, so what holds those is made only
+ * when needed.
+ */
+final class Part {
+  final String kind;
+  final ObjectKey key;
+  final Instant created;
+  final List<RRSet> own;
+  final int ownSize;
+  private Records extra;
+  private Set<String> zones;
+
+  Part(String kind, ObjectKey key, Instant created, List<RRSet> own, int ownSize) {
+    this.kind = kind;
+    this.key = key;
+    this.created = created;
+    this.own = own;
+    this.ownSize = ownSize;
+  }
+
+  int size() {
+    return ownSize + (extra == null ? 0 : extra.size());
+  }
+
+  Set<String> zones() {
+    return zones == null ? Set.of() : zones;
+  }
+
+  void add(Records records) {
+    if (extra == null) {
+      extra = new Records();
+    }
+    extra.addAll(records);
+  }
+
+  void addZone(String apex) {
+    if (zones == null) {
+      zones = new TreeSet<>();
+    }
+    zones.add(apex);
+  }
+
+  List<RRSet> extra() {
+    return extra == null ? List.of() : extra.toList();
+  }
+
+  /** Adds {@code sets} to {@code out}, joining RRsets of one owner and type as {@link Records}. */
+  static void merge(Map<RRKey, RRSet> out, List<RRSet> sets) {
+    for (RRSet s : sets) {
+      out.merge(s.key(), s, Part::join);
+    }
+  }
+
+  /** Both RRsets' rdata, deduplicated and sorted, at the smaller TTL. */
+  private static RRSet join(RRSet a, RRSet b) {
+    var rdata = new TreeSet<Rdata>(a.rdata());
+    rdata.addAll(b.rdata());
+    return new RRSet(a.name(), a.type(), Math.min(a.ttl(), b.ttl()), List.copyOf(rdata));
+  }
+}
