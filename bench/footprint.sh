@@ -156,7 +156,9 @@ for n in 1000 10000; do
     --kubeconfig-out "$work/kubeconfig-$n" >"$work/demo-$n.log" 2>&1 &
   demo=$!
   pids+=("$demo")
+  started=$SECONDS
   for _ in $(seq 1 1800); do grep -q "minilb demo is running" "$work/demo-$n.log" && break; sleep 1; done
+  echo "demo with $n services (seeding its API server, the controller's first list and build, its resolver's sync) up in $((SECONDS - started)) s"
   cpid=$(pgrep -P "$demo" -f io.minilb.controller.ControllerMain)
   rpid=$(pgrep -P "$demo" -f io.minilb.resolver.ResolverMain)
   settle "$cpid"
