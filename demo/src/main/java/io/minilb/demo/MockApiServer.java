@@ -317,6 +317,16 @@ public final class MockApiServer implements AutoCloseable {
                   request.getHeaders(),
                   request.getBody());
         }
+        ListPage page = "GET".equals(request.getMethod()) ? ListPage.of(path) : null;
+        if (page != null
+            && !path.contains("watch=true")
+            && !Tables.wanted(request.getHeader("Accept"))) {
+          // kubectl's tables stay whole lists: Tables does not carry a continue token.
+          MockResponse paged = listPage(page);
+          if (paged != null) {
+            return paged;
+          }
+        }
         MockResponse response = dispatchLocked(request);
         if (response.getWebSocketListener() != null) {
           response.withWebSocketUpgrade(new Tracked(response.getWebSocketListener()));
@@ -339,6 +349,21 @@ public final class MockApiServer implements AutoCloseable {
         return json(
             500,
             "{\"kind\":\"Status\",\"status\":\"Failure\",\"message\":\"" + e.getMessage() + "\"}");
+      }
+    }
+
+    /** One page of a list, or null when {@code page} names one object (not a list). */
+    private MockResponse listPage(ListPage page) {
+      AttributeSet query = attributeExtractor.fromPath(page.path());
+      if (query.containsKey("name")) {
+        return null;
+      }
+      lock.readLock().lock();
+      try {
+        String version = Long.toString(requestResourceVersion());
+        return json(200, page.render(store.matching(query), version));
+      } finally {
+        lock.readLock().unlock();
       }
     }
 

@@ -73,6 +73,26 @@ final class ObjectStore extends LinkedHashMap<AttributeSet, String> {
     return a != null && a.getType() == AttributeType.WITH && !"*".equals(name(query));
   }
 
+  /**
+   * Every stored object {@code query} matches, as key → JSON in key order (namespace, then name;
+   * the attributes break ties), for {@link ListPage}.
+   */
+  List<Map.Entry<String, String>> matching(AttributeSet query) {
+    var found = new ArrayList<Map.Entry<String, String>>();
+    for (var e : entrySet()) {
+      if (e.getKey().matches(query)) {
+        found.add(Map.entry(sortKey(e.getKey()), e.getValue()));
+      }
+    }
+    found.sort(Map.Entry.comparingByKey());
+    return found;
+  }
+
+  private static String sortKey(AttributeSet key) {
+    Attribute ns = key.getAttribute("namespace");
+    return (ns == null ? "" : ns.getValues().get(0).toString()) + "/" + name(key) + "/" + key;
+  }
+
   @Override
   public String put(AttributeSet key, String json) {
     String old = super.put(key, json);
