@@ -129,6 +129,18 @@ class InformersIT {
   }
 
   @Test
+  void gatewayDiscovery_whenTheGroupIsNotInstalled_costsOneRequestPerRound() {
+    informers = new Informers(client, views);
+    await().atMost(Duration.ofSeconds(10)).until(informers::synced);
+    int before = server.getRequestCount();
+
+    informers.discoverGatewayApi();
+
+    assertThat(server.getRequestCount() - before).isEqualTo(1);
+    assertThat(informers.cached()).isEmpty();
+  }
+
+  @Test
   void withTheControllersSerialization_addsChangesAndDeletionsReachTheViews() {
     client.close();
     client =
