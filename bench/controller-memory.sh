@@ -66,6 +66,8 @@ for variant in "${variants[@]}"; do
       for (k = 1; k < NF; k++) { v = $(k + 1); gsub(/[K,]/, "", v); if ($k == "total") c += v; if ($k == "used") u += v }
     } END {printf "committed %.1f MiB, used %.1f MiB", c / 1024, u / 1024}')
   jcmd "$cpid" VM.native_memory summary >"$work/nmt-$i.txt"
+  # BENCH_HEAPDUMP=1: a heap dump of the first variant, for a look at what the live heap holds.
+  [[ -n ${BENCH_HEAPDUMP:-} && $i -eq 1 ]] && jcmd "$cpid" GC.heap_dump "$work/heap-1.hprof" >/dev/null
   nmt=$(awk '/^-  *[A-Za-z].*\(reserved=/ {
       name = $0; sub(/^- */, "", name); sub(/ *\(reserved.*/, "", name)
       match($0, /committed=[0-9]+KB/); v = substr($0, RSTART + 10, RLENGTH - 12)
