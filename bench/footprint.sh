@@ -104,8 +104,9 @@ for n in $controller_sizes; do
   echo "controller, $n services ($((3 * n)) endpoints): RSS $rss_c MiB (peak $peak_c MiB), live heap after a full GC $heap MiB, metaspace $meta MiB; its resolver (full sync over the stream) RSS $(rss "$rpid") MiB"
   echo "  record builds since start (every one a full build): $build"
   if [[ $n -ge 10000 ]]; then
-    t0=$(ticks "$cpid"); sleep 60; t1=$(ticks "$cpid")
+    t0=$(ticks "$cpid"); r0=$(ticks "$rpid"); sleep 60; t1=$(ticks "$cpid"); r1=$(ticks "$rpid")
     echo "controller idle CPU over 60 s at $n services: $((t1 - t0)) ticks of $(getconf CLK_TCK)/s ($(awk -v d=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", 100 * d / hz / 60}')% of a core)"
+    echo "its resolver (connected, synced) idle CPU over the same 60 s: $((r1 - r0)) ticks ($(awk -v d=$((r1 - r0)) -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", 100 * d / hz / 60}')% of a core)"
   fi
   kill "$demo"; wait "$demo" 2>/dev/null || true
 done
