@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.minilb.cli.Commands;
 import io.minilb.cli.HostPort;
-import io.minilb.controller.kube.ApiTypes;
 import io.minilb.controller.records.Limits;
 import io.minilb.controller.records.ZoneConfig;
 import io.minilb.controller.stream.StreamLimits;
@@ -276,8 +275,7 @@ public final class ControllerMain implements Callable<Integer> {
    * A client from {@code kubeconfig}, or fabric8's auto-configuration (in-cluster, then ~/.kube).
    */
   static KubernetesClient client(Path kubeconfig) throws java.io.IOException {
-    var builder =
-        new KubernetesClientBuilder().withKubernetesSerialization(ApiTypes.serialization());
+    var builder = new KubernetesClientBuilder();
     if (kubeconfig != null) {
       builder.withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)));
     }

@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -138,38 +137,6 @@ class InformersIT {
 
     assertThat(server.getRequestCount() - before).isEqualTo(1);
     assertThat(informers.cached()).isEmpty();
-  }
-
-  @Test
-  void withTheControllersSerialization_addsChangesAndDeletionsReachTheViews() {
-    client.close();
-    client =
-        new KubernetesClientBuilder()
-            .withConfig(server.createClient().getConfiguration())
-            .withKubernetesSerialization(ApiTypes.serialization())
-            .build();
-    client.resource(appliedService("web")).create();
-    informers = new Informers(client, views);
-    await().atMost(Duration.ofSeconds(10)).until(informers::synced);
-
-    client.resource(appliedSlice("web")).create();
-    await().atMost(Duration.ofSeconds(10)).until(() -> views.state().slices().size() == 1);
-    client
-        .services()
-        .inNamespace("shop")
-        .withName("web")
-        .edit(
-            s ->
-                new ServiceBuilder(s)
-                    .editMetadata()
-                    .addToAnnotations("minilb/ttl", "7")
-                    .endMetadata()
-                    .build());
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> views.state().services().get(0).annotations().containsKey("minilb/ttl"));
-    client.services().inNamespace("shop").withName("web").delete();
-    await().atMost(Duration.ofSeconds(10)).until(() -> views.state().services().isEmpty());
   }
 
   private static io.fabric8.kubernetes.api.model.Service appliedService(String name) {
