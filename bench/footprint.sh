@@ -6,13 +6,14 @@
 # and the API server leave on it (a last-applied-configuration annotation and managedFields) and
 # the status minilb already wrote (a controller restarting on a managed cluster): RSS once settled,
 # live heap after a full GC, idle CPU over 60 s (at 10k) and the controller's record-build time.
-#   bench/footprint.sh [--skip-controller | --controller-only]
+#   bench/footprint.sh [--skip-controller | --controller-only] [CONTROLLER_SIZES, default "1000 10000"]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 skip_controller=no
 skip_resolver=no
 [[ "${1:-}" == "--skip-controller" ]] && skip_controller=yes
 [[ "${1:-}" == "--controller-only" ]] && skip_resolver=yes
+controller_sizes=${2:-1000 10000}
 work="$PWD/target/bench/footprint"
 rm -rf "$work" && mkdir -p "$work"
 if ! mvn -B -DskipTests -Dspotless.check.skip=true package >"$work/build.log" 2>&1; then
@@ -64,75 +65,6 @@ done
 
 [[ $skip_controller == yes ]] && exit 0
 
-# One Service and its EndpointSlice as `kubectl apply` and the cluster leave them: the whole
-# manifest again in the last-applied-configuration annotation, managedFields entries from the
-# client and from the controller that set the status, and that status.
-seed() {
-  local n=$1
-  awk -v n="$n" '
-    function applied(kind, api, name, ns, body) {
-      return "{\"apiVersion\":\"" api "\",\"kind\":\"" kind "\",\"metadata\":{\"annotations\":{},\"name\":\"" name "\",\"namespace\":\"" ns "\"}," body "}"
-    }
-    BEGIN {
-      for (i = 0; i < n; i++) {
-        ns = "ns" (i % 50); svc = "svc" i; net = "10." int(i / 256) % 256 "." (i % 256)
-        print "---"
-        print "apiVersion: v1"
-        print "kind: Service"
-        print "metadata:"
-        print "  name: " svc
-        print "  namespace: " ns
-        print "  labels: {app.kubernetes.io/name: " svc ", app.kubernetes.io/part-of: shop}"
-        print "  annotations:"
-        print "    kubectl.kubernetes.io/last-applied-configuration: |"
-        print "      " applied("Service", "v1", svc, ns, "\"spec\":{\"loadBalancerClass\":\"minilb\",\"ports\":[{\"name\":\"http\",\"port\":80,\"protocol\":\"TCP\",\"targetPort\":8080}],\"selector\":{\"app.kubernetes.io/name\":\"" svc "\"},\"type\":\"LoadBalancer\"}")
-        print "  managedFields:"
-        print "  - {manager: kubectl-client-side-apply, operation: Update, apiVersion: v1, time: \"2026-01-01T00:00:00Z\", fieldsType: FieldsV1,"
-        print "     fieldsV1: {\"f:metadata\": {\"f:annotations\": {\".\": {}, \"f:kubectl.kubernetes.io/last-applied-configuration\": {}}, \"f:labels\": {\".\": {}, \"f:app.kubernetes.io/name\": {}, \"f:app.kubernetes.io/part-of\": {}}},"
-        print "       \"f:spec\": {\"f:allocateLoadBalancerNodePorts\": {}, \"f:externalTrafficPolicy\": {}, \"f:internalTrafficPolicy\": {}, \"f:loadBalancerClass\": {}, \"f:ports\": {\".\": {}, \"k:{\\\"port\\\":80,\\\"protocol\\\":\\\"TCP\\\"}\": {\".\": {}, \"f:name\": {}, \"f:port\": {}, \"f:protocol\": {}, \"f:targetPort\": {}}}, \"f:selector\": {}, \"f:sessionAffinity\": {}, \"f:type\": {}}}}"
-        print "  - {manager: minilb, operation: Update, apiVersion: v1, subresource: status, time: \"2026-01-01T00:00:01Z\", fieldsType: FieldsV1,"
-        print "     fieldsV1: {\"f:status\": {\"f:loadBalancer\": {\"f:ingress\": {}}}}}"
-        print "spec:"
-        print "  type: LoadBalancer"
-        print "  loadBalancerClass: minilb"
-        print "  selector: {app.kubernetes.io/name: " svc "}"
-        print "  ports: [{name: http, port: 80, protocol: TCP, targetPort: 8080}]"
-        print "  clusterIP: 10.96." int(i / 256) % 256 "." (i % 256)
-        print "  clusterIPs: [10.96." int(i / 256) % 256 "." (i % 256) "]"
-        print "  ipFamilies: [IPv4]"
-        print "  ipFamilyPolicy: SingleStack"
-        print "  sessionAffinity: None"
-        print "  externalTrafficPolicy: Cluster"
-        print "  internalTrafficPolicy: Cluster"
-        print "  allocateLoadBalancerNodePorts: true"
-        print "status: {loadBalancer: {ingress: [{hostname: " svc "." ns ".minilb}]}}"
-        print "---"
-        print "apiVersion: discovery.k8s.io/v1"
-        print "kind: EndpointSlice"
-        print "metadata:"
-        print "  name: " svc "-x7k2p"
-        print "  namespace: " ns
-        print "  generateName: " svc "-"
-        print "  labels: {kubernetes.io/service-name: " svc ", endpointslice.kubernetes.io/managed-by: endpointslice-controller.k8s.io, app.kubernetes.io/name: " svc "}"
-        print "  annotations: {endpoints.kubernetes.io/last-change-trigger-time: \"2026-01-01T00:00:00Z\"}"
-        print "  ownerReferences: [{apiVersion: v1, kind: Service, name: " svc ", uid: 00000000-0000-0000-0000-" sprintf("%012d", i) ", controller: true, blockOwnerDeletion: true}]"
-        print "  managedFields:"
-        print "  - {manager: kube-controller-manager, operation: Update, apiVersion: discovery.k8s.io/v1, time: \"2026-01-01T00:00:00Z\", fieldsType: FieldsV1,"
-        print "     fieldsV1: {\"f:addressType\": {}, \"f:endpoints\": {}, \"f:metadata\": {\"f:annotations\": {\".\": {}, \"f:endpoints.kubernetes.io/last-change-trigger-time\": {}}, \"f:generateName\": {}, \"f:labels\": {\".\": {}, \"f:endpointslice.kubernetes.io/managed-by\": {}, \"f:kubernetes.io/service-name\": {}}, \"f:ownerReferences\": {\".\": {}, \"k:{\\\"uid\\\":\\\"00000000\\\"}\": {}}}, \"f:ports\": {}}}"
-        print "addressType: IPv4"
-        print "ports: [{name: http, port: 8080, protocol: TCP}]"
-        print "endpoints:"
-        for (j = 1; j <= 3; j++) {
-          print "- addresses: [" net "." j "]"
-          print "  conditions: {ready: true, serving: true, terminating: false}"
-          print "  nodeName: node-" (i + j) % 20
-          print "  zone: zone-" (i + j) % 3
-          print "  targetRef: {kind: Pod, name: " svc "-7d9f8b6c4-" j "abcd, namespace: " ns ", uid: 00000000-0000-0000-0001-" sprintf("%012d", i * 3 + j) "}"
-        }
-      }
-    }'
-}
-
 # Waits until the process has used under 0.5 % of a core for 4 s (the first list, record build and
 # any status writes are done), at most 10 minutes.
 settle() {
@@ -143,10 +75,10 @@ settle() {
   done
 }
 
-for n in 1000 10000; do
+for n in $controller_sizes; do
   cluster="$work/cluster-$n"
   mkdir -p "$cluster"
-  seed "$n" >"$cluster/services.yaml"
+  bash bench/applied-cluster.sh "$n" >"$cluster/services.yaml"
   # The demo as ./minilb starts it, but with room for 20k objects in its embedded API server; the
   # controller it starts gets the images' flags and heap cap all the same (Children.java).
   java "${opts[@]}" -Xmx1g -Dminilb.home="$PWD" \
@@ -156,7 +88,9 @@ for n in 1000 10000; do
     --kubeconfig-out "$work/kubeconfig-$n" >"$work/demo-$n.log" 2>&1 &
   demo=$!
   pids+=("$demo")
+  started=$SECONDS
   for _ in $(seq 1 1800); do grep -q "minilb demo is running" "$work/demo-$n.log" && break; sleep 1; done
+  echo "demo with $n services (seeding its API server, the controller's first list and build, its resolver's sync) up in $((SECONDS - started)) s"
   cpid=$(pgrep -P "$demo" -f io.minilb.controller.ControllerMain)
   rpid=$(pgrep -P "$demo" -f io.minilb.resolver.ResolverMain)
   settle "$cpid"
@@ -169,9 +103,10 @@ for n in 1000 10000; do
   meta=$(jcmd "$cpid" GC.heap_info | awk '/Metaspace/ { for (k = 1; k <= NF; k++) if ($k == "used") { v = $(k + 1); sub(/K,?/, "", v); printf "%.1f", v / 1024 } }')
   echo "controller, $n services ($((3 * n)) endpoints): RSS $rss_c MiB (peak $peak_c MiB), live heap after a full GC $heap MiB, metaspace $meta MiB; its resolver (full sync over the stream) RSS $(rss "$rpid") MiB"
   echo "  record builds since start (every one a full build): $build"
-  if [[ $n -eq 10000 ]]; then
-    t0=$(ticks "$cpid"); sleep 60; t1=$(ticks "$cpid")
+  if [[ $n -ge 10000 ]]; then
+    t0=$(ticks "$cpid"); r0=$(ticks "$rpid"); sleep 60; t1=$(ticks "$cpid"); r1=$(ticks "$rpid")
     echo "controller idle CPU over 60 s at $n services: $((t1 - t0)) ticks of $(getconf CLK_TCK)/s ($(awk -v d=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", 100 * d / hz / 60}')% of a core)"
+    echo "its resolver (connected, synced) idle CPU over the same 60 s: $((r1 - r0)) ticks ($(awk -v d=$((r1 - r0)) -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", 100 * d / hz / 60}')% of a core)"
   fi
   kill "$demo"; wait "$demo" 2>/dev/null || true
 done

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.grpc.Status;
 import io.minilb.controller.kube.ClusterViews;
 import io.minilb.controller.kube.EventRecorder;
+import io.minilb.controller.kube.HeapTrim;
 import io.minilb.controller.kube.Informers;
 import io.minilb.controller.kube.StatusWriter;
 import io.minilb.controller.reconcile.Reconciler;
@@ -144,6 +145,7 @@ public final class Controller implements AutoCloseable {
     long epoch = random.nextLong();
     var p = new SnapshotPublisher(epoch, builder::soa, () -> config.clock().millis() / 1000);
     p.addListener(streams::onPublish);
+    p.addListener(new HeapTrim(background));
     publisher = p;
     log.info("leading with epoch {}", Long.toHexString(epoch));
     reconciler.request();

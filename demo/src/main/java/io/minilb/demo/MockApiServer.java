@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.http.ByteString;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -19,6 +20,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Predicate;
 import tools.jackson.databind.ObjectMapper;
 
@@ -215,6 +219,30 @@ public final class MockApiServer implements AutoCloseable {
    */
   private final class Dispatcher extends KubernetesCrudDispatcher {
 
+    private final ObjectStore store = ObjectStore.install(this);
+    // The mock locks its own writes; this also keeps reads of the store's index (handleGet below)
+    // from seeing an update between its remove and its put.
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+
+    @Override
+    public Map.Entry<AttributeSet, String> findResource(AttributeSet query) {
+      return ObjectStore.names(query) ? store.find(query) : super.findResource(query);
+    }
+
+    @Override
+    public MockResponse handleGet(String path) {
+      if (!path.contains("watch=true")) {
+        AttributeSet query = attributeExtractor.fromPath(path);
+        if (ObjectStore.names(query)) {
+          var found = store.find(query);
+          return found == null
+              ? new MockResponse().setResponseCode(404)
+              : new MockResponse().setResponseCode(200).setBody(found.getValue());
+        }
+      }
+      return super.handleGet(path);
+    }
+
     @Override
     public boolean isStatusSubresourceEnabledForResource(String path) {
       return StatusSubresource.declared(path) || super.isStatusSubresourceEnabledForResource(path);
@@ -289,7 +317,17 @@ public final class MockApiServer implements AutoCloseable {
                   request.getHeaders(),
                   request.getBody());
         }
-        MockResponse response = super.dispatch(request);
+        ListPage page = "GET".equals(request.getMethod()) ? ListPage.of(path) : null;
+        if (page != null
+            && !path.contains("watch=true")
+            && !Tables.wanted(request.getHeader("Accept"))) {
+          // kubectl's tables stay whole lists: Tables does not carry a continue token.
+          MockResponse paged = listPage(page);
+          if (paged != null) {
+            return paged;
+          }
+        }
+        MockResponse response = dispatchLocked(request);
         if (response.getWebSocketListener() != null) {
           response.withWebSocketUpgrade(new Tracked(response.getWebSocketListener()));
         }
@@ -311,6 +349,31 @@ public final class MockApiServer implements AutoCloseable {
         return json(
             500,
             "{\"kind\":\"Status\",\"status\":\"Failure\",\"message\":\"" + e.getMessage() + "\"}");
+      }
+    }
+
+    /** One page of a list, or null when {@code page} names one object (not a list). */
+    private MockResponse listPage(ListPage page) {
+      AttributeSet query = attributeExtractor.fromPath(page.path());
+      if (query.containsKey("name")) {
+        return null;
+      }
+      lock.readLock().lock();
+      try {
+        String version = Long.toString(requestResourceVersion());
+        return json(200, page.render(store.matching(query), version));
+      } finally {
+        lock.readLock().unlock();
+      }
+    }
+
+    private MockResponse dispatchLocked(RecordedRequest request) {
+      Lock held = "GET".equals(request.getMethod()) ? lock.readLock() : lock.writeLock();
+      held.lock();
+      try {
+        return super.dispatch(request);
+      } finally {
+        held.unlock();
       }
     }
 

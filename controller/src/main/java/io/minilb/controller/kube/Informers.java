@@ -1,7 +1,9 @@
 package io.minilb.controller.kube;
 
+import io.fabric8.kubernetes.api.model.APIGroup;
 import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GroupVersionForDiscovery;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Service;
@@ -13,13 +15,16 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.minilb.controller.view.ObjectKey;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,13 +99,22 @@ public final class Informers implements AutoCloseable {
         .toList();
   }
 
-  /** Starts informers for Gateway API kinds that are served now and not yet watched. */
+  /**
+   * Starts informers for Gateway API kinds that are served now and not yet watched. Costs one
+   * request when the group is not installed (it runs every 30 s), and one more per served version
+   * otherwise.
+   */
   public synchronized void discoverGatewayApi() {
+    if (gatewayKindsWatched.size() == GATEWAY_KINDS.size()) {
+      return;
+    }
+    Set<String> served = servedGatewayVersions();
+    Map<String, APIResourceList> resources = new HashMap<>();
     for (GatewayKind k : GATEWAY_KINDS) {
       if (gatewayKindsWatched.contains(k.kind())) {
         continue;
       }
-      String version = servedVersion(k);
+      String version = servedVersion(k, served, resources);
       if (version == null) {
         continue;
       }
@@ -135,16 +149,36 @@ public final class Informers implements AutoCloseable {
     }
   }
 
-  private String servedVersion(GatewayKind k) {
+  /** The versions of the Gateway API group the API server serves; none when not installed. */
+  private Set<String> servedGatewayVersions() {
+    try {
+      APIGroup group = client.getApiGroup(GATEWAY_GROUP);
+      if (group == null || group.getVersions() == null) {
+        return Set.of();
+      }
+      return group.getVersions().stream()
+          .map(GroupVersionForDiscovery::getVersion)
+          .collect(Collectors.toSet());
+    } catch (RuntimeException notServed) {
+      return Set.of();
+    }
+  }
+
+  private String servedVersion(
+      GatewayKind k, Set<String> served, Map<String, APIResourceList> resources) {
     for (String v : k.versions()) {
+      if (!served.contains(v)) {
+        continue;
+      }
       try {
-        APIResourceList list = client.getApiResources(GATEWAY_GROUP + "/" + v);
+        APIResourceList list =
+            resources.computeIfAbsent(v, x -> client.getApiResources(GATEWAY_GROUP + "/" + x));
         if (list != null
             && list.getResources().stream().anyMatch(r -> r.getName().equals(k.plural()))) {
           return v;
         }
       } catch (RuntimeException notServed) {
-        // the group or version is not installed
+        // the version went away between the two requests
       }
     }
     return null;

@@ -127,6 +127,18 @@ class InformersIT {
         .doesNotContain(new ObjectKey("shop", "web"));
   }
 
+  @Test
+  void gatewayDiscovery_whenTheGroupIsNotInstalled_costsOneRequestPerRound() {
+    informers = new Informers(client, views);
+    await().atMost(Duration.ofSeconds(10)).until(informers::synced);
+    int before = server.getRequestCount();
+
+    informers.discoverGatewayApi();
+
+    assertThat(server.getRequestCount() - before).isEqualTo(1);
+    assertThat(informers.cached()).isEmpty();
+  }
+
   private static io.fabric8.kubernetes.api.model.Service appliedService(String name) {
     return new ServiceBuilder()
         .withNewMetadata()

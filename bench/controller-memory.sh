@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Where the controller's memory and idle CPU go, and what JVM flags change them, back to back in one
+# run. Starts the demo seeded with N Services and their EndpointSlices as `kubectl apply` leaves
+# them (bench/applied-cluster.sh), then, one after another, the shipped controller jar with the
+# images' flags (deploy/image/java-opts) plus each VARIANT's extra flags, on its own Lease so it
+# leads, lists, builds and serves like the demo's own. For each: RSS once settled, the committed
+# and used heap, NMT's summary (committed MiB per category), and CPU ticks per thread over 60 s of
+# idling (with one resolver subscribed, as in a cluster).
+#   bench/controller-memory.sh N [VARIANT...]   e.g. bench/controller-memory.sh 10000 "" "-Xmx64m"
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+n=${1:?usage: bench/controller-memory.sh N [VARIANT...]}
+shift
+variants=("$@")
+((${#variants[@]})) || variants=("")
+source bench/cluster.sh
+work="$PWD/target/bench/controller-memory"
+rm -rf "$work" && mkdir -p "$work/cluster"
+mvn -B -DskipTests -Dspotless.check.skip=true package >"$work/build.log" 2>&1 || {
+  tail -40 "$work/build.log"
+  exit 1
+}
+mapfile -t opts < <(grep -v '^#' deploy/image/java-opts)
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
+
+bash bench/applied-cluster.sh "$n" >"$work/cluster/services.yaml"
+demo_log="$work/demo.log"
+MINILB_DEMO_XMX=1g ./minilb demo --cluster "$work/cluster" --dns-port 0 \
+  --kubeconfig-out "$work/kubeconfig" >"$demo_log" 2>&1 &
+demo_pid=$!
+bench_pids+=("$demo_pid")
+started=$SECONDS
+running() { alive "$demo_pid" demo "$demo_log" && grep -q "minilb demo is running" "$demo_log"; }
+wait_for 1800 "the demo to start with $n Services" running
+echo "demo with $n Services up in $((SECONDS - started)) s; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# Waits until PID has used under 0.5 % of a core for 4 s, at most 10 minutes.
+settle() {
+  local t0 t1
+  for _ in $(seq 1 150); do
+    t0=$(ticks "$1"); sleep 4; t1=$(ticks "$1")
+    (((t1 - t0) * 100 * 100 / (4 * hz) < 50)) && return
+  done
+}
+
+i=0
+for variant in "${variants[@]}"; do
+  i=$((i + 1))
+  log="$work/controller-$i.log"
+  # shellcheck disable=SC2086 # a variant is a list of flags
+  java "${opts[@]}" -Xmx160m -XX:NativeMemoryTracking=summary $variant \
+    -jar controller/target/minilb-controller.jar --kubeconfig "$work/kubeconfig" \
+    --lease-name "bench-$i" --identity "bench-$i" --grpc-listen 127.0.0.1:0 \
+    --http-listen 127.0.0.1:0 >"$log" 2>&1 &
+  cpid=$!
+  bench_pids+=("$cpid")
+  up() { alive "$cpid" controller "$log" && grep -q "became leader" "$log"; }
+  wait_for 600 "controller $i to lead" up
+  stream_port=$(grep -m1 -o 'stream on [^ ]*' "$log" | sed -E 's/.*:([0-9]+),?$/\1/')
+  start_resolver "resolver-$i" "$work"
+  wait_synced
+  settle "$cpid"
+  rss_c=$(rss "$cpid")
+  heap=$(jcmd "$cpid" GC.heap_info | awk '/def new generation|tenured generation/ {
+      for (k = 1; k < NF; k++) { v = $(k + 1); gsub(/[K,]/, "", v); if ($k == "total") c += v; if ($k == "used") u += v }
+    } END {printf "committed %.1f MiB, used %.1f MiB", c / 1024, u / 1024}')
+  jcmd "$cpid" VM.native_memory summary >"$work/nmt-$i.txt"
+  # BENCH_HEAPDUMP=1: a heap dump of the first variant, for a look at what the live heap holds.
+  [[ -n ${BENCH_HEAPDUMP:-} && $i -eq 1 ]] && jcmd "$cpid" GC.heap_dump "$work/heap-1.hprof" >/dev/null
+  nmt=$(awk '/^-  *[A-Za-z].*\(reserved=/ {
+      name = $0; sub(/^- */, "", name); sub(/ *\(reserved.*/, "", name)
+      match($0, /committed=[0-9]+KB/); v = substr($0, RSTART + 10, RLENGTH - 12)
+      if (v / 1024 >= 1) printf "%s %.1f, ", name, v / 1024 }' "$work/nmt-$i.txt")
+  for t in /proc/"$cpid"/task/*; do echo "$(basename "$t") $(awk '{print $14 + $15}' "$t/stat") $(cat "$t/comm")"; done >"$work/threads-$i-a.txt"
+  t0=$(ticks "$cpid"); sleep 60; t1=$(ticks "$cpid")
+  for t in /proc/"$cpid"/task/*; do echo "$(basename "$t") $(awk '{print $14 + $15}' "$t/stat") $(cat "$t/comm")"; done >"$work/threads-$i-b.txt"
+  busy=$(awk 'NR == FNR {a[$1] = $2; next} {d = $2 - a[$1]; if (d > 0) printf "%s %d, ", $3, d}' \
+    "$work/threads-$i-a.txt" "$work/threads-$i-b.txt")
+  echo "variant $i [${variant:-image flags only}]: RSS $rss_c MiB; heap $heap; threads $(ls /proc/"$cpid"/task | wc -l)"
+  echo "  NMT committed MiB: $nmt"
+  echo "  idle 60 s: $((t1 - t0)) ticks of $hz/s ($(awk -v d=$((t1 - t0)) -v hz="$hz" 'BEGIN {printf "%.2f", 100 * d / hz / 60}')% of a core); by thread: ${busy:-none}"
+  kill "$r_pid" "$cpid"
+  wait "$cpid" 2>/dev/null || true
+done
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

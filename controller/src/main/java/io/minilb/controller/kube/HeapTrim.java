@@ -1,0 +1,69 @@
+package io.minilb.controller.kube;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gives back the heap that the initial list and the first full build grew, once the first snapshot
+ * is published: the controller then idles for long stretches, and with the Serial collector of the
+ * images only a full collection shrinks the heap, so without this the start-up peak stayed
+ * committed for good (about 50 MiB at 10k Services).
+ *
+ * <p>It sets the free-heap bounds that decide how far a collection shrinks and grows the heap (both
+ * are manageable flags, so the images' shared JVM flags stay as they are), then runs {@link
+ * #COLLECTIONS} full collections: Serial shrinks in steps of 0, 10, 40 and then 100 % of the excess
+ * ({@code -XX:+ShrinkHeapInSteps}). On {@code executor}, never on the publishing thread.
+ * Thread-safe.
+ */
+public final class HeapTrim implements Runnable {
+
+  private static final Logger log = LoggerFactory.getLogger(HeapTrim.class);
+
+  /**
+   * Percent of the heap left free after a collection: grow below the first, shrink above the
+   * second.
+   */
+  static final int MIN_FREE = 10;
+
+  static final int MAX_FREE = 30;
+  static final int COLLECTIONS = 4;
+
+  private final Executor executor;
+  private final Runnable trim;
+  private final AtomicBoolean done = new AtomicBoolean();
+
+  public HeapTrim(Executor executor) {
+    this(executor, HeapTrim::trim);
+  }
+
+  HeapTrim(Executor executor, Runnable trim) {
+    this.executor = executor;
+    this.trim = trim;
+  }
+
+  /** Called after each publish; trims once, after the first. */
+  @Override
+  public void run() {
+    if (done.compareAndSet(false, true)) {
+      executor.execute(trim);
+    }
+  }
+
+  private static void trim() {
+    try {
+      var vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+      // in this order, so the minimum never exceeds the maximum
+      vm.setVMOption("MinHeapFreeRatio", Integer.toString(MIN_FREE));
+      vm.setVMOption("MaxHeapFreeRatio", Integer.toString(MAX_FREE));
+    } catch (RuntimeException e) {
+      log.warn("cannot set the free-heap bounds: {}", e.toString());
+    }
+    for (int i = 0; i < COLLECTIONS; i++) {
+      System.gc();
+    }
+  }
+}
