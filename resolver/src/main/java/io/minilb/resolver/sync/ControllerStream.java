@@ -1,15 +1,18 @@
 package io.minilb.resolver.sync;
 
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import io.minilb.proto.Messages;
 import io.minilb.proto.v1.Ack;
-import io.minilb.proto.v1.RecordStreamGrpc;
 import io.minilb.proto.v1.Subscribe;
 import io.minilb.proto.v1.WatchRequest;
 import io.minilb.proto.v1.WatchResponse;
 import io.minilb.resolver.store.Store;
+import io.minilb.resolver.store.WireSnapshot;
+import io.minilb.resolver.store.ZoneIndex;
 import io.minilb.snapshot.Delta;
 import io.minilb.snapshot.Snapshot;
 import java.time.Duration;
@@ -88,7 +91,9 @@ public final class ControllerStream implements AutoCloseable {
     }
     ManagedChannel channel = channels.get(target);
     var call = new Call();
-    requests = RecordStreamGrpc.newStub(channel).watch(call);
+    requests =
+        ClientCalls.asyncBidiStreamingCall(
+            channel.newCall(Incoming.WATCH, CallOptions.DEFAULT), call);
     call.requests = requests;
     subscribe(requests);
   }
@@ -99,31 +104,43 @@ public final class ControllerStream implements AutoCloseable {
     out.onNext(WatchRequest.newBuilder().setSubscribe(sub).build());
   }
 
-  private synchronized void onResponse(Call call, WatchResponse response) {
+  private synchronized void onResponse(Call call, Incoming incoming) {
     if (call.requests != requests) {
       return; // a stale stream
     }
+    WatchResponse response = incoming.parsed();
     try {
-      switch (response.getKindCase()) {
-        case SNAPSHOT -> {
-          Snapshot s = Messages.fromProto(response.getSnapshot());
-          store.replace(s);
-          log.info(
-              "full snapshot {} from {}: {} rrsets", s.version(), targetName(), s.rrsets().size());
-        }
-        case DELTA -> {
-          Delta d = Messages.fromProto(response.getDelta());
-          if (!store.apply(d)) {
-            log.warn(
-                "delta base {} does not match held {}; subscribing again on a new stream",
-                d.base(),
-                store.version().map(Object::toString).orElse("none"));
-            restart(requests);
+      if (incoming.snapshot() != null) {
+        ZoneIndex idx =
+            WireSnapshot.index(incoming.snapshot(), incoming.offset(), incoming.length());
+        store.replace(idx);
+        log.info(
+            "full snapshot {} from {}: {} rrsets", idx.version(), targetName(), idx.rrsetCount());
+      } else {
+        switch (response.getKindCase()) {
+          case SNAPSHOT -> {
+            Snapshot s = Messages.fromProto(response.getSnapshot());
+            store.replace(s);
+            log.info(
+                "full snapshot {} from {}: {} rrsets",
+                s.version(),
+                targetName(),
+                s.rrsets().size());
+          }
+          case DELTA -> {
+            Delta d = Messages.fromProto(response.getDelta());
+            if (!store.apply(d)) {
+              log.warn(
+                  "delta base {} does not match held {}; subscribing again on a new stream",
+                  d.base(),
+                  store.version().map(Object::toString).orElse("none"));
+              restart(requests);
+              return;
+            }
+          }
+          default -> {
             return;
           }
-        }
-        default -> {
-          return;
         }
       }
     } catch (IllegalArgumentException e) {
@@ -132,7 +149,9 @@ public final class ControllerStream implements AutoCloseable {
       // that has dropped the bad record meanwhile brings the resolver up to date.
       log.warn(
           "rejected {} from {}: {}; serving {}",
-          response.getKindCase().name().toLowerCase(java.util.Locale.ROOT),
+          incoming.snapshot() != null
+              ? "snapshot"
+              : response.getKindCase().name().toLowerCase(java.util.Locale.ROOT),
           targetName(),
           e.getMessage(),
           store.version().map(v -> "held version " + v).orElse("SERVFAIL (no data yet)"));
@@ -232,11 +251,11 @@ public final class ControllerStream implements AutoCloseable {
     }
   }
 
-  private final class Call implements StreamObserver<WatchResponse> {
+  private final class Call implements StreamObserver<Incoming> {
     volatile StreamObserver<WatchRequest> requests;
 
     @Override
-    public void onNext(WatchResponse value) {
+    public void onNext(Incoming value) {
       onResponse(this, value);
     }
 
