@@ -39,6 +39,9 @@ public final class ControllerStream implements AutoCloseable {
   static final Duration MIN_BACKOFF = Duration.ofMillis(100);
   static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
+  /** A full snapshot at least this large on the wire (about 3k Services) is followed by a GC. */
+  static final int COLLECT_AFTER_BYTES = 1 << 20;
+
   /** Connection state, for readiness and metrics. */
   public enum State {
     CONNECTING,
@@ -120,8 +123,11 @@ public final class ControllerStream implements AutoCloseable {
         // old generation, and the serial collector gives committed heap back to the system only
         // at a full collection (down to -XX:MaxHeapFreeRatio): without one here the peak stays
         // committed for the life of the process. Full syncs are rare (start, or a resubscription
-        // the controller cannot serve as a delta), and the pause is tens of milliseconds at 50k.
-        System.gc();
+        // the controller cannot serve as a delta); a small one leaves too little to be worth the
+        // pause.
+        if (incoming.length() >= COLLECT_AFTER_BYTES) {
+          System.gc();
+        }
       } else {
         switch (response.getKindCase()) {
           case SNAPSHOT -> {
