@@ -121,12 +121,12 @@ public final class ControllerStream implements AutoCloseable {
             "full snapshot {} from {}: {} rrsets", idx.version(), targetName(), idx.rrsetCount());
         // The sync's peak (the wire bytes, the previous index, the decode's garbage) sits in the
         // old generation, and the serial collector gives committed heap back to the system only
-        // at a full collection (down to -XX:MaxHeapFreeRatio): without one here the peak stays
+        // at a full collection (down to -XX:MaxHeapFreeRatio): without one the peak stays
         // committed for the life of the process. Full syncs are rare (start, or a resubscription
         // the controller cannot serve as a delta); a small one leaves too little to be worth the
-        // pause.
+        // pause. A second later, so the pause never delays the acknowledgement below.
         if (incoming.length() >= COLLECT_AFTER_BYTES) {
-          System.gc();
+          scheduler.schedule(System::gc, 1, TimeUnit.SECONDS);
         }
       } else {
         switch (response.getKindCase()) {
