@@ -28,6 +28,10 @@ public class StreamServer {
     snapshot = null;
     Server server =
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            // the controller's keepalive policy: without it the resolver's pings every 10 s end
+            // the stream (too_many_pings) and every reconnect is a new full sync
+            .permitKeepAliveTime(5, java.util.concurrent.TimeUnit.SECONDS)
+            .permitKeepAliveWithoutCalls(true)
             .addService(
                 new RecordStreamGrpc.RecordStreamImplBase() {
                   @Override
