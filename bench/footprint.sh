@@ -1,19 +1,33 @@
 #!/usr/bin/env bash
-# Memory and idle cost. Resolver RSS idle and under load (dnsperf, 15 s) at 1k and 10k services
-# (10k services = 30k endpoints), resolver idle CPU over 60 s; then the shipped controller (the
+# Memory and idle cost. The shipped resolver (`./minilb resolver`: the launcher, the images' JVM
+# flags, metrics on) fed over the real minilb.v1 stream by bench/StreamServer.java with 1k, 10k and
+# 50k Services as the controller emits them (3 endpoints each: the Service's A set, one A per
+# endpoint name and an SRV set, 5 RRsets per Service): full sync time (Subscribe to Ack, as the
+# stand-in controller sees it), RSS right after the sync, idle and after 15 s of dnsperf, heap and
+# metaspace in use, resolver idle CPU over 60 s at 10k. Then the shipped controller (the
 # demo's child, with the images' JVM flags) against the demo's embedded API server seeded with 1k
 # and 10k LoadBalancer Services and their EndpointSlices, each object carrying what `kubectl apply`
 # and the API server leave on it (a last-applied-configuration annotation and managedFields) and
 # the status minilb already wrote (a controller restarting on a managed cluster): RSS once settled,
 # live heap after a full GC, idle CPU over 60 s (at 10k) and the controller's record-build time.
-#   bench/footprint.sh [--skip-controller | --controller-only] [CONTROLLER_SIZES, default "1000 10000"]
+#   bench/footprint.sh [--skip-controller | --controller-only] [--services "1000 10000 50000"]
+#     [--controller-sizes "1000 10000"]   (--services sizes the resolver part)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 skip_controller=no
 skip_resolver=no
-[[ "${1:-}" == "--skip-controller" ]] && skip_controller=yes
-[[ "${1:-}" == "--controller-only" ]] && skip_resolver=yes
-controller_sizes=${2:-1000 10000}
+sizes="1000 10000 50000"
+controller_sizes="1000 10000"
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --skip-controller) skip_controller=yes ;;
+    --controller-only) skip_resolver=yes ;;
+    --services) sizes="$2"; shift ;;
+    --controller-sizes) controller_sizes="$2"; shift ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift
+done
 work="$PWD/target/bench/footprint"
 rm -rf "$work" && mkdir -p "$work"
 if ! mvn -B -DskipTests -Dspotless.check.skip=true package >"$work/build.log" 2>&1; then
@@ -27,9 +41,18 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 rss() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
+hwm() { awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# Heap committed and used (both generations) and metaspace used, in MiB, from GC.heap_info.
+heap() {
+  jcmd "$1" GC.heap_info | awk '
+    /generation/ { for (k = 1; k <= NF; k++) { if ($k == "total") { v = $(k + 1); sub(/K,?/, "", v); c += v } if ($k == "used") { v = $(k + 1); sub(/K,?/, "", v); u += v } } }
+    /Metaspace/ { for (k = 1; k <= NF; k++) if ($k == "used") { v = $(k + 1); sub(/K,?/, "", v); m = v } }
+    END { printf "heap committed %.1f MiB, used %.1f MiB, metaspace used %.1f MiB", c / 1024, u / 1024, m / 1024 }'
+}
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-for n in 1000 10000; do
+for n in $sizes; do
   [[ $skip_resolver == yes ]] && break
   zone="$work/zone-$n"
   {
@@ -37,30 +60,43 @@ for n in 1000 10000; do
     echo "@ 5 IN SOA ns.minilb. hostmaster.minilb. 1 60 30 3600 5"
     echo "@ 5 IN NS ns.minilb."
     for ((i = 0; i < n; i++)); do
-      for j in 0 1 2; do echo "svc$i.ns$((i % 50)) 5 IN A 10.$((i / 256 % 256)).$((i % 256)).$((j + 1))"; done
+      o="svc$i.ns$((i % 50))"
+      for j in 0 1 2; do
+        ip="10.$((i / 256 % 256)).$((i % 256)).$((j + 1))"
+        echo "$o 5 IN A $ip"
+        echo "ep$j.$o 5 IN A $ip"
+        echo "_http._tcp.$o 5 IN SRV 0 1 8080 ep$j.$o.minilb."
+      done
     done
   } >"$zone"
   java -cp "$cp_resolver" bench/ZoneToSnapshot.java "$zone" "$work/snapshot-$n.pb" >/dev/null
   awk -v n="$n" 'BEGIN { srand(7); for (k = 0; k < 100000; k++) { i = int(rand() * n); print "svc" i ".ns" (i % 50) ".minilb A" } }' \
     >"$work/queries-$n.txt"
+  java -Xmx1g -cp "$cp_resolver" bench/StreamServer.java "$work/snapshot-$n.pb" "$work/stream-$n.port" \
+    >"$work/stream-$n.log" 2>&1 &
+  server=$!
+  pids+=("$server")
+  for _ in $(seq 1 600); do [[ -f "$work/stream-$n.port" ]] && break; sleep 0.1; done
   port=$((54000 + n % 1000))
-  java "${opts[@]}" -Xmx96m -cp "$cp_resolver" io.minilb.resolver.ResolverMain --controller 127.0.0.1:1 \
-    --snapshot-file "$work/snapshot-$n.pb" --listen "127.0.0.1:$port" --http-listen 127.0.0.1:0 \
-    --threads 1 >"$work/resolver-$n.log" 2>&1 &
+  ./minilb resolver --controller "127.0.0.1:$(cat "$work/stream-$n.port")" --listen "127.0.0.1:$port" \
+    --http-listen 127.0.0.1:0 --threads 1 >"$work/resolver-$n.log" 2>&1 &
   pid=$!
   pids+=("$pid")
-  for _ in $(seq 1 100); do dig +short +tries=1 +time=1 @127.0.0.1 -p "$port" svc1.ns1.minilb >/dev/null 2>&1 && break; sleep 0.1; done
+  for _ in $(seq 1 1200); do grep -q '^synced' "$work/stream-$n.log" && break; sleep 0.05; done
+  sync_ms=$(awk '/^synced/ {print $3; exit}' "$work/stream-$n.log")
+  sleep 2
+  after_sync=$(rss "$pid")
   sleep 5
   idle=$(rss "$pid")
   dnsperf -s 127.0.0.1 -p "$port" -d "$work/queries-$n.txt" -c 8 -q 100 -l 15 >"$work/load-$n.txt" 2>&1
   loaded=$(rss "$pid")
   qps=$(awk '/Queries per second:/ {print $4}' "$work/load-$n.txt")
-  echo "resolver, $n services ($((3 * n)) endpoints): RSS idle $idle MiB, after 15 s of load ($qps qps) $loaded MiB"
-  if [[ $n -eq 1000 ]]; then
+  echo "resolver, $n services ($((3 * n)) endpoints, $((5 * n + 2)) RRsets): full sync $sync_ms ms; RSS after sync $after_sync MiB, idle $idle MiB, after 15 s of load ($qps qps) $loaded MiB, peak $(hwm "$pid") MiB; $(heap "$pid"); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  if [[ $n -eq 10000 ]]; then
     t0=$(ticks "$pid"); sleep 60; t1=$(ticks "$pid")
-    echo "resolver idle CPU over 60 s: $((t1 - t0)) ticks of $(getconf CLK_TCK)/s ($(awk -v d=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", 100 * d / hz / 60}')% of a core)"
+    echo "resolver idle CPU over 60 s at $n services: $((t1 - t0)) ticks of $(getconf CLK_TCK)/s ($(awk -v d=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", 100 * d / hz / 60}')% of a core)"
   fi
-  kill "$pid"; wait "$pid" 2>/dev/null || true
+  kill "$pid" "$server"; wait "$pid" "$server" 2>/dev/null || true
 done
 
 [[ $skip_controller == yes ]] && exit 0

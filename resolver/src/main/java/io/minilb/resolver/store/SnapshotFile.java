@@ -1,8 +1,6 @@
 package io.minilb.resolver.store;
 
-import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
-import com.google.protobuf.WireFormat;
 import io.minilb.proto.Messages;
 import io.minilb.snapshot.RRSet;
 import io.minilb.snapshot.Snapshot;
@@ -19,10 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
@@ -107,63 +102,10 @@ public final class SnapshotFile {
     if ((int) check.getValue() != crc) {
       throw new IOException("checksum mismatch (torn or edited file)");
     }
-    // First pass: version and zones; the second streams the RRsets into the index one at a time,
-    // so the decoded protobuf never exists whole beside the index.
-    Version version = null;
-    var zones = new ArrayList<String>();
-    CodedInputStream in = CodedInputStream.newInstance(bytes, HEADER, bytes.length - HEADER);
-    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-      switch (WireFormat.getTagFieldNumber(tag)) {
-        case 1 ->
-            version = Messages.fromProto(io.minilb.proto.v1.Version.parseFrom(in.readBytes()));
-        case 2 -> zones.add(in.readString());
-        default -> in.skipField(tag);
-      }
-    }
-    if (version == null) {
-      throw new IOException("no version in the payload");
-    }
-    return ZoneIndex.of(version, zones, () -> new RRSets(bytes));
-  }
-
-  /** The RRsets (field 3) of a payload, decoded as they are iterated. */
-  private static final class RRSets implements Iterator<RRSet> {
-    private final CodedInputStream in;
-    private RRSet next;
-
-    RRSets(byte[] bytes) {
-      in = CodedInputStream.newInstance(bytes, HEADER, bytes.length - HEADER);
-      advance();
-    }
-
-    private void advance() {
-      try {
-        next = null;
-        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-          if (WireFormat.getTagFieldNumber(tag) == 3) {
-            next = Messages.fromProto(io.minilb.proto.v1.RRSet.parseFrom(in.readBytes()));
-            return;
-          }
-          in.skipField(tag);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    @Override
-    public boolean hasNext() {
-      return next != null;
-    }
-
-    @Override
-    public RRSet next() {
-      if (next == null) {
-        throw new NoSuchElementException();
-      }
-      RRSet out = next;
-      advance();
-      return out;
+    try {
+      return WireSnapshot.index(bytes, HEADER, bytes.length - HEADER);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(e.getMessage(), e);
     }
   }
 

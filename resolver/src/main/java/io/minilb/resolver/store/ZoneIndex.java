@@ -104,6 +104,22 @@ public final class ZoneIndex {
    * @throws IllegalArgumentException if a name or rdata is malformed or a zone lacks its SOA
    */
   public static ZoneIndex of(Version version, List<String> zones, Iterable<RRSet> rrsets) {
+    return of(version, zones, rrsets, false);
+  }
+
+  /**
+   * Indexes {@code rrsets}, which must hold each key once (as a model {@code Snapshot} does), as
+   * {@code version} of {@code zones}.
+   *
+   * @throws IllegalArgumentException if an RRset repeats, a name or rdata is malformed or a zone
+   *     lacks its SOA
+   */
+  static ZoneIndex ofDistinct(Version version, List<String> zones, Iterable<RRSet> rrsets) {
+    return of(version, zones, rrsets, true);
+  }
+
+  private static ZoneIndex of(
+      Version version, List<String> zones, Iterable<RRSet> rrsets, boolean distinct) {
     // Built in plain maps first, then turned into tries in one pass: a full sync allocates the
     // index once instead of one path copy per RRset and ancestor.
     var names = new java.util.HashMap<String, Owner>();
@@ -115,6 +131,8 @@ public final class ZoneIndex {
       Owner o = names.get(key);
       if (o == null || o.get(s.type()) == null) {
         count++;
+      } else if (distinct) {
+        throw new IllegalArgumentException("duplicate RRset " + s.key());
       }
       names.put(key, o == null ? new Owner(new RecordSet[] {set}, 0) : o.with(set));
       if (o == null || o.sets().length == 0) {

@@ -1,15 +1,18 @@
 package io.minilb.resolver.sync;
 
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import io.minilb.proto.Messages;
 import io.minilb.proto.v1.Ack;
-import io.minilb.proto.v1.RecordStreamGrpc;
 import io.minilb.proto.v1.Subscribe;
 import io.minilb.proto.v1.WatchRequest;
 import io.minilb.proto.v1.WatchResponse;
 import io.minilb.resolver.store.Store;
+import io.minilb.resolver.store.WireSnapshot;
+import io.minilb.resolver.store.ZoneIndex;
 import io.minilb.snapshot.Delta;
 import io.minilb.snapshot.Snapshot;
 import java.time.Duration;
@@ -35,6 +38,9 @@ public final class ControllerStream implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControllerStream.class);
   static final Duration MIN_BACKOFF = Duration.ofMillis(100);
   static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+  /** A full snapshot at least this large on the wire (about 3k Services) is followed by a GC. */
+  static final int COLLECT_AFTER_BYTES = 1 << 20;
 
   /** Connection state, for readiness and metrics. */
   public enum State {
@@ -88,7 +94,9 @@ public final class ControllerStream implements AutoCloseable {
     }
     ManagedChannel channel = channels.get(target);
     var call = new Call();
-    requests = RecordStreamGrpc.newStub(channel).watch(call);
+    requests =
+        ClientCalls.asyncBidiStreamingCall(
+            channel.newCall(Incoming.WATCH, CallOptions.DEFAULT), call);
     call.requests = requests;
     subscribe(requests);
   }
@@ -99,31 +107,52 @@ public final class ControllerStream implements AutoCloseable {
     out.onNext(WatchRequest.newBuilder().setSubscribe(sub).build());
   }
 
-  private synchronized void onResponse(Call call, WatchResponse response) {
+  private synchronized void onResponse(Call call, Incoming incoming) {
     if (call.requests != requests) {
       return; // a stale stream
     }
+    WatchResponse response = incoming.parsed();
     try {
-      switch (response.getKindCase()) {
-        case SNAPSHOT -> {
-          Snapshot s = Messages.fromProto(response.getSnapshot());
-          store.replace(s);
-          log.info(
-              "full snapshot {} from {}: {} rrsets", s.version(), targetName(), s.rrsets().size());
+      if (incoming.snapshot() != null) {
+        ZoneIndex idx =
+            WireSnapshot.index(incoming.snapshot(), incoming.offset(), incoming.length());
+        store.replace(idx);
+        log.info(
+            "full snapshot {} from {}: {} rrsets", idx.version(), targetName(), idx.rrsetCount());
+        // The sync's peak (the wire bytes, the previous index, the decode's garbage) sits in the
+        // old generation, and the serial collector gives committed heap back to the system only
+        // at a full collection (down to -XX:MaxHeapFreeRatio): without one the peak stays
+        // committed for the life of the process. Full syncs are rare (start, or a resubscription
+        // the controller cannot serve as a delta); a small one leaves too little to be worth the
+        // pause. A second later, so the pause never delays the acknowledgement below.
+        if (incoming.length() >= COLLECT_AFTER_BYTES) {
+          scheduler.schedule(System::gc, 1, TimeUnit.SECONDS);
         }
-        case DELTA -> {
-          Delta d = Messages.fromProto(response.getDelta());
-          if (!store.apply(d)) {
-            log.warn(
-                "delta base {} does not match held {}; subscribing again on a new stream",
-                d.base(),
-                store.version().map(Object::toString).orElse("none"));
-            restart(requests);
+      } else {
+        switch (response.getKindCase()) {
+          case SNAPSHOT -> {
+            Snapshot s = Messages.fromProto(response.getSnapshot());
+            store.replace(s);
+            log.info(
+                "full snapshot {} from {}: {} rrsets",
+                s.version(),
+                targetName(),
+                s.rrsets().size());
+          }
+          case DELTA -> {
+            Delta d = Messages.fromProto(response.getDelta());
+            if (!store.apply(d)) {
+              log.warn(
+                  "delta base {} does not match held {}; subscribing again on a new stream",
+                  d.base(),
+                  store.version().map(Object::toString).orElse("none"));
+              restart(requests);
+              return;
+            }
+          }
+          default -> {
             return;
           }
-        }
-        default -> {
-          return;
         }
       }
     } catch (IllegalArgumentException e) {
@@ -132,7 +161,9 @@ public final class ControllerStream implements AutoCloseable {
       // that has dropped the bad record meanwhile brings the resolver up to date.
       log.warn(
           "rejected {} from {}: {}; serving {}",
-          response.getKindCase().name().toLowerCase(java.util.Locale.ROOT),
+          incoming.snapshot() != null
+              ? "snapshot"
+              : response.getKindCase().name().toLowerCase(java.util.Locale.ROOT),
           targetName(),
           e.getMessage(),
           store.version().map(v -> "held version " + v).orElse("SERVFAIL (no data yet)"));
@@ -232,11 +263,11 @@ public final class ControllerStream implements AutoCloseable {
     }
   }
 
-  private final class Call implements StreamObserver<WatchResponse> {
+  private final class Call implements StreamObserver<Incoming> {
     volatile StreamObserver<WatchRequest> requests;
 
     @Override
-    public void onNext(WatchResponse value) {
+    public void onNext(Incoming value) {
       onResponse(this, value);
     }
 
