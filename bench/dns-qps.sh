@@ -1,22 +1,26 @@
 #!/usr/bin/env bash
 # Throughput, CPU and latency of the minilb resolver side by side with Knot DNS on the same data.
-#   bench/dns-qps.sh [--services N] [--rounds R] [--duration S]
+#   bench/dns-qps.sh [--services N] [--rounds R] [--duration S] [--profile]
 # One data set (N names, 2-3 A records each) is written as a Knot zone file and as a minilb
 # snapshot file. The query mix is 90% A hits, 5% AAAA of existing names (NODATA), 5% unknown names
 # (NXDOMAIN). Knot and minilb run alternately (A B A B ...) on loopback, each pinned to core 1 with
 # dnsperf on core 0: UDP (-c 8 -q 100), TCP (-m tcp), and a fixed 20k qps run that reads the
 # server's CPU time and every query's latency. Prints medians and the minilb/Knot ratios.
+# --profile: minilb only, under a JFR recording (target/bench/dns-qps-N/minilb-R.jfr), summarised
+# by bench/JfrTop.java (CPU samples, allocation sites, collections); its figures carry JFR's cost.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 services=1000
 rounds=3
 duration=15
+profile=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --services) services="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
-    *) echo "usage: $0 [--services N] [--rounds R] [--duration S]" >&2; exit 2 ;;
+    --profile) profile=1; shift ;;
+    *) echo "usage: $0 [--services N] [--rounds R] [--duration S] [--profile]" >&2; exit 2 ;;
   esac
 done
 
@@ -29,7 +33,9 @@ fi
 
 work="$PWD/target/bench/dns-qps-$services"
 rm -rf "$work" && mkdir -p "$work/knot"
-mvn -B -q -DskipTests -Dspotless.check.skip=true package   # every jar, so ./minilb need not rebuild
+# every jar, so ./minilb need not rebuild
+mvn -B -DskipTests -Dspotless.check.skip=true package >"$work/build.log" 2>&1 ||
+  { tail -n 40 "$work/build.log" >&2; exit 1; }
 cp_resolver="resolver/target/minilb-resolver.jar:resolver/target/lib/*"
 
 # --- data set -------------------------------------------------------------------------------
@@ -87,7 +93,10 @@ start_server() {
       port=$kport ;;
     minilb)
       # The shipped entry point (./minilb resolver: the image's JVM flags and heap), metrics on.
-      ./minilb resolver \
+      local jfr=()
+      [[ -n "$profile" ]] &&
+        jfr=(env "JAVA_TOOL_OPTIONS=-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$work/minilb-$r.jfr")
+      "${jfr[@]}" ./minilb resolver \
         --controller 127.0.0.1:1 --snapshot-file "$work/snapshot.pb" --listen "127.0.0.1:$mport" \
         --http-listen 127.0.0.1:0 --threads 1 >"$work/minilb.log" 2>&1 &
       pid=$!
@@ -127,12 +136,20 @@ measure() { # server → one line: udp_qps udp_lost tcp_qps cpu_pct p99_ms
 
 echo "data: $services names ($(grep -c ' IN A 10\.' "$zone") A records); queries 90% A / 5% NODATA / 5% NXDOMAIN"
 echo "round server udp_qps udp_lost tcp_qps cpu%@20k p99_ms@20k"
+servers=(knot minilb)
+[[ -n "$profile" ]] && servers=(minilb)
 for ((r = 1; r <= rounds; r++)); do
-  for s in knot minilb; do
+  for s in "${servers[@]}"; do
     line=$(measure "$s")
     echo "$r $s $line" | tee -a "$work/results.txt"
   done
 done
+if [[ -n "$profile" ]]; then
+  for ((r = 1; r <= rounds; r++)); do
+    echo && echo "JFR, round $r:" && java bench/JfrTop.java "$work/minilb-$r.jfr"
+  done
+  exit 0
+fi
 
 median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 echo
