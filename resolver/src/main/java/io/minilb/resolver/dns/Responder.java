@@ -208,7 +208,7 @@ public final class Responder {
     if (freshness.expired()) {
       return Answerer.DataAge.EXPIRED;
     }
-    return freshness.age().isZero() ? Answerer.DataAge.CURRENT : Answerer.DataAge.STALE;
+    return freshness.ageMillis() == 0 ? Answerer.DataAge.CURRENT : Answerer.DataAge.STALE;
   }
 
   /** The largest UDP response for a query with this OPT (none: 512 bytes). */
