@@ -3,7 +3,6 @@ package io.minilb.resolver.dns;
 import io.minilb.resolver.store.RecordSet;
 import io.minilb.resolver.store.ZoneIndex;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -50,7 +49,7 @@ final class FastPath {
       EdnsPolicy policy,
       InetAddress client,
       boolean stale) {
-    var s = new QueryScratch();
+    var s = QueryScratch.forThisThread();
     if (!s.load(q) || !answer(s, udp, idx, maxAnswers, policy, client, stale)) {
       return null;
     }
@@ -59,8 +58,9 @@ final class FastPath {
 
   /**
    * Answers the query in {@code s} into {@code s.response} (setting its length, cookie state and
-   * QTYPE), or returns false to use the general path. Allocates only the name's lookup key (and,
-   * for a query with an OPT, what rendering our OPT takes).
+   * QTYPE), or returns false to use the general path. Allocates only the name's lookup key when the
+   * thread has not seen the name lately (and, for a query with an OPT, what rendering our OPT
+   * takes).
    */
   static boolean answer(
       QueryScratch s,
@@ -87,6 +87,7 @@ final class FastPath {
     }
     byte[] name = s.name;
     int n = 0;
+    int hash = 0; // String.hashCode of the key, computed on the way
     int p = 12;
     while (true) {
       if (p >= len) {
@@ -108,8 +109,10 @@ final class FastPath {
           return false;
         }
         name[n++] = (byte) c;
+        hash = 31 * hash + c;
       }
       name[n++] = '.';
+      hash = 31 * hash + '.';
       p += 1 + l;
     }
     if (p + 4 > len || n == 0) {
@@ -140,7 +143,7 @@ final class FastPath {
     } else if (questionEnd != len) {
       return false;
     }
-    RecordSet set = idx.find(new String(name, 0, n, StandardCharsets.ISO_8859_1), qtype);
+    RecordSet set = idx.find(s.keys.key(name, n, hash), qtype);
     if (set == null) {
       return false; // NODATA, NXDOMAIN, wildcards: general path
     }

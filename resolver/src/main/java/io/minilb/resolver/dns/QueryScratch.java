@@ -1,6 +1,7 @@
 package io.minilb.resolver.dns;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.FastThreadLocal;
 
 /**
  * One thread's working memory for the fast path: the query copied in from the transport's buffer,
@@ -8,6 +9,23 @@ import io.netty.buffer.ByteBuf;
  * for the message bytes. Confined to one thread (an event loop); never shared.
  */
 final class QueryScratch {
+
+  // An indexed slot on Netty's event loop threads (a map lookup on other threads, e.g. in tests).
+  private static final FastThreadLocal<QueryScratch> PER_THREAD =
+      new FastThreadLocal<>() {
+        @Override
+        protected QueryScratch initialValue() {
+          return new QueryScratch();
+        }
+      };
+
+  /**
+   * This thread's scratch. Whoever loads a query into it must take the response out before anything
+   * else on the thread can answer a query (every caller copies it out before writing it).
+   */
+  static QueryScratch forThisThread() {
+    return PER_THREAD.get();
+  }
 
   /** Longer queries are copied into their own array and take the {@link Responder}'s byte[] API. */
   static final int QUERY_CAPACITY = 4096;
@@ -32,6 +50,9 @@ final class QueryScratch {
 
   /** The lower-case presentation form of the question name, built by the fast path. */
   final byte[] name = new byte[NAME_CAPACITY];
+
+  /** The lookup keys of the names this thread answered lately. */
+  final NameKeys keys = new NameKeys();
 
   /**
    * Copies the readable bytes of {@code in} (without moving its reader index); false if too long.

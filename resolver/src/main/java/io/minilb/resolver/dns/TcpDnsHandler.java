@@ -36,7 +36,7 @@ final class TcpDnsHandler extends SimpleChannelInboundHandler<ByteBuf> {
       ctx.channel().config().setAutoRead(false);
       return;
     }
-    QueryScratch s = UdpDnsHandler.SCRATCH.get();
+    QueryScratch s = QueryScratch.forThisThread();
     if (s.load(frame)) {
       answer(ctx, s);
     } else {

@@ -6,7 +6,6 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.util.concurrent.FastThreadLocal;
 import java.util.function.Consumer;
 
 /** One datagram in, at most one datagram out. Stateless, so one instance serves every socket. */
@@ -14,15 +13,6 @@ import java.util.function.Consumer;
 final class UdpDnsHandler extends SimpleChannelInboundHandler<DatagramPacket> {
 
   private static final int BADCOOKIE = 23;
-
-  // One per event loop thread (an indexed slot on Netty's threads): queries never share one.
-  static final FastThreadLocal<QueryScratch> SCRATCH =
-      new FastThreadLocal<>() {
-        @Override
-        protected QueryScratch initialValue() {
-          return new QueryScratch();
-        }
-      };
 
   private final Responder responder;
   private final RateLimiter limiter;
@@ -35,7 +25,7 @@ final class UdpDnsHandler extends SimpleChannelInboundHandler<DatagramPacket> {
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
     var sender = packet.sender();
-    QueryScratch s = SCRATCH.get();
+    QueryScratch s = QueryScratch.forThisThread();
     s.load(packet.content()); // a datagram always fits
     Reply reply = responder.respond(s, true, sender.getAddress(), later(ctx, sender));
     if (reply == Reply.BUILT) {
