@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Throughput, CPU and latency of the minilb resolver side by side with Knot DNS on the same data.
-#   bench/dns-qps.sh [--services N] [--rounds R] [--duration S] [--profile]
+#   bench/dns-qps.sh [--services N] [--rounds R] [--duration S] [--profile] [--no-build]
 # One data set (N names, 2-3 A records each) is written as a Knot zone file and as a minilb
 # snapshot file. The query mix is 90% A hits, 5% AAAA of existing names (NODATA), 5% unknown names
 # (NXDOMAIN). Knot and minilb run alternately (A B A B ...) on loopback, each pinned to core 1 with
@@ -8,19 +8,22 @@
 # server's CPU time and every query's latency. Prints medians and the minilb/Knot ratios.
 # --profile: minilb only, under a JFR recording (target/bench/dns-qps-N/minilb-R.jfr), summarised
 # by bench/JfrTop.java (CPU samples, allocation sites, collections); its figures carry JFR's cost.
+# --no-build: use the jars already built from this tree (build first, outside any benchmark lock).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 services=1000
 rounds=3
 duration=15
 profile=""
+build=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --services) services="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --profile) profile=1; shift ;;
-    *) echo "usage: $0 [--services N] [--rounds R] [--duration S] [--profile]" >&2; exit 2 ;;
+    --no-build) build=""; shift ;;
+    *) echo "usage: $0 [--services N] [--rounds R] [--duration S] [--profile] [--no-build]" >&2; exit 2 ;;
   esac
 done
 
@@ -34,8 +37,10 @@ fi
 work="$PWD/target/bench/dns-qps-$services"
 rm -rf "$work" && mkdir -p "$work/knot"
 # every jar, so ./minilb need not rebuild
-mvn -B -DskipTests -Dspotless.check.skip=true package >"$work/build.log" 2>&1 ||
-  { tail -n 40 "$work/build.log" >&2; exit 1; }
+if [[ -n "$build" ]]; then
+  mvn -B -DskipTests -Dspotless.check.skip=true package >"$work/build.log" 2>&1 ||
+    { tail -n 40 "$work/build.log" >&2; exit 1; }
+fi
 cp_resolver="resolver/target/minilb-resolver.jar:resolver/target/lib/*"
 
 # --- data set -------------------------------------------------------------------------------
