@@ -156,7 +156,7 @@ if [[ -n "$profile" ]]; then
   exit 0
 fi
 
-median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+median() { sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 echo
 echo "medians over $rounds rounds:"
 for s in knot minilb; do
@@ -170,3 +170,13 @@ done
 awk -v ku="${m_knot[0]}" -v kt="${m_knot[1]}" -v kc="${m_knot[2]}" \
   -v mu="${m_minilb[0]}" -v mt="${m_minilb[1]}" -v mc="${m_minilb[2]}" \
   'BEGIN {printf "ratios minilb/knot: udp %.2f, tcp %.2f, cpu at 20k qps %.2f\n", mu / ku, mt / kt, mc / kc}'
+# On a shared machine the other load moves between rounds; each round's Knot and minilb run back
+# to back, so the ratio within a round is the steadier figure.
+awk '$2 == "knot" {u[$1] = $3; t[$1] = $5; c[$1] = $6}
+  $2 == "minilb" && ($1 in u) {printf "%s %.3f %.3f %.3f\n", $1, $3 / u[$1], $5 / t[$1], $6 / c[$1]}' \
+  "$work/results.txt" >"$work/ratios.txt"
+echo "per-round ratios minilb/knot (round udp tcp cpu@20k):"
+cat "$work/ratios.txt"
+printf "median of per-round ratios: udp %.2f, tcp %.2f, cpu at 20k qps %.2f\n" \
+  "$(awk '{print $2}' "$work/ratios.txt" | median)" "$(awk '{print $3}' "$work/ratios.txt" | median)" \
+  "$(awk '{print $4}' "$work/ratios.txt" | median)"
