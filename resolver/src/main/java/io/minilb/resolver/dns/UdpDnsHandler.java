@@ -1,6 +1,7 @@
 package io.minilb.resolver.dns;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
@@ -26,8 +27,14 @@ final class UdpDnsHandler extends SimpleChannelInboundHandler<DatagramPacket> {
   protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
     var sender = packet.sender();
     QueryScratch s = QueryScratch.forThisThread();
-    s.load(packet.content()); // a datagram always fits
-    Reply reply = responder.respond(s, true, sender.getAddress(), later(ctx, sender));
+    Reply reply =
+        s.load(packet.content())
+            ? responder.respond(s, true, sender.getAddress(), later(ctx, sender))
+            : responder.respond(
+                ByteBufUtil.getBytes(packet.content()),
+                true,
+                sender.getAddress(),
+                later(ctx, sender)); // larger than our datagrams: only NIO could read one
     if (reply == Reply.BUILT) {
       if (s.cookie == Reply.Cookie.VALID || !limiter.enabled()) {
         // a proven source address is never rate-limited
