@@ -5,8 +5,8 @@
 # snapshot file. The query mix is 90% A hits, 5% AAAA of existing names (NODATA), 5% unknown names
 # (NXDOMAIN). Knot and minilb run alternately (A B A B ...) on loopback, each pinned to core 1 with
 # dnsperf on core 0: UDP (-c 8 -q 100), TCP (-m tcp), and a fixed 20k qps run that reads the
-# server's CPU time and every query's latency, then its RSS. Prints medians and the minilb/Knot
-# ratios.
+# server's CPU time (and the kernel's share of it) and every query's latency, then its RSS. Prints
+# medians and the minilb/Knot ratios.
 # --profile: minilb only, under a JFR recording (target/bench/dns-qps-N/minilb-R.jfr), summarised
 # by bench/JfrTop.java (CPU samples, allocation sites, collections); its figures carry JFR's cost.
 # --no-build: use the jars already built from this tree (build first, outside any benchmark lock).
@@ -118,32 +118,35 @@ start_server() {
 }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+sys_ticks() { awk '{print $15}' "/proc/$1/stat"; }
 
-measure() { # server → one line: udp_qps udp_lost tcp_qps cpu_pct p99_ms rss_mib
+measure() { # server → one line: udp_qps udp_lost tcp_qps cpu_pct p99_ms rss_mib sys_pct
   local name=$1
   start_server "$name"
-  local udp tcp t0 t1 hz p99 lost rss
+  local udp tcp t0 t1 s0 s1 hz p99 lost rss
   udp=$(taskset -c 0 dnsperf -s 127.0.0.1 -p "$port" -d "$work/queries.txt" -c 8 -q 100 -l "$duration" 2>&1)
   tcp=$(taskset -c 0 dnsperf -m tcp -s 127.0.0.1 -p "$port" -d "$work/queries.txt" -c 8 -q 100 -l "$duration" 2>&1)
   hz=$(getconf CLK_TCK)
   t0=$(cpu_ticks "$pid")
+  s0=$(sys_ticks "$pid")
   taskset -c 0 dnsperf -v -s 127.0.0.1 -p "$port" -d "$work/queries.txt" -c 8 -q 100 -Q 20000 -l "$duration" \
     >"$work/fixed-$name.txt" 2>&1
   t1=$(cpu_ticks "$pid")
+  s1=$(sys_ticks "$pid")
   rss=$(awk '/^VmRSS:/ {printf "%.1f", $2 / 1024}' "/proc/$pid/status")
   p99=$(awk '$1 == ">" {print $NF}' "$work/fixed-$name.txt" | sort -n |
     awk '{a[NR] = $1} END {if (NR) printf "%.3f", a[int(NR * 0.99)] * 1000; else print "n/a"}')
   lost=$(echo "$udp" | awk '/Queries lost:/ {print $3}')
   stop
-  printf "%s %s %s %s %s %s\n" \
+  printf "%s %s %s %s %s %s %s\n" \
     "$(echo "$udp" | awk '/Queries per second:/ {print $4}')" "$lost" \
     "$(echo "$tcp" | awk '/Queries per second:/ {print $4}')" \
     "$(awk -v d=$((t1 - t0)) -v hz="$hz" -v s="$duration" 'BEGIN {printf "%.1f", 100 * d / hz / s}')" "$p99" \
-    "$rss"
+    "$rss" "$(awk -v d=$((s1 - s0)) -v hz="$hz" -v s="$duration" 'BEGIN {printf "%.1f", 100 * d / hz / s}')"
 }
 
 echo "data: $services names ($(grep -c ' IN A 10\.' "$zone") A records); queries 90% A / 5% NODATA / 5% NXDOMAIN"
-echo "round server udp_qps udp_lost tcp_qps cpu%@20k p99_ms@20k rss_mib"
+echo "round server udp_qps udp_lost tcp_qps cpu%@20k p99_ms@20k rss_mib sys%@20k"
 servers=(knot minilb)
 [[ -n "$profile" ]] && servers=(minilb)
 for ((r = 1; r <= rounds; r++)); do
