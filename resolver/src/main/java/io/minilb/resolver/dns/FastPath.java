@@ -3,6 +3,7 @@ package io.minilb.resolver.dns;
 import io.minilb.resolver.store.RecordSet;
 import io.minilb.resolver.store.ZoneIndex;
 import java.net.InetAddress;
+import java.util.Arrays;
 
 /**
  * The common case without parsing into objects: a standard IN query for the A or AAAA records of an
@@ -48,7 +49,29 @@ final class FastPath {
       EdnsPolicy policy,
       InetAddress client,
       boolean stale) {
-    int len = q.length;
+    var s = QueryScratch.forThisThread();
+    if (!s.load(q) || !answer(s, udp, idx, maxAnswers, policy, client, stale)) {
+      return null;
+    }
+    return new Reply.Answer(Arrays.copyOf(s.response, s.responseLength), s.cookie);
+  }
+
+  /**
+   * Answers the query in {@code s} into {@code s.response} (setting its length, cookie state and
+   * QTYPE), or returns false to use the general path. Allocates only the name's lookup key when the
+   * thread has not seen the name lately (and, for a query with an OPT, what rendering our OPT
+   * takes).
+   */
+  static boolean answer(
+      QueryScratch s,
+      boolean udp,
+      ZoneIndex idx,
+      int maxAnswers,
+      EdnsPolicy policy,
+      InetAddress client,
+      boolean stale) {
+    byte[] q = s.query;
+    int len = s.queryLength;
     // header: QR=0, opcode QUERY, QDCOUNT=1, ANCOUNT=NSCOUNT=0, ARCOUNT 0 or 1
     if (len < 17
         || (q[2] & 0xF8) != 0
@@ -60,42 +83,46 @@ final class FastPath {
         || q[9] != 0
         || q[10] != 0
         || (q[11] & 0xFE) != 0) {
-      return null;
+      return false;
     }
-    var name = new StringBuilder(48);
+    byte[] name = s.name;
+    int n = 0;
+    int hash = 0; // String.hashCode of the key, computed on the way
     int p = 12;
     while (true) {
       if (p >= len) {
-        return null;
+        return false;
       }
       int l = q[p] & 0xFF;
       if (l == 0) {
         p++;
         break;
       }
-      if (l > 63 || p + 1 + l > len) {
-        return null; // compression pointer or malformed: general path
+      if (l > 63 || p + 1 + l > len || n + l + 1 > name.length) {
+        return false; // compression pointer, malformed or too long: general path
       }
       for (int i = p + 1; i <= p + l; i++) {
-        char c = (char) (q[i] & 0xFF);
+        int c = q[i] & 0xFF;
         if (c >= 'A' && c <= 'Z') {
           c += 32;
         } else if (c == '.' || c == '\\' || c <= ' ' || c >= 127) {
-          return null;
+          return false;
         }
-        name.append(c);
+        name[n++] = (byte) c;
+        hash = 31 * hash + c;
       }
-      name.append('.');
+      name[n++] = '.';
+      hash = 31 * hash + '.';
       p += 1 + l;
     }
-    if (p + 4 > len || name.length() == 0) {
-      return null;
+    if (p + 4 > len || n == 0) {
+      return false;
     }
     int qtype = ((q[p] & 0xFF) << 8) | (q[p + 1] & 0xFF);
     int qclass = ((q[p + 2] & 0xFF) << 8) | (q[p + 3] & 0xFF);
     int questionEnd = p + 4;
     if ((qtype != A && qtype != AAAA) || qclass != IN) {
-      return null;
+      return false;
     }
     int limit = udp ? Answerer.CLASSIC_UDP_PAYLOAD : Responder.MAX_TCP_MESSAGE;
     byte[] opt = null;
@@ -105,7 +132,7 @@ final class FastPath {
       // (FORMERR, BADVERS), so neither path is more lenient than the other.
       EdnsQuery edns = EdnsQuery.single(q, questionEnd, len);
       if (edns == null) {
-        return null;
+        return false;
       }
       if (udp) {
         limit = Answerer.udpLimit(edns.udpSize());
@@ -114,11 +141,11 @@ final class FastPath {
       opt = reply.wire(0, stale ? EdnsReply.EDE_STALE_ANSWER : EdnsReply.NO_EDE);
       cookie = reply.cookieState();
     } else if (questionEnd != len) {
-      return null;
+      return false;
     }
-    RecordSet set = idx.find(name.toString(), qtype);
+    RecordSet set = idx.find(s.keys.key(name, n, hash), qtype);
     if (set == null) {
-      return null; // NODATA, NXDOMAIN, wildcards: general path
+      return false; // NODATA, NXDOMAIN, wildcards: general path
     }
     // A and AAAA rdata have one fixed length (validated on entry): every record is the same size.
     int rdlen = set.rdataLength(0);
@@ -126,9 +153,9 @@ final class FastPath {
     int fixed = questionEnd + (opt != null ? opt.length : 0);
     int count = Math.min(Math.min(set.size(), maxAnswers), (limit - fixed) / per);
     if (count < 1) {
-      return null; // truncation is the general path's job
+      return false; // truncation is the general path's job
     }
-    byte[] out = new byte[fixed + count * per];
+    byte[] out = s.response;
     System.arraycopy(q, 0, out, 0, questionEnd);
     out[2] = (byte) (0x84 | (q[2] & 0x01)); // QR, AA, RD copied; opcode 0
     out[3] = 0; // RA=0, rcode NOERROR
@@ -156,7 +183,11 @@ final class FastPath {
     }
     if (opt != null) {
       System.arraycopy(opt, 0, out, at, opt.length);
+      at += opt.length;
     }
-    return new Reply.Answer(out, cookie);
+    s.responseLength = at;
+    s.cookie = cookie;
+    s.qtype = qtype;
+    return true;
   }
 }

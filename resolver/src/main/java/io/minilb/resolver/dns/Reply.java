@@ -29,7 +29,14 @@ sealed interface Reply {
   /** Already sent, or being sent, through the callback: one or more messages (zone transfer). */
   record Sent() implements Reply {}
 
+  /**
+   * The response is in the caller's {@link QueryScratch}: the fast path built it there, so that the
+   * transport copies it once, straight into its own buffer.
+   */
+  record Built() implements Reply {}
+
   Reply DROP = new Drop();
+  Reply BUILT = new Built();
   Reply SENT = new Sent();
   Reply FORWARDED = new Forwarded();
 }

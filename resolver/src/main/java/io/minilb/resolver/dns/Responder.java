@@ -92,6 +92,30 @@ public final class Responder {
     return general(wire, udp, client, later, idx, age, start);
   }
 
+  /**
+   * Answers the query in {@code s} as {@link #respond(byte[], boolean, InetAddress, Consumer)}
+   * does, except that a fast-path answer is built in {@code s} (the reply is then {@link
+   * Reply#BUILT}, with {@code s.responseLength} and {@code s.cookie} set) instead of in a new
+   * array.
+   */
+  Reply respond(QueryScratch s, boolean udp, InetAddress client, Consumer<byte[]> later) {
+    long start = System.nanoTime();
+    if (s.queryLength < HEADER_LENGTH) {
+      metrics.dropped();
+      return Reply.DROP;
+    }
+    ZoneIndex idx = store.index();
+    Answerer.DataAge age = age(store.freshness());
+    if (idx != null
+        && age != Answerer.DataAge.EXPIRED
+        && FastPath.answer(
+            s, udp, idx, answerer.maxAnswers(), edns, client, age == Answerer.DataAge.STALE)) {
+      metrics.query(s.qtype, 0, System.nanoTime() - start);
+      return Reply.BUILT;
+    }
+    return general(s.queryCopy(), udp, client, later, idx, age, start);
+  }
+
   /** The general path alone (the reference the fast path is compared with in tests). */
   Reply general(byte[] wire, boolean udp, InetAddress client) {
     if (wire.length < HEADER_LENGTH) {
@@ -184,7 +208,7 @@ public final class Responder {
     if (freshness.expired()) {
       return Answerer.DataAge.EXPIRED;
     }
-    return freshness.age().isZero() ? Answerer.DataAge.CURRENT : Answerer.DataAge.STALE;
+    return freshness.ageMillis() == 0 ? Answerer.DataAge.CURRENT : Answerer.DataAge.STALE;
   }
 
   /** The largest UDP response for a query with this OPT (none: 512 bytes). */

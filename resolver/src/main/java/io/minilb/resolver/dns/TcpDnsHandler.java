@@ -6,6 +6,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import java.util.ArrayDeque;
+import java.util.function.Consumer;
 
 /**
  * Answers each length-framed message on a TCP connection (RFC 7766: several queries per
@@ -22,6 +23,7 @@ final class TcpDnsHandler extends SimpleChannelInboundHandler<ByteBuf> {
   private final Responder responder;
   // Queries read while the client was not taking answers: at most what one socket read holds.
   private final ArrayDeque<byte[]> waiting = new ArrayDeque<>();
+  private Consumer<byte[]> later;
 
   TcpDnsHandler(Responder responder) {
     this.responder = responder;
@@ -29,13 +31,17 @@ final class TcpDnsHandler extends SimpleChannelInboundHandler<ByteBuf> {
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
-    byte[] wire = ByteBufUtil.getBytes(frame);
     if (!waiting.isEmpty() || !ctx.channel().isWritable()) {
-      waiting.add(wire);
+      waiting.add(ByteBufUtil.getBytes(frame));
       ctx.channel().config().setAutoRead(false);
       return;
     }
-    answer(ctx, wire);
+    QueryScratch s = QueryScratch.forThisThread();
+    if (s.load(frame)) {
+      answer(ctx, s);
+    } else {
+      answer(ctx, ByteBufUtil.getBytes(frame));
+    }
   }
 
   @Override
@@ -49,23 +55,45 @@ final class TcpDnsHandler extends SimpleChannelInboundHandler<ByteBuf> {
     super.channelWritabilityChanged(ctx);
   }
 
+  /** A query that fits the thread's scratch: a fast-path answer goes out without a new array. */
+  private void answer(ChannelHandlerContext ctx, QueryScratch s) {
+    Reply reply = responder.respond(s, false, client(ctx), later(ctx));
+    if (reply == Reply.BUILT) {
+      ByteBuf out = ctx.alloc().directBuffer(s.responseLength);
+      out.writeBytes(s.response, 0, s.responseLength);
+      ctx.writeAndFlush(out, ctx.voidPromise());
+    } else {
+      sent(ctx, reply, s.queryLength);
+    }
+  }
+
   private void answer(ChannelHandlerContext ctx, byte[] wire) {
-    var client = ((java.net.InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
-    Reply reply =
-        responder.respond(
-            wire,
-            false,
-            client,
-            later -> {
-              if (later != null) {
-                ctx.writeAndFlush(Unpooled.wrappedBuffer(later), ctx.voidPromise());
-              }
-            });
+    sent(ctx, responder.respond(wire, false, client(ctx), later(ctx)), wire.length);
+  }
+
+  private static void sent(ChannelHandlerContext ctx, Reply reply, int queryLength) {
     if (reply instanceof Reply.Answer a) {
       ctx.writeAndFlush(Unpooled.wrappedBuffer(a.wire()), ctx.voidPromise());
-    } else if (reply instanceof Reply.Drop && wire.length < Responder.HEADER_LENGTH) {
+    } else if (reply instanceof Reply.Drop && queryLength < Responder.HEADER_LENGTH) {
       ctx.close(); // not DNS: do not keep the connection
     }
+  }
+
+  private static java.net.InetAddress client(ChannelHandlerContext ctx) {
+    return ((java.net.InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+  }
+
+  /** Where zone transfer messages and forwarded answers go: one per connection. */
+  private Consumer<byte[]> later(ChannelHandlerContext ctx) {
+    if (later == null) {
+      later =
+          wire -> {
+            if (wire != null) {
+              ctx.writeAndFlush(Unpooled.wrappedBuffer(wire), ctx.voidPromise());
+            }
+          };
+    }
+    return later;
   }
 
   @Override

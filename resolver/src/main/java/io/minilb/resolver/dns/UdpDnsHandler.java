@@ -1,11 +1,13 @@
 package io.minilb.resolver.dns;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import java.util.function.Consumer;
 
 /** One datagram in, at most one datagram out. Stateless, so one instance serves every socket. */
 @Sharable
@@ -24,22 +26,40 @@ final class UdpDnsHandler extends SimpleChannelInboundHandler<DatagramPacket> {
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
     var sender = packet.sender();
+    QueryScratch s = QueryScratch.forThisThread();
     Reply reply =
-        responder.respond(
-            ByteBufUtil.getBytes(packet.content()),
-            true,
-            sender.getAddress(),
-            later -> {
-              send(ctx, later, sender, false);
-              ctx.flush();
-            });
-    if (reply instanceof Reply.Answer a) {
+        s.load(packet.content())
+            ? responder.respond(s, true, sender.getAddress(), later(ctx, sender))
+            : responder.respond(
+                ByteBufUtil.getBytes(packet.content()),
+                true,
+                sender.getAddress(),
+                later(ctx, sender)); // larger than our datagrams: only NIO could read one
+    if (reply == Reply.BUILT) {
+      if (s.cookie == Reply.Cookie.VALID || !limiter.enabled()) {
+        // a proven source address is never rate-limited
+        ByteBuf out = ctx.alloc().directBuffer(s.responseLength);
+        out.writeBytes(s.response, 0, s.responseLength);
+        ctx.write(new DatagramPacket(out, sender), ctx.voidPromise());
+      } else {
+        byte[] wire = java.util.Arrays.copyOf(s.response, s.responseLength);
+        send(ctx, wire, sender, s.cookie == Reply.Cookie.UNPROVEN);
+      }
+    } else if (reply instanceof Reply.Answer a) {
       if (a.cookie() == Reply.Cookie.VALID) {
         write(ctx, a.wire(), sender); // a proven source address is never rate-limited
       } else {
         send(ctx, a.wire(), sender, a.cookie() == Reply.Cookie.UNPROVEN);
       }
     }
+  }
+
+  /** Where a forwarded answer goes; only the general path's forwarding ever calls it. */
+  private Consumer<byte[]> later(ChannelHandlerContext ctx, java.net.InetSocketAddress sender) {
+    return later -> {
+      send(ctx, later, sender, false);
+      ctx.flush();
+    };
   }
 
   /** One flush per batch of reads: with epoll, the queued responses leave in one sendmmsg. */

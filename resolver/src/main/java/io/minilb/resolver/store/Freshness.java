@@ -43,10 +43,13 @@ public final class Freshness {
 
   /** How long the data has not been confirmed; zero while current. */
   public Duration age() {
+    return Duration.ofMillis(ageMillis());
+  }
+
+  /** {@link #age()} in milliseconds, without allocating (read per query). */
+  public long ageMillis() {
     long since = staleSinceMillis;
-    return since < 0
-        ? Duration.ZERO
-        : Duration.ofMillis(Math.max(0, clockMillis.getAsLong() - since));
+    return since < 0 ? 0 : Math.max(0, clockMillis.getAsLong() - since);
   }
 
   /** Whether the data is too old to answer from. */

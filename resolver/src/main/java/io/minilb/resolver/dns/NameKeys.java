@@ -1,0 +1,34 @@
+package io.minilb.resolver.dns;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The index's lookup keys for the names recently queried on one thread: a name asked again reuses
+ * its key (a String whose hash is already computed) instead of allocating a new one per query.
+ * Direct-mapped on the key's own hash; a miss makes the key and takes the slot. Bounded: {@value
+ * #SLOTS} names (a few hundred KiB at most). Confined to one thread.
+ */
+final class NameKeys {
+
+  static final int SLOTS = 1024;
+
+  private final String[] keys = new String[SLOTS];
+  private final byte[][] names = new byte[SLOTS][];
+
+  /**
+   * The key for the lower-case presentation name {@code name[0, n)}, whose {@link String#hashCode}
+   * is {@code hash} (the caller computed it while reading the name).
+   */
+  String key(byte[] name, int n, int hash) {
+    int slot = (hash ^ (hash >>> 16)) & (SLOTS - 1);
+    byte[] held = names[slot];
+    if (held != null && Arrays.equals(held, 0, held.length, name, 0, n)) {
+      return keys[slot];
+    }
+    String key = new String(name, 0, n, StandardCharsets.ISO_8859_1);
+    names[slot] = Arrays.copyOf(name, n);
+    keys[slot] = key;
+    return key;
+  }
+}

@@ -1,0 +1,84 @@
+package io.minilb.resolver.dns;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.FastThreadLocal;
+
+/**
+ * One thread's working memory for the fast path: the query copied in from the transport's buffer,
+ * the response built, and the name key. Reused for every query, so the fast path allocates nothing
+ * for the message bytes. Confined to one thread (an event loop); never shared.
+ */
+final class QueryScratch {
+
+  // An indexed slot on Netty's event loop threads (a map lookup on other threads, e.g. in tests).
+  private static final FastThreadLocal<QueryScratch> PER_THREAD =
+      new FastThreadLocal<>() {
+        @Override
+        protected QueryScratch initialValue() {
+          return new QueryScratch();
+        }
+      };
+
+  /**
+   * This thread's scratch. Whoever loads a query into it must take the response out before anything
+   * else on the thread can answer a query (every caller copies it out before writing it).
+   */
+  static QueryScratch forThisThread() {
+    return PER_THREAD.get();
+  }
+
+  /** Longer queries are copied into their own array and take the {@link Responder}'s byte[] API. */
+  static final int QUERY_CAPACITY = 4096;
+
+  /** A name is at most 255 octets on the wire, so at most 254 characters in presentation form. */
+  static final int NAME_CAPACITY = 255;
+
+  final byte[] query = new byte[QUERY_CAPACITY];
+  int queryLength;
+
+  /**
+   * The response, valid after {@link Responder#respond(QueryScratch, boolean, java.net.InetAddress,
+   * java.util.function.Consumer)} returned {@link Reply#BUILT}.
+   */
+  final byte[] response = new byte[Responder.MAX_TCP_MESSAGE];
+
+  int responseLength;
+  Reply.Cookie cookie = Reply.Cookie.NONE;
+
+  /** The query's QTYPE, when the fast path answered it. */
+  int qtype;
+
+  /** The lower-case presentation form of the question name, built by the fast path. */
+  final byte[] name = new byte[NAME_CAPACITY];
+
+  /** The lookup keys of the names this thread answered lately. */
+  final NameKeys keys = new NameKeys();
+
+  /**
+   * Copies the readable bytes of {@code in} (without moving its reader index); false if too long.
+   */
+  boolean load(ByteBuf in) {
+    int n = in.readableBytes();
+    if (n > QUERY_CAPACITY) {
+      return false;
+    }
+    in.getBytes(in.readerIndex(), query, 0, n);
+    queryLength = n;
+    return true;
+  }
+
+  /** Copies {@code wire} in; false if too long. */
+  boolean load(byte[] wire) {
+    if (wire.length > QUERY_CAPACITY) {
+      return false;
+    }
+    System.arraycopy(wire, 0, query, 0, wire.length);
+    queryLength = wire.length;
+    return true;
+  }
+
+  /** The query as its own array (for the general path, which keeps it beyond this call). */
+  byte[] queryCopy() {
+    return java.util.Arrays.copyOf(query, queryLength);
+  }
+}
