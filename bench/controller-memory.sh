@@ -5,7 +5,9 @@
 # images' flags (deploy/image/java-opts) plus each VARIANT's extra flags, on its own Lease so it
 # leads, lists, builds and serves like the demo's own. For each: RSS once settled, the committed
 # and used heap, NMT's summary (committed MiB per category), and CPU ticks per thread over 60 s of
-# idling (with one resolver subscribed, as in a cluster).
+# idling (with one resolver subscribed, as in a cluster), and the number of classes loaded. A
+# variant's word `classpath+=PATH` puts PATH after the jar on the class path (the jar's manifest
+# class path still applies), e.g. the model jars the controller's build leaves out, for a before.
 #   bench/controller-memory.sh N [VARIANT...]   e.g. bench/controller-memory.sh 10000 "" "-Xmx64m"
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -48,9 +50,14 @@ i=0
 for variant in "${variants[@]}"; do
   i=$((i + 1))
   log="$work/controller-$i.log"
+  classpath=controller/target/minilb-controller.jar
+  flags=()
   # shellcheck disable=SC2086 # a variant is a list of flags
-  java "${opts[@]}" -Xmx160m -XX:NativeMemoryTracking=summary $variant \
-    -jar controller/target/minilb-controller.jar --kubeconfig "$work/kubeconfig" \
+  for word in $variant; do
+    if [[ $word == classpath+=* ]]; then classpath+=":${word#classpath+=}"; else flags+=("$word"); fi
+  done
+  java "${opts[@]}" -Xmx160m -XX:NativeMemoryTracking=summary "${flags[@]}" \
+    -cp "$classpath" io.minilb.controller.ControllerMain --kubeconfig "$work/kubeconfig" \
     --lease-name "bench-$i" --identity "bench-$i" --grpc-listen 127.0.0.1:0 \
     --http-listen 127.0.0.1:0 >"$log" 2>&1 &
   cpid=$!
@@ -65,6 +72,7 @@ for variant in "${variants[@]}"; do
   heap=$(jcmd "$cpid" GC.heap_info | awk '/def new generation|tenured generation/ {
       for (k = 1; k < NF; k++) { v = $(k + 1); gsub(/[K,]/, "", v); if ($k == "total") c += v; if ($k == "used") u += v }
     } END {printf "committed %.1f MiB, used %.1f MiB", c / 1024, u / 1024}')
+  classes=$(jstat -class "$cpid" | awk 'NR == 2 {print $1}')
   jcmd "$cpid" VM.native_memory summary >"$work/nmt-$i.txt"
   # BENCH_HEAPDUMP=1: a heap dump of the first variant, for a look at what the live heap holds.
   [[ -n ${BENCH_HEAPDUMP:-} && $i -eq 1 ]] && jcmd "$cpid" GC.heap_dump "$work/heap-1.hprof" >/dev/null
@@ -77,7 +85,7 @@ for variant in "${variants[@]}"; do
   for t in /proc/"$cpid"/task/*; do echo "$(basename "$t") $(awk '{print $14 + $15}' "$t/stat") $(cat "$t/comm")"; done >"$work/threads-$i-b.txt"
   busy=$(awk 'NR == FNR {a[$1] = $2; next} {d = $2 - a[$1]; if (d > 0) printf "%s %d, ", $3, d}' \
     "$work/threads-$i-a.txt" "$work/threads-$i-b.txt")
-  echo "variant $i [${variant:-image flags only}]: RSS $rss_c MiB; heap $heap; threads $(ls /proc/"$cpid"/task | wc -l)"
+  echo "variant $i [${variant:-image flags only}]: RSS $rss_c MiB; heap $heap; classes loaded $classes; threads $(ls /proc/"$cpid"/task | wc -l)"
   echo "  NMT committed MiB: $nmt"
   echo "  idle 60 s: $((t1 - t0)) ticks of $hz/s ($(awk -v d=$((t1 - t0)) -v hz="$hz" 'BEGIN {printf "%.2f", 100 * d / hz / 60}')% of a core); by thread: ${busy:-none}"
   kill "$r_pid" "$cpid"
