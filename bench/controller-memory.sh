@@ -72,7 +72,7 @@ for variant in "${variants[@]}"; do
   heap=$(jcmd "$cpid" GC.heap_info | awk '/def new generation|tenured generation/ {
       for (k = 1; k < NF; k++) { v = $(k + 1); gsub(/[K,]/, "", v); if ($k == "total") c += v; if ($k == "used") u += v }
     } END {printf "committed %.1f MiB, used %.1f MiB", c / 1024, u / 1024}')
-  classes=$(jstat -class "$cpid" | awk 'NR == 2 {print $1}')
+  classes=$(jcmd "$cpid" VM.classloader_stats | awk '/^Total = / {print $4}')
   jcmd "$cpid" VM.native_memory summary >"$work/nmt-$i.txt"
   # BENCH_HEAPDUMP=1: a heap dump of the first variant, for a look at what the live heap holds.
   [[ -n ${BENCH_HEAPDUMP:-} && $i -eq 1 ]] && jcmd "$cpid" GC.heap_dump "$work/heap-1.hprof" >/dev/null
