@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,7 +33,9 @@ import org.xbill.DNS.Type;
  * java -cp demo/target/minilb-demo.jar bench/Propagation.java KUBECONFIG SERVICES CHANGES HOST:PORT...
  * </pre>
  *
- * Prints one "propagation:" line; exits 1 if a change does not reach every resolver in 30 s.
+ * Prints one "propagation:" line; with {@code -Dpropagation.log=FILE}, also writes each change's
+ * start (wall clock), API write and total time to FILE, to line them up with the processes' logs;
+ * exits 1 if a change does not reach every resolver in 30 s.
  */
 public final class Propagation {
 
@@ -58,6 +61,7 @@ public final class Propagation {
       socket.setSoTimeout(200);
       long[] micros = new long[changes];
       long[] writeMicros = new long[changes];
+      long[] startedAt = new long[changes];
       for (int k = 0; k < changes; k++) {
         // Spread the changes over the Services; each Service is changed at most once.
         int svc = (int) ((long) k * services / changes);
@@ -72,6 +76,7 @@ public final class Propagation {
         endpoints.add(new EndpointBuilder().withAddresses(added).build());
         slice.setEndpoints(endpoints);
         Name name = Name.fromString("svc" + svc + "." + ns + ".minilb.");
+        startedAt[k] = System.currentTimeMillis();
         long t0 = System.nanoTime();
         slices.resource(slice).update();
         writeMicros[k] = (System.nanoTime() - t0) / 1000;
@@ -95,6 +100,21 @@ public final class Propagation {
           }
         }
         micros[k] = (System.nanoTime() - t0) / 1000;
+      }
+      String log = System.getProperty("propagation.log");
+      if (log != null) {
+        var lines = new ArrayList<String>();
+        for (int k = 0; k < changes; k++) {
+          lines.add(
+              String.format(
+                  Locale.ROOT,
+                  "%s change %d write %.1f ms total %.1f ms",
+                  Instant.ofEpochMilli(startedAt[k]),
+                  k + 1,
+                  writeMicros[k] / 1000.0,
+                  micros[k] / 1000.0));
+        }
+        Files.write(Path.of(log), lines);
       }
       Arrays.sort(micros);
       Arrays.sort(writeMicros);

@@ -29,7 +29,7 @@ for name in bench-r1 bench-r2; do
   wait_synced
   resolvers+=("127.0.0.1:$r_dns")
 done
-timeout 1800 java -cp demo/target/minilb-demo.jar bench/Propagation.java "$kubeconfig" "$services" \
+timeout 1800 java -Dpropagation.log="$work/changes.log" -cp demo/target/minilb-demo.jar bench/Propagation.java "$kubeconfig" "$services" \
   "$changes" "${resolvers[@]}" || die "propagation run failed (see above)"
 # The controller's side of each change, from its "published" lines after the first snapshot: how long
 # the change waited for a reconcile pass, then the record build and the publish (p50 / max, ms).
