@@ -24,6 +24,15 @@ import java.util.NoSuchElementException;
  */
 public final class WireSnapshot {
 
+  /**
+   * The most records one RRset may carry. Far above anything the controller sends (it caps a
+   * Service at {@code --max-endpoints-per-service}, 1,000 by default, and an object at {@code
+   * --max-records-per-object}), and low enough that a hostile message cannot exhaust the heap with
+   * millions of tiny records before the RRset is checked (each costs about 45 bytes of heap against
+   * 3 on the wire).
+   */
+  public static final int MAX_RDATA_PER_RRSET = 65_535;
+
   private WireSnapshot() {}
 
   /**
@@ -96,7 +105,13 @@ public final class WireSnapshot {
           case 10 -> name = in.readStringRequireUtf8(); // 1: name
           case 16 -> type = in.readUInt32(); // 2: type
           case 24 -> ttl = in.readUInt32(); // 3: ttl
-          case 34 -> rdata.add(Rdata.of(in.readByteArray())); // 4: rdata
+          case 34 -> { // 4: rdata
+            if (rdata.size() == MAX_RDATA_PER_RRSET) {
+              throw new IOException(
+                  "an RRset with more than " + MAX_RDATA_PER_RRSET + " records at '" + name + "'");
+            }
+            rdata.add(Rdata.of(in.readByteArray()));
+          }
           default -> in.skipField(tag);
         }
       }

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,9 @@ public final class ControllerStream implements AutoCloseable {
   /** A full snapshot at least this large on the wire (about 3k Services) is followed by a GC. */
   static final int COLLECT_AFTER_BYTES = 1 << 20;
 
+  /** At most one such collection per this long, however often full snapshots arrive. */
+  static final long COLLECT_AT_MOST_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+
   /** Connection state, for readiness and metrics. */
   public enum State {
     CONNECTING,
@@ -53,6 +57,8 @@ public final class ControllerStream implements AutoCloseable {
   private final Store store;
   private final String node;
   private final ScheduledExecutorService scheduler;
+  private final AtomicBoolean collectPending = new AtomicBoolean();
+  private volatile long lastCollectNanos = System.nanoTime() - COLLECT_AT_MOST_EVERY_NANOS;
 
   private int target;
   private Duration backoff = MIN_BACKOFF;
@@ -126,7 +132,7 @@ public final class ControllerStream implements AutoCloseable {
         // the controller cannot serve as a delta); a small one leaves too little to be worth the
         // pause. A second later, so the pause never delays the acknowledgement below.
         if (incoming.length() >= COLLECT_AFTER_BYTES) {
-          scheduler.schedule(System::gc, 1, TimeUnit.SECONDS);
+          collectSoon();
         }
       } else {
         switch (response.getKindCase()) {
@@ -280,5 +286,25 @@ public final class ControllerStream implements AutoCloseable {
     public void onCompleted() {
       onEnd(this, null);
     }
+  }
+
+  /**
+   * A full collection a second from now, unless one is already pending or ran within the last
+   * minute: a controller that keeps sending large full snapshots (or a resubscription loop) must
+   * not buy a stop-the-world pause per snapshot.
+   */
+  private void collectSoon() {
+    if (System.nanoTime() - lastCollectNanos < COLLECT_AT_MOST_EVERY_NANOS
+        || !collectPending.compareAndSet(false, true)) {
+      return;
+    }
+    scheduler.schedule(
+        () -> {
+          lastCollectNanos = System.nanoTime();
+          collectPending.set(false);
+          System.gc();
+        },
+        1,
+        TimeUnit.SECONDS);
   }
 }

@@ -75,4 +75,26 @@ class WireSnapshotTest {
     assertThatThrownBy(() -> WireSnapshot.index(wire, 0, wire.length - 3))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void index_whenOneRRsetCarriesMoreRecordsThanTheCap_rejectsItBeforeHoldingThemAll() {
+    var huge =
+        io.minilb.proto.v1.RRSet.newBuilder()
+            .setName("web.default.minilb.")
+            .setType(Type.A)
+            .setTtl(5);
+    var one = com.google.protobuf.ByteString.copyFrom(new byte[] {10, 0, 0, 1});
+    for (int i = 0; i <= WireSnapshot.MAX_RDATA_PER_RRSET; i++) {
+      huge.addRdata(one);
+    }
+    byte[] wire =
+        Messages.toProto(SnapshotFileTest.snapshot(7)).toBuilder()
+            .addRrsets(huge)
+            .build()
+            .toByteArray();
+
+    assertThatThrownBy(() -> WireSnapshot.index(wire, 0, wire.length))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("more than 65535 records");
+  }
 }
