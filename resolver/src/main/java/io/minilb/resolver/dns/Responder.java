@@ -73,23 +73,16 @@ public final class Responder {
    * @param client the sender (its server cookie is bound to it); null when unknown
    */
   Reply respond(byte[] wire, boolean udp, InetAddress client, Consumer<byte[]> later) {
-    long start = System.nanoTime();
-    if (wire.length < HEADER_LENGTH) {
-      metrics.dropped();
-      return Reply.DROP;
+    var s = QueryScratch.forThisThread();
+    if (!s.load(wire)) {
+      // longer than any query the fast path takes
+      return general(
+          wire, udp, client, later, store.index(), age(store.freshness()), System.nanoTime());
     }
-    ZoneIndex idx = store.index();
-    Answerer.DataAge age = age(store.freshness());
-    if (idx != null && age != Answerer.DataAge.EXPIRED) {
-      Reply.Answer quick =
-          FastPath.answer(
-              wire, udp, idx, answerer.maxAnswers(), edns, client, age == Answerer.DataAge.STALE);
-      if (quick != null) {
-        metrics.query(qtypeOf(wire), 0, System.nanoTime() - start);
-        return quick;
-      }
-    }
-    return general(wire, udp, client, later, idx, age, start);
+    Reply reply = respond(s, udp, client, later);
+    return reply == Reply.BUILT
+        ? new Reply.Answer(Arrays.copyOf(s.response, s.responseLength), s.cookie)
+        : reply;
   }
 
   /**
@@ -239,15 +232,6 @@ public final class Responder {
 
   private static Reply answerOrDrop(byte[] wire) {
     return wire == null ? Reply.DROP : new Reply.Answer(wire);
-  }
-
-  /** QTYPE of a query whose question FastPath accepted (uncompressed name from offset 12). */
-  private static int qtypeOf(byte[] q) {
-    int p = 12;
-    while (q[p] != 0) {
-      p += (q[p] & 0xFF) + 1;
-    }
-    return ((q[p + 1] & 0xFF) << 8) | (q[p + 2] & 0xFF);
   }
 
   private static byte[] errorFromHeader(byte[] wire, int rcode) {
