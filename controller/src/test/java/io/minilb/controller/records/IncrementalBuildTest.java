@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.minilb.controller.kube.ClusterViews;
 import io.minilb.controller.view.ClusterState;
 import io.minilb.controller.view.GatewayView;
 import io.minilb.controller.view.IngressView;
@@ -16,7 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.function.BiPredicate;
 import org.junit.jupiter.api.Test;
@@ -73,8 +73,7 @@ class IncrementalBuildTest {
     }
     builder.build(cluster.state());
     long built = parts.built();
-    cluster.slices.put(
-        new ObjectKey("a", "svc0-x"),
+    cluster.views.putSlice(
         Fixtures.slice("a", "svc0-x", "svc0", "IPv4", Fixtures.ready("10.1.0.99")));
     builder.build(cluster.state());
     assertTrue(parts.built() - built <= 1, "only svc0 is rebuilt");
@@ -122,25 +121,16 @@ class IncrementalBuildTest {
   /** A small cluster that random changes are made to. */
   private static final class Cluster {
     final Random random;
-    final Map<ObjectKey, ServiceView> services = new LinkedHashMap<>();
-    final Map<ObjectKey, SliceView> slices = new LinkedHashMap<>();
-    final Map<ObjectKey, IngressView> ingresses = new LinkedHashMap<>();
-    final Map<ObjectKey, GatewayView> gateways = new LinkedHashMap<>();
-    final Map<ObjectKey, RouteView> routes = new LinkedHashMap<>();
-    final Map<ObjectKey, NodeView> nodes = new LinkedHashMap<>();
+
+    /** The controller's own view store, so the lists reach the builder as they do in production. */
+    final ClusterViews views = new ClusterViews(() -> {});
 
     Cluster(Random random) {
       this.random = random;
     }
 
     ClusterState state() {
-      return new ClusterState(
-          List.copyOf(services.values()),
-          List.copyOf(slices.values()),
-          List.copyOf(ingresses.values()),
-          List.copyOf(gateways.values()),
-          List.copyOf(routes.values()),
-          List.copyOf(nodes.values()));
+      return views.state();
     }
 
     /** Makes one random change and says which. */
@@ -152,9 +142,9 @@ class IncrementalBuildTest {
         case 0, 1, 2 -> {
           var key = new ObjectKey(ns, "svc" + n);
           if (remove) {
-            services.remove(key);
+            views.removeService(key);
           } else {
-            services.put(key, service(ns, "svc" + n));
+            views.putService(service(ns, "svc" + n));
           }
           return (remove ? "remove" : "put") + " Service " + key;
         }
@@ -162,45 +152,45 @@ class IncrementalBuildTest {
           String name = "svc" + n + "-" + random.nextInt(2);
           var key = new ObjectKey(ns, name);
           if (remove) {
-            slices.remove(key);
+            views.removeSlice(key);
           } else {
-            slices.put(key, slice(ns, name, "svc" + n));
+            views.putSlice(slice(ns, name, "svc" + n));
           }
           return (remove ? "remove" : "put") + " EndpointSlice " + key;
         }
         case 6 -> {
           var key = new ObjectKey(ns, "ing" + n);
           if (remove) {
-            ingresses.remove(key);
+            views.removeIngress(key);
           } else {
-            ingresses.put(key, ingress(ns, "ing" + n));
+            views.putIngress(ingress(ns, "ing" + n));
           }
           return (remove ? "remove" : "put") + " Ingress " + key;
         }
         case 7 -> {
           var key = new ObjectKey(ns, "gw" + (n % 2));
           if (remove) {
-            gateways.remove(key);
+            views.removeGateway(key);
           } else {
-            gateways.put(key, gateway(ns, "gw" + (n % 2)));
+            views.putGateway(gateway(ns, "gw" + (n % 2)));
           }
           return (remove ? "remove" : "put") + " Gateway " + key;
         }
         case 8 -> {
           var route = route(ns, "route" + n);
           if (remove) {
-            routes.remove(route.key());
+            views.removeRoute(route.key());
           } else {
-            routes.put(route.key(), route);
+            views.putRoute(route);
           }
           return (remove ? "remove" : "put") + " HTTPRoute " + route.key();
         }
         default -> {
           var key = new ObjectKey("", "node" + (n % 3));
           if (remove) {
-            nodes.remove(key);
+            views.removeNode(key);
           } else {
-            nodes.put(key, node("node" + (n % 3)));
+            views.putNode(node("node" + (n % 3)));
           }
           return (remove ? "remove" : "put") + " Node " + key;
         }
