@@ -47,8 +47,10 @@ settle() {
   done
 }
 
-# ./minilb builds on first use; build every checkout's jars now so no build runs while measuring.
-for c in "${checkouts[@]}"; do
+# ./minilb builds on first use (and whenever a source is newer than its jars): build this checkout
+# (the demo and the resolvers) and every CHECKOUT now, so no build runs while measuring. Leave the
+# sources alone until the run ends.
+for c in "$PWD" "${checkouts[@]}"; do
   (cd "$c" && mvn -B -q -DskipTests -Dspotless.check.skip=true package >"$work/build.log" 2>&1) || {
     tail -40 "$work/build.log"
     exit 1
