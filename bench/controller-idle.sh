@@ -37,14 +37,15 @@ thread_ticks() {
     echo "$(basename "$t") $(awk '{print $14 + $15}' "$t/stat" 2>/dev/null || echo 0) $(cat "$t/comm" 2>/dev/null)"
   done
 }
-# Waits until PID has used under 0.5 % of a core for 4 s (list, build, sync and start-up compiles
+# Waits until PID has used under 1 % of a core for 4 s (list, build, sync and start-up compiles
 # done), at most 10 minutes.
 settle() {
   local t0 t1
   for _ in $(seq 1 150); do
     t0=$(ticks "$1"); sleep 4; t1=$(ticks "$1")
-    (((t1 - t0) * 100 * 100 / (4 * hz) < 50)) && return
+    (((t1 - t0) * 100 * 100 / (4 * hz) < 100)) && return 0
   done
+  return 0
 }
 
 # ./minilb builds on first use (and whenever a source is newer than its jars): build this checkout
@@ -85,10 +86,15 @@ for round in $(seq 1 "$rounds"); do
     top=$(awk 'NR == FNR {a[$1] = $2; next} {d = $2 - a[$1]; if (d > 0) {n = $3; for (k = 4; k <= NF; k++) n = n " " $k; by[n] += d}}
       END {for (n in by) print by[n], n}' "$work/threads-$i-a.txt" "$work/threads-$i-b.txt" |
       sort -rn | head -8 | awk '{c = $1; $1 = ""; sub(/^ /, ""); printf "%s%s %d", (NR > 1 ? ", " : ""), $0, c}')
-    printf 'round %d, %s: %d ticks of %d/s over %d s = %s%% of a core (load %s); by thread: %s\n' \
+    # Threads that exited within the sample are in the process's ticks but in no task's.
+    alive=$(awk 'NR == FNR {a[$1] = $2; next} {d = $2 - a[$1]; if (d > 0) t += d} END {print t + 0}' \
+      "$work/threads-$i-a.txt" "$work/threads-$i-b.txt")
+    started=$(awk 'NR == FNR {a[$1] = 1; next} !($1 in a) {n++} END {print n + 0}' \
+      "$work/threads-$i-a.txt" "$work/threads-$i-b.txt")
+    printf 'round %d, %s: %d ticks of %d/s over %d s = %s%% of a core (load %s); by thread: %s; threads gone by the end %d ticks; threads alive at the end that were not at the start %d\n' \
       "$round" "$c" $((t1 - t0)) "$hz" "$seconds" \
       "$(awk -v d=$((t1 - t0)) -v hz="$hz" -v s="$seconds" 'BEGIN {printf "%.2f", 100 * d / hz / s}')" \
-      "$load" "${top:-none}"
+      "$load" "${top:-none}" $((t1 - t0 - alive)) "$started"
     kill "$r_pid" "$cpid"
     wait "$cpid" 2>/dev/null || true
     wait "$r_pid" 2>/dev/null || true
