@@ -6,11 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
-import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -23,9 +19,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +27,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Every other request the controller makes (InformersIT has the watches), against the CRUD mock API
  * and on the controller's own class path, which holds only the models of its kinds: a model class a
- * request needs and the build left out fails here, not in a cluster.
+ * request needs and the build left out fails here, not in a cluster. The Lease's requests are in
+ * {@code LeadershipIT}.
  */
 class WritePathsIT {
 
@@ -110,29 +105,5 @@ class WritePathsIT {
         .create();
 
     assertThat(client.nodes().list().getItems().stream().map(Views::of).toList()).hasSize(1);
-  }
-
-  @Test
-  void theLease_isTakenThroughTheLeaseLock() throws Exception {
-    var leading = new CompletableFuture<Void>();
-    var config =
-        new LeaderElectionConfigBuilder()
-            .withName("minilb")
-            .withLock(new LeaseLock("default", "minilb", "ctl-0"))
-            .withLeaseDuration(Duration.ofSeconds(15))
-            .withRenewDeadline(Duration.ofSeconds(10))
-            .withRetryPeriod(Duration.ofSeconds(2))
-            .withReleaseOnCancel(true)
-            .withLeaderCallbacks(
-                new LeaderCallbacks(() -> leading.complete(null), () -> {}, leader -> {}))
-            .build();
-    var elector = client.leaderElector().withConfig(config).build().start();
-    try {
-      leading.get(10, TimeUnit.SECONDS);
-      Lease lease = client.leases().inNamespace("default").withName("minilb").get();
-      assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("ctl-0");
-    } finally {
-      elector.cancel(true);
-    }
   }
 }
