@@ -21,13 +21,18 @@ final class NameKeys {
    * is {@code hash} (the caller computed it while reading the name).
    */
   String key(byte[] name, int n, int hash) {
+    return key(name, 0, n, hash);
+  }
+
+  /** The key for {@code name[from, to)}, as {@link #key(byte[], int, int)}. */
+  String key(byte[] name, int from, int to, int hash) {
     int slot = (hash ^ (hash >>> 16)) & (SLOTS - 1);
     byte[] held = names[slot];
-    if (held != null && Arrays.equals(held, 0, held.length, name, 0, n)) {
+    if (held != null && Arrays.equals(held, 0, held.length, name, from, to)) {
       return keys[slot];
     }
-    String key = new String(name, 0, n, StandardCharsets.ISO_8859_1);
-    names[slot] = Arrays.copyOf(name, n);
+    String key = new String(name, from, to - from, StandardCharsets.ISO_8859_1);
+    names[slot] = Arrays.copyOfRange(name, from, to);
     keys[slot] = key;
     return key;
   }

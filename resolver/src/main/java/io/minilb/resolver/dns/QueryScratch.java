@@ -33,6 +33,9 @@ final class QueryScratch {
   /** A name is at most 255 octets on the wire, so at most 254 characters in presentation form. */
   static final int NAME_CAPACITY = 255;
 
+  /** Each label takes at least two of those characters (itself and its dot). */
+  static final int MAX_LABELS = 128;
+
   final byte[] query = new byte[QUERY_CAPACITY];
   int queryLength;
 
@@ -45,11 +48,21 @@ final class QueryScratch {
   int responseLength;
   Reply.Cookie cookie = Reply.Cookie.NONE;
 
-  /** The query's QTYPE, when the fast path answered it. */
+  /** The query's QTYPE and the response's RCODE, when the fast path answered it. */
   int qtype;
+
+  int rcode;
 
   /** The lower-case presentation form of the question name, built by the fast path. */
   final byte[] name = new byte[NAME_CAPACITY];
+
+  /** The wildcard that could cover the question name ({@code *.<parent>}), when it is absent. */
+  final byte[] wildcard = new byte[NAME_CAPACITY];
+
+  /** Where each label of {@link #name} starts, and the hash of the suffix from there. */
+  final int[] labelStarts = new int[MAX_LABELS];
+
+  final int[] suffixHashes = new int[MAX_LABELS];
 
   /** The lookup keys of the names this thread answered lately. */
   final NameKeys keys = new NameKeys();
