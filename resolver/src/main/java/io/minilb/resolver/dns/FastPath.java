@@ -143,7 +143,7 @@ final class FastPath {
     if (qtype != A && qtype != AAAA) {
       return false; // other types' answers (additional records, sizes): general path
     }
-    int limit = Math.min(udp ? limit(edns) : Responder.MAX_TCP_MESSAGE, s.response.length);
+    int limit = udp ? limit(edns) : Responder.MAX_TCP_MESSAGE;
     byte[] opt = null;
     Reply.Cookie cookie = Reply.Cookie.NONE;
     if (edns != null) {
@@ -156,8 +156,8 @@ final class FastPath {
     int per = 12 + rdlen;
     int fixed = questionEnd + (opt != null ? opt.length : 0);
     int count = Math.min(Math.min(set.size(), maxAnswers), (limit - fixed) / per);
-    if (count < 1) {
-      return false; // truncation is the general path's job
+    if (count < 1 || fixed + count * per > s.response.length) {
+      return false; // truncation, and answers larger than the scratch (TCP): general path
     }
     byte[] out = s.response;
     System.arraycopy(q, 0, out, 0, questionEnd);
