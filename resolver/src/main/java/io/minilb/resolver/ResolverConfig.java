@@ -20,7 +20,7 @@ import java.util.function.LongSupplier;
  * are rejected with an {@link IllegalArgumentException} whose message names the flag. Immutable.
  *
  * @param controllers controller gRPC targets, tried in turn
- * @param threads DNS event loops, at least 1 (the main turns 0 into one per core)
+ * @param threads DNS event loops, at least 1 (the main turns 0 into one per core, at most 4)
  * @param tcpIdleTimeout close a DNS TCP connection this long after its last frame or response
  * @param tcpFrameTimeout close a DNS TCP connection whose frame is not whole this long after its
  *     first byte (bytes trickled in do not extend it)
@@ -73,7 +73,8 @@ public record ResolverConfig(
     require(listen != null, "--listen is required");
     require(httpListen != null, "--http-listen is required");
     require(nodeName != null && !nodeName.isBlank(), "--node-name must not be empty");
-    require(threads >= 1, "--threads must be >= 1 (0 on the command line: one per core)");
+    require(
+        threads >= 1, "--threads must be >= 1 (0 on the command line: one per core, at most 4)");
     require(
         !tcpIdleTimeout.isNegative() && !tcpIdleTimeout.isZero(),
         "--tcp-idle-timeout must be positive");

@@ -62,7 +62,8 @@ public final class ResolverMain implements Callable<Integer> {
   @Option(
       names = "--threads",
       defaultValue = "0",
-      description = "DNS event loops; 0 means one per available core (default: ${DEFAULT-VALUE}).")
+      description =
+          "DNS event loops; 0 means one per available core, at most 4 (default: ${DEFAULT-VALUE}).")
   int threads;
 
   @Option(
@@ -252,6 +253,18 @@ public final class ResolverMain implements Callable<Integer> {
     return 0;
   }
 
+  /** Most DNS event loops {@code --threads 0} starts, however many cores there are. */
+  static final int MAX_DEFAULT_THREADS = 4;
+
+  /**
+   * The event loops for {@code --threads 0}: one per core, at most {@value #MAX_DEFAULT_THREADS}.
+   * Each loop holds its own scratch, key cache and UDP socket; more than four do not serve a
+   * cluster's DNS any faster and only cost memory on large nodes. An explicit count is taken as is.
+   */
+  static int defaultThreads(int cores) {
+    return Math.max(1, Math.min(cores, MAX_DEFAULT_THREADS));
+  }
+
   /** The flags as a validated configuration; IllegalArgumentException names the bad flag. */
   ResolverConfig config() {
     if (threads < 0) {
@@ -298,7 +311,8 @@ public final class ResolverMain implements Callable<Integer> {
         .listen(listen)
         .httpListen(httpListen)
         .nodeName(nodeName)
-        .threads(threads == 0 ? Runtime.getRuntime().availableProcessors() : threads)
+        .threads(
+            threads == 0 ? defaultThreads(Runtime.getRuntime().availableProcessors()) : threads)
         .tcpIdleTimeout(tcpIdleTimeout)
         .tcpFrameTimeout(tcpFrameTimeout)
         .tcpMaxConnections(tcpMaxConnections)

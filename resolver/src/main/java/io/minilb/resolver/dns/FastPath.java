@@ -105,8 +105,8 @@ final class FastPath {
         int c = q[i] & 0xFF;
         if (c >= 'A' && c <= 'Z') {
           c += 32;
-        } else if (c == '.' || c == '\\' || c <= ' ' || c >= 127) {
-          return false;
+        } else if (c <= ' ' || c >= 127 || escaped(c)) {
+          return false; // the index's key would spell it differently (an escape)
         }
         name[n++] = (byte) c;
         hash = 31 * hash + c;
@@ -121,39 +121,43 @@ final class FastPath {
     int qtype = ((q[p] & 0xFF) << 8) | (q[p + 1] & 0xFF);
     int qclass = ((q[p + 2] & 0xFF) << 8) | (q[p + 3] & 0xFF);
     int questionEnd = p + 4;
-    if ((qtype != A && qtype != AAAA) || qclass != IN) {
+    if (!dataType(qtype) || qclass != IN) {
       return false;
     }
-    int limit = udp ? Answerer.CLASSIC_UDP_PAYLOAD : Responder.MAX_TCP_MESSAGE;
-    byte[] opt = null;
-    Reply.Cookie cookie = Reply.Cookie.NONE;
+    EdnsQuery edns = null;
     if (q[11] == 1) {
       // Exactly one OPT, version 0, every option well-formed; anything else is the general path's
       // (FORMERR, BADVERS), so neither path is more lenient than the other.
-      EdnsQuery edns = EdnsQuery.single(q, questionEnd, len);
+      edns = EdnsQuery.single(q, questionEnd, len);
       if (edns == null) {
         return false;
       }
-      if (udp) {
-        limit = Answerer.udpLimit(edns.udpSize());
-      }
-      EdnsReply reply = policy.reply(edns, client);
-      opt = reply.wire(0, stale ? EdnsReply.EDE_STALE_ANSWER : EdnsReply.NO_EDE);
-      cookie = reply.cookieState();
     } else if (questionEnd != len) {
       return false;
     }
-    RecordSet set = idx.find(s.keys.key(name, n, hash), qtype);
+    String key = s.keys.key(name, n, hash);
+    RecordSet set = idx.find(key, qtype);
     if (set == null) {
-      return false; // NODATA, NXDOMAIN, wildcards: general path
+      return negative(s, idx, key, n, qtype, questionEnd, edns, udp, policy, client, stale);
+    }
+    if (qtype != A && qtype != AAAA) {
+      return false; // other types' answers (additional records, sizes): general path
+    }
+    int limit = udp ? limit(edns) : Responder.MAX_TCP_MESSAGE;
+    byte[] opt = null;
+    Reply.Cookie cookie = Reply.Cookie.NONE;
+    if (edns != null) {
+      EdnsReply reply = policy.reply(edns, client);
+      opt = reply.wire(0, stale ? EdnsReply.EDE_STALE_ANSWER : EdnsReply.NO_EDE);
+      cookie = reply.cookieState();
     }
     // A and AAAA rdata have one fixed length (validated on entry): every record is the same size.
     int rdlen = set.rdataLength(0);
     int per = 12 + rdlen;
     int fixed = questionEnd + (opt != null ? opt.length : 0);
     int count = Math.min(Math.min(set.size(), maxAnswers), (limit - fixed) / per);
-    if (count < 1) {
-      return false; // truncation is the general path's job
+    if (count < 1 || fixed + count * per > s.response.length) {
+      return false; // truncation, and answers larger than the scratch (TCP): general path
     }
     byte[] out = s.response;
     System.arraycopy(q, 0, out, 0, questionEnd);
@@ -188,6 +192,136 @@ final class FastPath {
     s.responseLength = at;
     s.cookie = cookie;
     s.qtype = qtype;
+    s.rcode = NegativeAnswer.NOERROR;
     return true;
+  }
+
+  /**
+   * NODATA for a name that owns records, none of {@code qtype}; NXDOMAIN for a name that does not
+   * exist and that no wildcard covers; both inside a served zone. Everything else that has no RRset
+   * of the type (empty non-terminals, wildcards, names outside the zones) is left to the general
+   * path.
+   */
+  private static boolean negative(
+      QueryScratch s,
+      ZoneIndex idx,
+      String key,
+      int n,
+      int qtype,
+      int questionEnd,
+      EdnsQuery edns,
+      boolean udp,
+      EdnsPolicy policy,
+      InetAddress client,
+      boolean stale) {
+    int rcode;
+    if (idx.hasRecords(key)) {
+      rcode = NegativeAnswer.NOERROR;
+    } else if (idx.exists(key) || coveredByWildcard(s, idx, n)) {
+      return false;
+    } else {
+      rcode = NegativeAnswer.NXDOMAIN;
+    }
+    ZoneIndex.Zone zone = zoneOf(s, idx, n);
+    if (zone == null || zone.negativeWire() == null) {
+      return false; // outside the zones (refused or forwarded), or the root zone
+    }
+    byte[] opt = null;
+    Reply.Cookie cookie = Reply.Cookie.NONE;
+    if (edns != null) {
+      EdnsReply reply = policy.reply(edns, client);
+      opt = reply.wire(rcode, stale ? EdnsReply.EDE_STALE_ANSWER : EdnsReply.NO_EDE);
+      cookie = reply.cookieState();
+    }
+    int limit = udp ? limit(edns) : Responder.MAX_TCP_MESSAGE;
+    int length =
+        NegativeAnswer.write(
+            s.query, questionEnd, rcode, zone.negativeWire(), opt, s.response, limit);
+    if (length < 0) {
+      return false;
+    }
+    s.responseLength = length;
+    s.cookie = cookie;
+    s.qtype = qtype;
+    s.rcode = rcode;
+    return true;
+  }
+
+  /**
+   * The most specific zone whose apex is a suffix of the name {@code s.name[0, n)}: its suffixes
+   * are looked up longest first, each key's hash computed in one backward pass.
+   */
+  private static ZoneIndex.Zone zoneOf(QueryScratch s, ZoneIndex idx, int n) {
+    byte[] name = s.name;
+    int[] starts = s.labelStarts;
+    int[] hashes = s.suffixHashes;
+    int labels = 0;
+    int h = 0;
+    int pow = 1;
+    for (int i = n - 1; i >= 0; i--) {
+      h += name[i] * pow;
+      pow *= 31;
+      if (i == 0 || name[i - 1] == '.') {
+        starts[labels] = i;
+        hashes[labels] = h;
+        labels++;
+      }
+    }
+    for (int j = labels - 1; j >= 0; j--) {
+      ZoneIndex.Zone z = idx.zoneAt(s.keys.key(name, starts[j], n, hashes[j]));
+      if (z != null) {
+        return z;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Whether {@code *.<parent>} owns records, where the parent is the name {@code s.name[0, n)}
+   * without its first label: the general path would then answer from the wildcard.
+   */
+  private static boolean coveredByWildcard(QueryScratch s, ZoneIndex idx, int n) {
+    byte[] name = s.name;
+    int dot = 0;
+    while (name[dot] != '.') {
+      dot++;
+    }
+    if (dot + 1 == n) {
+      return false; // a single label: its parent is the root, no zone of ours (see zoneOf)
+    }
+    byte[] wild = s.wildcard;
+    wild[0] = '*';
+    wild[1] = '.';
+    int w = 2 + n - (dot + 1);
+    System.arraycopy(name, dot + 1, wild, 2, n - (dot + 1));
+    int hash = 0;
+    for (int i = 0; i < w; i++) {
+      hash = 31 * hash + wild[i];
+    }
+    return idx.hasRecords(s.keys.key(wild, 0, w, hash));
+  }
+
+  /**
+   * The characters dnsjava escapes in a name's presentation form, which the index's keys use: a
+   * question spelling one of them is left to the general path, where the key matches.
+   */
+  private static boolean escaped(int c) {
+    return c == '.' || c == '\\' || c == '"' || c == '(' || c == ')' || c == ';' || c == '@'
+        || c == '$';
+  }
+
+  /** The largest UDP response for a query with this OPT (none: 512 octets). */
+  private static int limit(EdnsQuery edns) {
+    return edns == null ? Answerer.CLASSIC_UDP_PAYLOAD : Answerer.udpLimit(edns.udpSize());
+  }
+
+  /**
+   * Whether {@code qtype} is an ordinary data type, whose negative answer is the plain NODATA or
+   * NXDOMAIN: not 0, OPT, or the meta and question-only types 128 to 255 (ANY, AXFR, IXFR, TSIG,
+   * ...), which the general path handles.
+   */
+  static boolean dataType(int qtype) {
+    return (qtype >= 1 && qtype < 128 && qtype != EdnsQuery.OPT)
+        || (qtype >= 256 && qtype <= 65534);
   }
 }

@@ -27,11 +27,25 @@ final class QueryScratch {
     return PER_THREAD.get();
   }
 
-  /** Longer queries are copied into their own array and take the {@link Responder}'s byte[] API. */
-  static final int QUERY_CAPACITY = 4096;
+  /**
+   * Longer queries are copied into their own array and take the {@link Responder}'s byte[] API.
+   * Queries the fast path takes are a few dozen octets; 2 KiB holds any with a question and an OPT
+   * of ordinary options.
+   */
+  static final int QUERY_CAPACITY = 2048;
+
+  /**
+   * The largest response built here: more than any UDP answer (at most {@link
+   * Answerer#MAX_UDP_PAYLOAD}); a larger one, over TCP, is the general path's. Every event loop
+   * thread holds one scratch, so this bounds what the threads hold, not what a client can ask for.
+   */
+  static final int RESPONSE_CAPACITY = 1536;
 
   /** A name is at most 255 octets on the wire, so at most 254 characters in presentation form. */
   static final int NAME_CAPACITY = 255;
+
+  /** Each label takes at least two of those characters (itself and its dot). */
+  static final int MAX_LABELS = 128;
 
   final byte[] query = new byte[QUERY_CAPACITY];
   int queryLength;
@@ -40,16 +54,26 @@ final class QueryScratch {
    * The response, valid after {@link Responder#respond(QueryScratch, boolean, java.net.InetAddress,
    * java.util.function.Consumer)} returned {@link Reply#BUILT}.
    */
-  final byte[] response = new byte[Responder.MAX_TCP_MESSAGE];
+  final byte[] response = new byte[RESPONSE_CAPACITY];
 
   int responseLength;
   Reply.Cookie cookie = Reply.Cookie.NONE;
 
-  /** The query's QTYPE, when the fast path answered it. */
+  /** The query's QTYPE and the response's RCODE, when the fast path answered it. */
   int qtype;
+
+  int rcode;
 
   /** The lower-case presentation form of the question name, built by the fast path. */
   final byte[] name = new byte[NAME_CAPACITY];
+
+  /** The wildcard that could cover the question name ({@code *.<parent>}), when it is absent. */
+  final byte[] wildcard = new byte[NAME_CAPACITY];
+
+  /** Where each label of {@link #name} starts, and the hash of the suffix from there. */
+  final int[] labelStarts = new int[MAX_LABELS];
+
+  final int[] suffixHashes = new int[MAX_LABELS];
 
   /** The lookup keys of the names this thread answered lately. */
   final NameKeys keys = new NameKeys();

@@ -103,7 +103,7 @@ public final class Responder {
         && age != Answerer.DataAge.EXPIRED
         && FastPath.answer(
             s, udp, idx, answerer.maxAnswers(), edns, client, age == Answerer.DataAge.STALE)) {
-      metrics.query(s.qtype, 0, System.nanoTime() - start);
+      metrics.query(s.qtype, s.rcode, System.nanoTime() - start);
       return Reply.BUILT;
     }
     return general(s.queryCopy(), udp, client, later, idx, age, start);

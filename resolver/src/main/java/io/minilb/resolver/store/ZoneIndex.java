@@ -34,9 +34,10 @@ public final class ZoneIndex {
 
   /**
    * A served zone: its apex and the SOA record negative answers carry, whose TTL is already min(SOA
-   * TTL, SOA minimum) as RFC 2308 section 3 asks.
+   * TTL, SOA minimum) as RFC 2308 section 3 asks, also in wire form for the fast path ({@code
+   * negativeWire}, null for the root zone).
    */
-  public record Zone(Name apex, SOARecord negativeSoa) {}
+  public record Zone(Name apex, SOARecord negativeSoa, NegativeSoa negativeWire) {}
 
   /** The record sets at one name (maybe none), and how many owner names lie below it. */
   private record Owner(RecordSet[] sets, int below) {
@@ -244,7 +245,7 @@ public final class ZoneIndex {
             r.getRetry(),
             r.getExpire(),
             r.getMinimum());
-    return new Zone(apexName, negative);
+    return new Zone(apexName, negative, NegativeSoa.of(apexName, negative));
   }
 
   /** {@code n} with {@code set} stored at {@code key}; a new owner counts itself in its parents. */
@@ -327,6 +328,27 @@ public final class ZoneIndex {
   public RecordSet find(String key, int type) {
     Owner o = names.get(key);
     return o == null ? null : o.get(type);
+  }
+
+  /**
+   * The zone whose apex has the lower-case presentation {@code key} (exactly: not a zone above it),
+   * or null.
+   */
+  public Zone zoneAt(String key) {
+    return zones.get(key);
+  }
+
+  /** Whether the name with lower-case presentation {@code key} owns any records. */
+  public boolean hasRecords(String key) {
+    Owner o = names.get(key);
+    return o != null && o.sets().length > 0;
+  }
+
+  /**
+   * Whether the name with lower-case presentation {@code key} exists (see {@link #exists(Name)}).
+   */
+  public boolean exists(String key) {
+    return names.get(key) != null;
   }
 
   /** Whether {@code name} owns any records (an empty non-terminal owns none). */

@@ -51,7 +51,8 @@ class FastPathTest {
           }
           taken++;
           Message f = new Message(quick);
-          Message g = answerer.answer(new Message(wire), index, false);
+          // rendered, as sent: the SOA's names then point into the question, and read in its case
+          Message g = new Message(answerer.answer(new Message(wire), index, false).toWire());
           assertThat(f.getHeader().getID()).isEqualTo(g.getHeader().getID());
           assertThat(f.getRcode()).isEqualTo(g.getRcode());
           for (int flag : new int[] {Flags.QR, Flags.AA, Flags.RD, Flags.RA, Flags.TC}) {
@@ -63,7 +64,8 @@ class FastPathTest {
           assertThat(f.getQuestion().getName().toString()).isEqualTo(name);
           assertThat(new HashSet<>(ZoneText.section(f, Section.ANSWER)))
               .isEqualTo(new HashSet<>(ZoneText.section(g, Section.ANSWER)));
-          assertThat(f.getSection(Section.AUTHORITY)).isEmpty();
+          assertThat(ZoneText.section(f, Section.AUTHORITY))
+              .isEqualTo(ZoneText.section(g, Section.AUTHORITY));
           assertThat(f.getOPT() == null).isEqualTo(g.getOPT() == null);
           if (f.getOPT() != null) {
             assertThat(f.getOPT().getPayloadSize()).isEqualTo(g.getOPT().getPayloadSize());
@@ -75,14 +77,14 @@ class FastPathTest {
   }
 
   @Test
-  void itLeavesNegativeAnswersWildcardsBadversAndStaleDataToTheGeneralPath() throws Exception {
+  void itLeavesEmptyNonTerminalsAnyAndBadversToTheGeneralPath() throws Exception {
     assertThat(
             FastPath.answer(
-                AnswererTest.query("nope.default.minilb.", Type.A).toWire(), true, index, 32))
+                AnswererTest.query("default.minilb.", Type.A).toWire(), true, index, 32))
         .isNull();
     assertThat(
             FastPath.answer(
-                AnswererTest.query("web.default.minilb.", Type.AAAA).toWire(), true, index, 32))
+                AnswererTest.query("web.default.minilb.", Type.ANY).toWire(), true, index, 32))
         .isNull();
     Message badvers = AnswererTest.query("web.default.minilb.", Type.A);
     badvers.addRecord(new OPTRecord(1232, 0, 1), Section.ADDITIONAL);

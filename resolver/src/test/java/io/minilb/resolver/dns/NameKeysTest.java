@@ -42,6 +42,29 @@ class NameKeysTest {
         .isEqualTo(shorter);
   }
 
+  @Test
+  void aFloodOfRandomLongNames_holdsAtMostTheSlotsOfShortNames() {
+    var random = new java.util.Random(7);
+    for (int i = 0; i < 100_000; i++) {
+      var b = new StringBuilder();
+      for (int len = 1 + random.nextInt(200); b.length() < len; ) {
+        b.append((char) ('a' + random.nextInt(26)));
+      }
+      String name = b.append(".default.minilb.").toString();
+      assertThat(key(name)).isEqualTo(name);
+    }
+
+    assertThat(keys.heldChars()).isLessThanOrEqualTo((long) NameKeys.SLOTS * NameKeys.MAX_LENGTH);
+  }
+
+  @Test
+  void aLongName_getsAKeyEachTime_notASlot() {
+    String name = "x".repeat(NameKeys.MAX_LENGTH) + ".minilb.";
+    String first = key(name);
+    assertThat(key(name)).isEqualTo(first).isNotSameAs(first);
+    assertThat(keys.heldChars()).isZero();
+  }
+
   private String key(String name) {
     byte[] b = name.getBytes(StandardCharsets.ISO_8859_1);
     return keys.key(b, b.length, name.hashCode());
