@@ -69,6 +69,7 @@ public final class ControllerStream implements AutoCloseable {
   private volatile State state = State.CONNECTING;
   private boolean closed;
   private int failures;
+  private boolean warmed;
 
   /**
    * @param targets controller addresses ({@code host:port} or any gRPC target)
@@ -143,6 +144,10 @@ public final class ControllerStream implements AutoCloseable {
         // pause. A second later, so the pause never delays the acknowledgement below.
         if (incoming.length() >= COLLECT_AFTER_BYTES) {
           collectSoon();
+        }
+        if (!warmed) {
+          warmed = true;
+          scheduler.execute(ControllerStream::warmDeltaPath);
         }
       } else {
         switch (response.getKindCase()) {
@@ -286,6 +291,17 @@ public final class ControllerStream implements AutoCloseable {
             millis(incoming.parsedNanos() - incoming.readNanos()),
             millis(started - incoming.parsedNanos()),
             millis(applied - started));
+  }
+
+  /** After the first sync, off the stream's callbacks: see {@link DeltaWarmUp}. */
+  private static void warmDeltaPath() {
+    long t0 = System.nanoTime();
+    try {
+      DeltaWarmUp.run();
+      log.debug("delta path warmed up in {} ms", millis(System.nanoTime() - t0));
+    } catch (RuntimeException e) {
+      log.debug("delta path warm-up failed; the first delta will load it", e);
+    }
   }
 
   private static String millis(long nanos) {
