@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
@@ -36,6 +37,15 @@ import org.xbill.DNS.Type;
  * Prints one "propagation:" line; with {@code -Dpropagation.log=FILE}, also writes each change's
  * start (wall clock), API write and total time to FILE, to line them up with the processes' logs;
  * exits 1 if a change does not reach every resolver in 30 s.
+ *
+ * <p>With {@code -Dpropagation.trace=LOG,...} (the controller's log first, then resolver logs at
+ * {@code --log-level debug}), each change is also split by those logs' timestamps: when the
+ * controller published it (the first "published" line after the change started), when the last
+ * traced resolver applied that version ("delta V applied"), and when the last answer came: one line
+ * per change in the log file, and the medians and the slowest change on stdout.
+ *
+ * <p>Before the first change the bench's own DNS client encodes and decodes one query locally, so
+ * loading its classes is not counted in the first change; no resolver is queried before it.
  */
 public final class Propagation {
 
@@ -59,6 +69,7 @@ public final class Propagation {
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
         var socket = new DatagramSocket()) {
       socket.setSoTimeout(200);
+      warmClient();
       long[] micros = new long[changes];
       long[] writeMicros = new long[changes];
       long[] startedAt = new long[changes];
@@ -101,20 +112,26 @@ public final class Propagation {
         }
         micros[k] = (System.nanoTime() - t0) / 1000;
       }
+      String trace = System.getProperty("propagation.trace");
+      Trace traced = trace == null ? null : Trace.read(trace.split(","));
       String log = System.getProperty("propagation.log");
       if (log != null) {
         var lines = new ArrayList<String>();
         for (int k = 0; k < changes; k++) {
           lines.add(
               String.format(
-                  Locale.ROOT,
-                  "%s change %d write %.1f ms total %.1f ms",
-                  Instant.ofEpochMilli(startedAt[k]),
-                  k + 1,
-                  writeMicros[k] / 1000.0,
-                  micros[k] / 1000.0));
+                      Locale.ROOT,
+                      "%s change %d write %.1f ms total %.1f ms",
+                      Instant.ofEpochMilli(startedAt[k]),
+                      k + 1,
+                      writeMicros[k] / 1000.0,
+                      micros[k] / 1000.0)
+                  + (traced == null ? "" : traced.split(startedAt[k], micros[k])));
         }
         Files.write(Path.of(log), lines);
+      }
+      if (traced != null) {
+        traced.summarise(startedAt, micros);
       }
       Arrays.sort(micros);
       Arrays.sort(writeMicros);
@@ -130,6 +147,116 @@ public final class Propagation {
           micros[changes - 1] / 1000.0,
           percentile(writeMicros, 0.50),
           writeMicros[changes - 1] / 1000.0);
+    }
+  }
+
+  /**
+   * Loads dnsjava's message classes in this process (as the first query would), so the first change
+   * is not charged for them.
+   */
+  private static void warmClient() throws java.io.IOException {
+    Message query = Message.newQuery(Record.newRecord(Name.fromString("warm.minilb."), Type.A, 1));
+    Message reply = new Message(query.toWire());
+    reply.getSection(Section.ANSWER).stream().anyMatch(r -> r instanceof ARecord);
+  }
+
+  /**
+   * The processes' own timestamps of each change: the controller's "published V" lines and the
+   * resolvers' "delta V applied" lines (millisecond wall clock, as the bench's).
+   */
+  private record Trace(java.util.TreeMap<Long, String> published, List<Map<String, Long>> applied) {
+    private static final java.util.regex.Pattern TIME =
+        java.util.regex.Pattern.compile("(\\d{4}-\\d\\d-\\d\\dT[0-9:.]+(?:Z|[+-]\\d\\d:\\d\\d))");
+    private static final java.util.regex.Pattern PUBLISHED =
+        java.util.regex.Pattern.compile(" published (\\S+) ");
+    private static final java.util.regex.Pattern APPLIED =
+        java.util.regex.Pattern.compile(" delta (\\S+) applied");
+
+    static Trace read(String[] files) throws java.io.IOException {
+      var published = new java.util.TreeMap<Long, String>();
+      var applied = new ArrayList<Map<String, Long>>();
+      for (int i = 0; i < files.length; i++) {
+        var versions = new java.util.HashMap<String, Long>();
+        for (String line : Files.readAllLines(Path.of(files[i]))) {
+          var time = TIME.matcher(line);
+          if (!time.find()) {
+            continue;
+          }
+          long at = java.time.OffsetDateTime.parse(time.group(1)).toInstant().toEpochMilli();
+          var p = PUBLISHED.matcher(line);
+          var a = APPLIED.matcher(line);
+          if (i == 0 && p.find()) {
+            published.put(at, p.group(1));
+          } else if (i > 0 && a.find()) {
+            versions.put(a.group(1), at);
+          }
+        }
+        if (i > 0) {
+          applied.add(versions);
+        }
+      }
+      return new Trace(published, applied);
+    }
+
+    /** {publish, last apply} in ms after {@code start}; -1 where a log has no line for it. */
+    long[] stages(long start) {
+      var p = published.ceilingEntry(start);
+      if (p == null) {
+        return new long[] {-1, -1};
+      }
+      long last = -1;
+      for (var r : applied) {
+        Long at = r.get(p.getValue());
+        if (at == null) {
+          return new long[] {p.getKey() - start, -1};
+        }
+        last = Math.max(last, at - start);
+      }
+      return new long[] {p.getKey() - start, last};
+    }
+
+    String split(long start, long micros) {
+      long[] s = stages(start);
+      return String.format(
+          Locale.ROOT,
+          " (published +%d ms, applied at every traced resolver +%d ms, answered +%.0f ms)",
+          s[0],
+          s[1],
+          micros / 1000.0);
+    }
+
+    void summarise(long[] startedAt, long[] unsortedMicros) {
+      int n = startedAt.length;
+      long[] pub = new long[n];
+      long[] app = new long[n];
+      long[] ans = new long[n];
+      int slowest = 0;
+      for (int k = 0; k < n; k++) {
+        long[] s = stages(startedAt[k]);
+        pub[k] = s[0];
+        app[k] = s[1] < 0 ? -1 : s[1] - s[0];
+        ans[k] = s[1] < 0 ? -1 : unsortedMicros[k] / 1000 - s[1];
+        if (unsortedMicros[k] > unsortedMicros[slowest]) {
+          slowest = k;
+        }
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "per change, p50 (slowest change, #%d): change to published %d ms (%d), published to"
+              + " applied at every traced resolver %d ms (%d), applied to answered %d ms (%d)%n",
+          slowest + 1,
+          median(pub),
+          pub[slowest],
+          median(app),
+          app[slowest],
+          median(ans),
+          ans[slowest]);
+    }
+
+    private static long median(long[] values) {
+      long[] v = values.clone();
+      Arrays.sort(v);
+      return v[(v.length - 1) / 2];
     }
   }
 

@@ -91,14 +91,15 @@ start_demo() {
     die "could not read the ports and pids from $demo_log"
 }
 
-# start_resolver NAME DIR: ./minilb resolver against the demo's controller. Sets r_pid, r_log,
-# r_dns (its DNS port), r_launched (ms).
+# start_resolver NAME DIR [FLAG...]: ./minilb resolver against the demo's controller, with any
+# further flags. Sets r_pid, r_log, r_dns (its DNS port), r_launched (ms).
 start_resolver() {
   r_name=$1
   r_log="$2/$1.log"
+  shift 2
   r_launched=$(now_ms)
   ./minilb resolver --controller "127.0.0.1:$stream_port" --listen 127.0.0.1:0 \
-    --http-listen 127.0.0.1:0 --node-name "$1" --threads 1 >"$r_log" 2>&1 &
+    --http-listen 127.0.0.1:0 --node-name "$r_name" --threads 1 "$@" >"$r_log" 2>&1 &
   r_pid=$!
   bench_pids+=("$r_pid")
   serving() { alive "$r_pid" "resolver $r_name" "$r_log" && grep -q "serving DNS on" "$r_log"; }

@@ -25,11 +25,13 @@ rm -rf "$work" && mkdir -p "$work"
 start_demo "$services" "$work"
 resolvers=("127.0.0.1:$dns_port")
 for name in bench-r1 bench-r2; do
-  start_resolver "$name" "$work"
+  # At debug, each applied delta is logged with its timing (the per-change breakdown below).
+  start_resolver "$name" "$work" --log-level debug
   wait_synced
   resolvers+=("127.0.0.1:$r_dns")
 done
-timeout 1800 java -Dpropagation.log="$work/changes.log" -cp demo/target/minilb-demo.jar bench/Propagation.java "$kubeconfig" "$services" \
+timeout 1800 java -Dpropagation.log="$work/changes.log" \
+  -Dpropagation.trace="$demo_log,$work/bench-r1.log,$work/bench-r2.log" -cp demo/target/minilb-demo.jar bench/Propagation.java "$kubeconfig" "$services" \
   "$changes" "${resolvers[@]}" || die "propagation run failed (see above)"
 # The controller's side of each change, from its "published" lines after the first snapshot: how long
 # the change waited for a reconcile pass, then the record build and the publish (p50 / max, ms).

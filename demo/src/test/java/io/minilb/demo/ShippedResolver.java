@@ -49,6 +49,14 @@ final class ShippedResolver implements AutoCloseable {
     return start(cmd, dir, flags);
   }
 
+  /** {@link #start} with {@code jvm} flags added after the shipped ones. */
+  static ShippedResolver startWithJvmFlags(Path dir, List<String> jvm, String... flags)
+      throws IOException {
+    var cmd = new ArrayList<>(command());
+    cmd.addAll(cmd.indexOf("-jar"), jvm);
+    return start(cmd, dir, flags);
+  }
+
   private static ShippedResolver start(List<String> base, Path dir, String... flags)
       throws IOException {
     var cmd = new ArrayList<>(base);

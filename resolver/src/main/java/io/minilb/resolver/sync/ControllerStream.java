@@ -46,6 +46,9 @@ public final class ControllerStream implements AutoCloseable {
   /** At most one such collection per this long, however often full snapshots arrive. */
   static final long COLLECT_AT_MOST_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
+  /** A delta that takes this long from arrival to serving is logged at INFO. */
+  static final long SLOW_DELTA_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
   /** Connection state, for readiness and metrics. */
   public enum State {
     CONNECTING,
@@ -66,6 +69,7 @@ public final class ControllerStream implements AutoCloseable {
   private volatile State state = State.CONNECTING;
   private boolean closed;
   private int failures;
+  private boolean warmed;
 
   /**
    * @param targets controller addresses ({@code host:port} or any gRPC target)
@@ -118,13 +122,20 @@ public final class ControllerStream implements AutoCloseable {
       return; // a stale stream
     }
     WatchResponse response = incoming.parsed();
+    long started = System.nanoTime();
     try {
       if (incoming.snapshot() != null) {
         ZoneIndex idx =
             WireSnapshot.index(incoming.snapshot(), incoming.offset(), incoming.length());
         store.replace(idx);
         log.info(
-            "full snapshot {} from {}: {} rrsets", idx.version(), targetName(), idx.rrsetCount());
+            "full snapshot {} from {}: {} rrsets, {} bytes; read {} ms, indexed {} ms",
+            idx.version(),
+            targetName(),
+            idx.rrsetCount(),
+            incoming.size(),
+            millis(incoming.parsedNanos() - incoming.readNanos()),
+            millis(System.nanoTime() - started));
         // The sync's peak (the wire bytes, the previous index, the decode's garbage) sits in the
         // old generation, and the serial collector gives committed heap back to the system only
         // at a full collection (down to -XX:MaxHeapFreeRatio): without one the peak stays
@@ -133,6 +144,10 @@ public final class ControllerStream implements AutoCloseable {
         // pause. A second later, so the pause never delays the acknowledgement below.
         if (incoming.length() >= COLLECT_AFTER_BYTES) {
           collectSoon();
+        }
+        if (!warmed) {
+          warmed = true;
+          scheduler.execute(ControllerStream::warmDeltaPath);
         }
       } else {
         switch (response.getKindCase()) {
@@ -155,6 +170,7 @@ public final class ControllerStream implements AutoCloseable {
               restart(requests);
               return;
             }
+            logApplied(incoming, d, started);
           }
           default -> {
             return;
@@ -249,6 +265,47 @@ public final class ControllerStream implements AutoCloseable {
               ? MAX_BACKOFF
               : backoff.multipliedBy(2);
     }
+  }
+
+  /**
+   * One line per delta, at DEBUG: its size and where its time went in this process, from gRPC
+   * handing it over to the new index serving. At INFO when that took longer than {@link
+   * #SLOW_DELTA_NANOS}, which a healthy resolver never does (a delta applies in well under a
+   * millisecond).
+   */
+  private void logApplied(Incoming incoming, Delta d, long started) {
+    long applied = System.nanoTime();
+    boolean slow = applied - incoming.readNanos() >= SLOW_DELTA_NANOS;
+    if (!slow && !log.isDebugEnabled()) {
+      return;
+    }
+    log.atLevel(slow ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.DEBUG)
+        .log(
+            "{}delta {} applied: {} bytes, {} upserts, {} removals; read {} ms, waited {} ms,"
+                + " applied {} ms",
+            slow ? "slow " : "",
+            d.version(),
+            incoming.size(),
+            d.upserts().size(),
+            d.removals().size(),
+            millis(incoming.parsedNanos() - incoming.readNanos()),
+            millis(started - incoming.parsedNanos()),
+            millis(applied - started));
+  }
+
+  /** After the first sync, off the stream's callbacks: see {@link DeltaWarmUp}. */
+  private static void warmDeltaPath() {
+    long t0 = System.nanoTime();
+    try {
+      DeltaWarmUp.run();
+      log.debug("delta path warmed up in {} ms", millis(System.nanoTime() - t0));
+    } catch (RuntimeException e) {
+      log.debug("delta path warm-up failed; the first delta will load it", e);
+    }
+  }
+
+  private static String millis(long nanos) {
+    return String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e6);
   }
 
   private String targetName() {

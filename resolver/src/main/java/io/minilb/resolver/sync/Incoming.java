@@ -21,8 +21,18 @@ import java.io.InputStream;
  * @param offset where the {@code Snapshot} message starts in {@code snapshot}
  * @param length the {@code Snapshot} message's length
  * @param parsed the parsed response when it carries anything but a snapshot, else null
+ * @param size the response's size on the wire
+ * @param readNanos {@link System#nanoTime()} when gRPC handed the response over for reading
+ * @param parsedNanos {@link System#nanoTime()} when it was read (and parsed, if not a snapshot)
  */
-record Incoming(byte[] snapshot, int offset, int length, WatchResponse parsed) {
+record Incoming(
+    byte[] snapshot,
+    int offset,
+    int length,
+    WatchResponse parsed,
+    int size,
+    long readNanos,
+    long parsedNanos) {
 
   /** The stream's {@code Watch} method, with responses read as {@link Incoming}. */
   static final MethodDescriptor<WatchRequest, Incoming> WATCH =
@@ -34,6 +44,10 @@ record Incoming(byte[] snapshot, int offset, int length, WatchResponse parsed) {
 
   /** Reads one response: a snapshot stays in wire form, anything else is parsed. */
   static Incoming of(byte[] bytes) throws IOException {
+    return of(bytes, System.nanoTime());
+  }
+
+  private static Incoming of(byte[] bytes, long readNanos) throws IOException {
     CodedInputStream in = CodedInputStream.newInstance(bytes);
     // A snapshot response holds one field: the snapshot (a writer may split a message field in
     // parts, which protobuf merges; that case, never produced by the controller, is parsed whole).
@@ -41,10 +55,12 @@ record Incoming(byte[] snapshot, int offset, int length, WatchResponse parsed) {
       int length = in.readRawVarint32();
       int offset = in.getTotalBytesRead();
       if (length >= 0 && offset + length == bytes.length) {
-        return new Incoming(bytes, offset, length, null);
+        return new Incoming(
+            bytes, offset, length, null, bytes.length, readNanos, System.nanoTime());
       }
     }
-    return new Incoming(null, 0, 0, WatchResponse.parseFrom(bytes));
+    WatchResponse parsed = WatchResponse.parseFrom(bytes);
+    return new Incoming(null, 0, 0, parsed, bytes.length, readNanos, System.nanoTime());
   }
 
   private static final class Marshaller implements MethodDescriptor.Marshaller<Incoming> {
@@ -55,6 +71,7 @@ record Incoming(byte[] snapshot, int offset, int length, WatchResponse parsed) {
 
     @Override
     public Incoming parse(InputStream stream) {
+      long readNanos = System.nanoTime();
       try {
         byte[] bytes = stream.readNBytes(stream instanceof KnownLength ? stream.available() : 0);
         byte[] rest = stream.readAllBytes(); // empty when the known length was the whole message
@@ -63,7 +80,7 @@ record Incoming(byte[] snapshot, int offset, int length, WatchResponse parsed) {
           System.arraycopy(rest, 0, all, bytes.length, rest.length);
           bytes = all;
         }
-        return of(bytes);
+        return of(bytes, readNanos);
       } catch (IOException e) {
         throw Status.INTERNAL
             .withDescription("cannot read a response: " + e.getMessage())
