@@ -317,7 +317,12 @@ public final class MockApiServer implements AutoCloseable {
                   request.getHeaders(),
                   request.getBody());
         }
-        ListPage page = "GET".equals(request.getMethod()) ? ListPage.of(path) : null;
+        ListPage page;
+        try {
+          page = "GET".equals(request.getMethod()) ? ListPage.of(path) : null;
+        } catch (ListPage.BadContinue e) {
+          return status(400, "BadRequest", e.getMessage());
+        }
         if (page != null
             && !path.contains("watch=true")
             && !Tables.wanted(request.getHeader("Accept"))) {
@@ -346,9 +351,7 @@ public final class MockApiServer implements AutoCloseable {
         }
         return response;
       } catch (RuntimeException e) {
-        return json(
-            500,
-            "{\"kind\":\"Status\",\"status\":\"Failure\",\"message\":\"" + e.getMessage() + "\"}");
+        return status(500, "InternalError", String.valueOf(e.getMessage()));
       }
     }
 
@@ -375,6 +378,19 @@ public final class MockApiServer implements AutoCloseable {
       } finally {
         held.unlock();
       }
+    }
+
+    /** A {@code Status} failure as kube-apiserver writes it, every string escaped. */
+    private MockResponse status(int code, String reason, String message) {
+      var status = new java.util.LinkedHashMap<String, Object>();
+      status.put("kind", "Status");
+      status.put("apiVersion", "v1");
+      status.put("metadata", Map.of());
+      status.put("status", "Failure");
+      status.put("message", message);
+      status.put("reason", reason);
+      status.put("code", code);
+      return json(code, JSON.writeValueAsString(status));
     }
 
     private MockResponse json(int code, String body) {

@@ -90,7 +90,8 @@ final class ObjectStore extends LinkedHashMap<AttributeSet, String> {
 
   private static String sortKey(AttributeSet key) {
     Attribute ns = key.getAttribute("namespace");
-    return (ns == null ? "" : ns.getValues().get(0).toString()) + "/" + name(key) + "/" + key;
+    // The etcd key's tail: namespace/name, or just the name for a cluster-scoped object.
+    return (ns == null ? "" : ns.getValues().get(0).toString() + "/") + name(key);
   }
 
   @Override

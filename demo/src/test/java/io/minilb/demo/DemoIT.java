@@ -90,6 +90,13 @@ class DemoIT {
                 addresses(dns, "grafana.home.example")
                     .equals(addresses(dns, "envoy-gateway.gateway.minilb")));
     assertThat(addresses(dns, "grafana.home.example")).isNotEmpty();
+    // kubectl pages through the embedded API server's continue tokens to the same list.
+    String whole = kubectl("get", "svc", "-A", "-o", "name", "--chunk-size=0");
+    assertThat(whole.lines()).hasSizeGreaterThan(1);
+    // One object a page, in key order: namespace default before gateway.
+    assertThat(kubectl("get", "svc", "-A", "-o", "name", "--chunk-size=1").lines())
+        .containsExactlyInAnyOrderElementsOf(whole.lines().toList())
+        .containsExactly("service/web", "service/envoy-gateway");
 
     kubectl(
         "-n",
@@ -201,7 +208,7 @@ class DemoIT {
         .orElse(0L);
   }
 
-  private void kubectl(String... args) throws Exception {
+  private String kubectl(String... args) throws Exception {
     var cmd =
         new ArrayList<>(List.of("kubectl", "--kubeconfig", tmp.resolve("kubeconfig").toString()));
     cmd.addAll(List.of(args));
@@ -209,5 +216,6 @@ class DemoIT {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(out).isZero();
+    return out;
   }
 }

@@ -1,12 +1,15 @@
 package io.minilb.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,8 +27,117 @@ class ListPageTest {
     assertThat(ListPage.of("/api/v1/services?limit=0")).isNull();
     assertThat(ListPage.of("/api/v1/services?limit=500&labelSelector=a%3Db"))
         .isEqualTo(new ListPage("/api/v1/services?labelSelector=a%3Db", 500, ""));
-    assertThat(ListPage.of("/api/v1/services?limit=2&continue=bnMvYg"))
-        .isEqualTo(new ListPage("/api/v1/services", 2, "ns/b"));
+    assertThat(ListPage.of("/api/v1/services?limit=2&continue=" + token(7, "ns/b\u0000")))
+        .isEqualTo(new ListPage("/api/v1/services", 2, "ns/b\u0000"));
+  }
+
+  @Test
+  void of_withContinueButNoLimit_asksForTheRest() {
+    assertThat(ListPage.of("/api/v1/services?continue=" + token(7, "ns/b\u0000")))
+        .isEqualTo(new ListPage("/api/v1/services", Integer.MAX_VALUE, "ns/b\u0000"));
+  }
+
+  @Test
+  void render_writesKubeApiserversTokenFormat() {
+    List<Map.Entry<String, String>> objects =
+        List.of(Map.entry("a/x", "{}"), Map.entry("a/y", "{}"));
+
+    JsonNode list = JSON.readTree(ListPage.of("/api/v1/services?limit=1").render(objects, "12"));
+    JsonNode token =
+        JSON.readTree(
+            Base64.getUrlDecoder().decode(list.get("metadata").get("continue").asString()));
+
+    assertThat(list.get("metadata").get("continue").asString()).doesNotContain("=");
+    assertThat(token.get("v").asString()).isEqualTo("meta.k8s.io/v1");
+    assertThat(token.get("rv").asLong()).isEqualTo(12);
+    assertThat(token.get("start").asString()).isEqualTo("a/x\u0000");
+  }
+
+  @Test
+  void of_whenTheTokenIsMalformed_rejectsItAsKubeApiserverDoes() {
+    var bad =
+        List.of(
+            "!!!",
+            b64("not json"),
+            b64("[1]"),
+            b64("{\"v\":\"meta.k8s.io/v2\",\"rv\":1,\"start\":\"a\"}"),
+            b64("{\"v\":\"meta.k8s.io/v1\",\"rv\":0,\"start\":\"a\"}"),
+            b64("{\"v\":\"meta.k8s.io/v1\",\"rv\":1,\"start\":\"\"}"),
+            b64("{\"v\":\"meta.k8s.io/v1\",\"rv\":1,\"start\":\"a/../../b\"}"));
+    for (String token : bad) {
+      assertThatThrownBy(() -> ListPage.of("/api/v1/services?limit=2&continue=" + token))
+          .as(token)
+          .isInstanceOf(ListPage.BadContinue.class)
+          .hasMessageStartingWith("invalid continue token: continue key is not valid: ");
+    }
+  }
+
+  @Test
+  void apiServer_whenTheContinueTokenIsMalformed_answers400BadRequest() {
+    try (var api = new MockApiServer().start(InetAddress.getLoopbackAddress(), 0);
+        NamespacedKubernetesClient client = api.client()) {
+      String token = b64("{\"v\":\"x\\\"y\",\"rv\":1,\"start\":\"a\"}");
+
+      assertThatThrownBy(
+              () ->
+                  client
+                      .services()
+                      .inAnyNamespace()
+                      .list(new ListOptionsBuilder().withLimit(2L).withContinue(token).build()))
+          .isInstanceOfSatisfying(
+              KubernetesClientException.class,
+              e -> {
+                assertThat(e.getCode()).isEqualTo(400);
+                assertThat(e.getStatus().getReason()).isEqualTo("BadRequest");
+                assertThat(e.getStatus().getMessage())
+                    .isEqualTo(
+                        "invalid continue token: continue key is not valid: server does not"
+                            + " recognize this encoded version \"x\\\"y\"");
+              });
+    }
+  }
+
+  @Test
+  void apiServer_pagesInNamespaceThenNameOrder() {
+    try (var api = new MockApiServer().start(InetAddress.getLoopbackAddress(), 0);
+        NamespacedKubernetesClient client = api.client()) {
+      for (String name : List.of("a-b", "a", "b")) {
+        client
+            .services()
+            .inNamespace("ns")
+            .resource(
+                new ServiceBuilder()
+                    .withNewMetadata()
+                    .withName(name)
+                    .withNamespace("ns")
+                    .endMetadata()
+                    .build())
+            .create();
+      }
+      var served = new ArrayList<String>();
+      String next = null;
+      do {
+        var page =
+            client
+                .services()
+                .inAnyNamespace()
+                .list(new ListOptionsBuilder().withLimit(1L).withContinue(next).build());
+        page.getItems().forEach(s -> served.add(s.getMetadata().getName()));
+        next = page.getMetadata().getContinue();
+      } while (next != null && !next.isEmpty());
+
+      assertThat(served).containsExactly("a", "a-b", "b");
+    }
+  }
+
+  private static String token(long rv, String start) {
+    return ListPage.encode(start.substring(0, start.length() - 1), rv);
+  }
+
+  private static String b64(String json) {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   @Test

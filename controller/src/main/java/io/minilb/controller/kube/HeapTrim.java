@@ -1,6 +1,7 @@
 package io.minilb.controller.kube;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
+import com.sun.management.VMOption;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * <p>It sets the free-heap bounds that decide how far a collection shrinks and grows the heap (both
  * are manageable flags, so the images' shared JVM flags stay as they are), then runs {@link
  * #COLLECTIONS} full collections: Serial shrinks in steps of 0, 10, 40 and then 100 % of the excess
- * ({@code -XX:+ShrinkHeapInSteps}). On {@code executor}, never on the publishing thread.
- * Thread-safe.
+ * ({@code -XX:+ShrinkHeapInSteps}). Bounds an operator set on the command line or in {@code
+ * JAVA_TOOL_OPTIONS} are kept (see {@link #setFreeBounds}). On {@code executor}, never on the
+ * publishing thread. Thread-safe.
  */
 public final class HeapTrim implements Runnable {
 
@@ -53,17 +55,41 @@ public final class HeapTrim implements Runnable {
     }
   }
 
-  private static void trim() {
+  static void trim() {
     try {
-      var vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-      // in this order, so the minimum never exceeds the maximum
-      vm.setVMOption("MinHeapFreeRatio", Integer.toString(MIN_FREE));
-      vm.setVMOption("MaxHeapFreeRatio", Integer.toString(MAX_FREE));
+      setFreeBounds(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class));
     } catch (RuntimeException e) {
       log.warn("cannot set the free-heap bounds: {}", e.toString());
     }
     for (int i = 0; i < COLLECTIONS; i++) {
       System.gc();
     }
+  }
+
+  /**
+   * Sets the free-heap bounds unless the operator set either one ({@code -XX:MinHeapFreeRatio},
+   * {@code -XX:MaxHeapFreeRatio}, also through {@code JAVA_TOOL_OPTIONS}): then both stay as set,
+   * since the two only make sense as a pair. The bounds are not restored afterwards: they keep
+   * later collections from growing the heap back far beyond what is live.
+   *
+   * @return whether the bounds were set
+   */
+  static boolean setFreeBounds(HotSpotDiagnosticMXBean vm) {
+    for (String flag : new String[] {"MinHeapFreeRatio", "MaxHeapFreeRatio"}) {
+      VMOption option = vm.getVMOption(flag);
+      if (option.getOrigin() != VMOption.Origin.DEFAULT) {
+        log.info(
+            "leaving the free-heap bounds as set ({}={}, from {}); the start-up peak is given back"
+                + " only as far as they allow",
+            flag,
+            option.getValue(),
+            option.getOrigin());
+        return false;
+      }
+    }
+    // in this order, so the minimum never exceeds the maximum
+    vm.setVMOption("MinHeapFreeRatio", Integer.toString(MIN_FREE));
+    vm.setVMOption("MaxHeapFreeRatio", Integer.toString(MAX_FREE));
+    return true;
   }
 }

@@ -1,12 +1,13 @@
 package io.minilb.resolver.store;
 
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.ExtensionRegistryLite;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
 import io.minilb.proto.Messages;
 import io.minilb.snapshot.RRSet;
 import io.minilb.snapshot.Rdata;
 import io.minilb.snapshot.Snapshot;
-import io.minilb.snapshot.Version;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -21,6 +22,12 @@ import java.util.NoSuchElementException;
  * Services those two were about 60 MiB each). The result is the index {@code
  * ZoneIndex.of(Messages.fromProto(Snapshot.parseFrom(bytes)))} would give, including its checks: a
  * malformed message, name or rdata, a duplicate RRset or a zone without its SOA throws.
+ *
+ * <p>Any byte string reads as the generated parser reads it: a version field that appears more than
+ * once is merged, a field of another wire type than its number's is skipped as unknown, unknown
+ * fields of every wire type are skipped, and an absent version is {@code 0/0}. The one difference
+ * is the cap: an RRset of more than {@link #MAX_RDATA_PER_RRSET} records throws here, where the
+ * generated parser would hold it.
  */
 public final class WireSnapshot {
 
@@ -33,6 +40,15 @@ public final class WireSnapshot {
    */
   public static final int MAX_RDATA_PER_RRSET = 65_535;
 
+  // Tags (field number and wire type) of the fields read; any other tag is skipped.
+  private static final int VERSION = 1 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int ZONE = 2 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int RRSET = 3 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int NAME = 1 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int TYPE = 2 << 3 | WireFormat.WIRETYPE_VARINT;
+  private static final int TTL = 3 << 3 | WireFormat.WIRETYPE_VARINT;
+  private static final int RDATA = 4 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+
   private WireSnapshot() {}
 
   /**
@@ -42,28 +58,39 @@ public final class WireSnapshot {
    */
   public static ZoneIndex index(byte[] bytes, int offset, int length) {
     // First pass: version and zones; the second streams the RRsets into the index.
-    Version version = null;
+    var version = io.minilb.proto.v1.Version.newBuilder();
     var zones = new ArrayList<String>();
     try {
       CodedInputStream in = CodedInputStream.newInstance(bytes, offset, length);
       for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-        switch (WireFormat.getTagFieldNumber(tag)) {
-          case 1 ->
-              version = Messages.fromProto(io.minilb.proto.v1.Version.parseFrom(in.readBytes()));
-          case 2 -> zones.add(in.readStringRequireUtf8());
-          default -> in.skipField(tag);
+        switch (tag) {
+          // A message field that appears more than once is merged, as protobuf does; the version
+          // is two numbers, so its generated builder costs nothing.
+          case VERSION -> in.readMessage(version, ExtensionRegistryLite.getEmptyRegistry());
+          case ZONE -> zones.add(in.readStringRequireUtf8());
+          default -> skip(in, tag);
         }
       }
-      if (version == null) {
-        throw new IllegalArgumentException("snapshot without a version");
-      }
-      // The zones canonical and sorted, as the model's Snapshot keeps them.
-      var canonical = new Snapshot(version, zones, List.of()).zones();
-      return ZoneIndex.ofDistinct(version, canonical, () -> new RRSets(bytes, offset, length));
+      // The zones canonical and sorted, as the model's Snapshot keeps them; an absent version is
+      // 0/0, as the generated message's default instance gives.
+      var snapshot = new Snapshot(Messages.fromProto(version.build()), zones, List.of());
+      return ZoneIndex.ofDistinct(
+          snapshot.version(), snapshot.zones(), () -> new RRSets(bytes, offset, length));
     } catch (IOException e) {
       throw new IllegalArgumentException("malformed snapshot: " + e.getMessage(), e);
     } catch (UncheckedIOException e) {
       throw new IllegalArgumentException("malformed snapshot: " + e.getCause().getMessage(), e);
+    }
+  }
+
+  /**
+   * Skips a field this reader does not use, as a generated parser skips an unknown one: a known
+   * field number with another wire type is such a field too. An end-group tag without its group
+   * ends a generated parse with an error, so it throws here.
+   */
+  private static void skip(CodedInputStream in, int tag) throws IOException {
+    if (!in.skipField(tag)) {
+      throw new InvalidProtocolBufferException("end-group tag outside a group");
     }
   }
 
@@ -81,16 +108,32 @@ public final class WireSnapshot {
       try {
         next = null;
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-          if (tag == (3 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED)) {
-            int limit = in.pushLimit(in.readRawVarint32());
-            next = rrset(in);
-            in.popLimit(limit);
+          if (tag == RRSET) {
+            next = nested(in);
             return;
           }
-          in.skipField(tag);
+          skip(in, tag); // skipped once already in the first pass
         }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
+      }
+    }
+
+    /**
+     * The length-delimited RRSet at the stream's position, read within the limits of a generated
+     * parser's {@code readMessage}: the message's own level counts against the recursion limit
+     * (groups in an unknown field nest one level less deep than at the top).
+     */
+    private static RRSet nested(CodedInputStream in) throws IOException {
+      int length = in.readRawVarint32();
+      int recursion = in.setRecursionLimit(0);
+      in.setRecursionLimit(Math.max(0, recursion - 1));
+      int limit = in.pushLimit(length);
+      try {
+        return rrset(in);
+      } finally {
+        in.popLimit(limit);
+        in.setRecursionLimit(recursion);
       }
     }
 
@@ -102,17 +145,17 @@ public final class WireSnapshot {
       var rdata = new ArrayList<Rdata>(4);
       for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
         switch (tag) {
-          case 10 -> name = in.readStringRequireUtf8(); // 1: name
-          case 16 -> type = in.readUInt32(); // 2: type
-          case 24 -> ttl = in.readUInt32(); // 3: ttl
-          case 34 -> { // 4: rdata
+          case NAME -> name = in.readStringRequireUtf8();
+          case TYPE -> type = in.readUInt32();
+          case TTL -> ttl = in.readUInt32();
+          case RDATA -> {
             if (rdata.size() == MAX_RDATA_PER_RRSET) {
               throw new IOException(
                   "an RRset with more than " + MAX_RDATA_PER_RRSET + " records at '" + name + "'");
             }
             rdata.add(Rdata.of(in.readByteArray()));
           }
-          default -> in.skipField(tag);
+          default -> skip(in, tag);
         }
       }
       return new RRSet(name, type, ttl, rdata);
