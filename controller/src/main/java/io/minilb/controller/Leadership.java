@@ -159,12 +159,16 @@ public final class Leadership implements AutoCloseable {
         // Someone else wrote the Lease: read it, and renew only if it is still ours.
         Lease current = leases.withName(name).get();
         observe(current);
+        if (current == null) {
+          // Deleted under us: as client-go does, create it again as ours and go on leading.
+          create();
+          renewedAt = start;
+          recovered();
+          return timing.retryPeriod().toNanos();
+        }
         String holder = holder(current);
         if (!identity.equals(holder)) {
-          lose(
-              current == null
-                  ? "it was deleted"
-                  : holder.isEmpty() ? "it was released" : "it is now held by " + holder);
+          lose(holder.isEmpty() ? "it was released" : "it is now held by " + holder);
           return jittered();
         }
         write(new LeaseBuilder(current).editSpec().withRenewTime(now()).endSpec().build());
@@ -185,18 +189,7 @@ public final class Leadership implements AutoCloseable {
     try {
       Lease current = leases.withName(name).get();
       if (current == null) {
-        var spec = record(0);
-        held =
-            leases
-                .resource(
-                    new LeaseBuilder()
-                        .withNewMetadata()
-                        .withName(name)
-                        .endMetadata()
-                        .withSpec(spec)
-                        .build())
-                .create();
-        observe(held);
+        create();
         become(start);
         return timing.retryPeriod().toNanos();
       }
@@ -208,10 +201,12 @@ public final class Leadership implements AutoCloseable {
         recovered();
         return jittered();
       }
-      int transitions = Objects.requireNonNullElse(current.getSpec().getLeaseTransitions(), 0);
+      // A Lease without a spec is an empty record, as client-go reads it: free to take.
+      LeaseSpec was = Objects.requireNonNullElseGet(current.getSpec(), LeaseSpec::new);
+      int transitions = Objects.requireNonNullElse(was.getLeaseTransitions(), 0);
       var spec = record(holder.equals(identity) ? transitions : transitions + 1);
-      if (holder.equals(identity) && current.getSpec().getAcquireTime() != null) {
-        spec.setAcquireTime(current.getSpec().getAcquireTime());
+      if (holder.equals(identity) && was.getAcquireTime() != null) {
+        spec.setAcquireTime(was.getAcquireTime());
       }
       write(new LeaseBuilder(current).withSpec(spec).build());
       become(start);
@@ -222,6 +217,21 @@ public final class Leadership implements AutoCloseable {
       }
       return jittered();
     }
+  }
+
+  /** Creates the Lease as ours: one request; 409 if someone else created it first. */
+  private void create() {
+    held =
+        leases
+            .resource(
+                new LeaseBuilder()
+                    .withNewMetadata()
+                    .withName(name)
+                    .endMetadata()
+                    .withSpec(record(0))
+                    .build())
+            .create();
+    observe(held);
   }
 
   /** Writes {@code lease} with the resourceVersion it carries: one request; 409 if stale. */

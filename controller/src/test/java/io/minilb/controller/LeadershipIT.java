@@ -178,6 +178,44 @@ class LeadershipIT {
     assertThat(holder()).isEqualTo("intruder");
   }
 
+  @Test
+  void aLeaseWithoutASpec_isTakenAsAnEmptyRecord() {
+    var writer = server.createClient();
+    clients.add(writer);
+    writer
+        .resources(Lease.class)
+        .inNamespace("minilb")
+        .resource(
+            new io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder()
+                .withNewMetadata()
+                .withName("minilb-controller")
+                .withNamespace("minilb")
+                .endMetadata()
+                .build())
+        .create();
+
+    var a = new Candidate("a");
+
+    await().atMost(LEASE.multipliedBy(3)).until(a::leads);
+    assertThat(holder()).isEqualTo("a");
+  }
+
+  @Test
+  void aLeaderWhoseLeaseIsDeleted_createsItAgain_andGoesOnLeading() {
+    var a = new Candidate("a");
+    await().atMost(Duration.ofSeconds(10)).until(a::leads);
+    var writer = server.createClient();
+    clients.add(writer);
+
+    writer.resources(Lease.class).inNamespace("minilb").withName("minilb-controller").delete();
+
+    await().atMost(LEASE.multipliedBy(2)).ignoreExceptions().until(() -> "a".equals(holder()));
+    // Past the renew deadline: it kept leading throughout.
+    await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> a.leads());
+    assertThat(a.lost.get()).isZero();
+    assertThat(a.stopped.get()).isZero();
+  }
+
   private List<String> leaseRequests() {
     return requests.stream().filter(r -> r.endsWith(LEASE_PATH)).toList();
   }

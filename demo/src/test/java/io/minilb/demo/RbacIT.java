@@ -62,7 +62,7 @@ class RbacIT {
                     && p.api.requests().stream()
                         .anyMatch(r -> r.startsWith("POST /api/v1/namespaces/default/events"))
                     && p.api.requests().stream()
-                        .anyMatch(r -> r.startsWith("PATCH /apis/coordination.k8s.io")));
+                        .anyMatch(r -> r.startsWith("PUT /apis/coordination.k8s.io")));
     p.stopController();
 
     Set<Access> used = new TreeSet<>(java.util.Comparator.comparing(Access::toString));

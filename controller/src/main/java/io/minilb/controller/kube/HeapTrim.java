@@ -18,12 +18,19 @@ import org.slf4j.LoggerFactory;
  * are manageable flags, so the images' shared JVM flags stay as they are), then runs {@link
  * #COLLECTIONS} full collections: Serial shrinks in steps of 0, 10, 40 and then 100 % of the excess
  * ({@code -XX:+ShrinkHeapInSteps}). Bounds an operator set on the command line or in {@code
- * JAVA_TOOL_OPTIONS} are kept (see {@link #setFreeBounds}). On {@code executor}, never on the
- * publishing thread. Thread-safe.
+ * JAVA_TOOL_OPTIONS} are kept (see {@link #setFreeBounds}). Only with the Serial collector: another
+ * collector was an operator's choice, and its full collections pause every thread for longer, the
+ * Lease renewal included. On {@code executor}, never on the publishing thread. Thread-safe.
  */
 public final class HeapTrim implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(HeapTrim.class);
+
+  /** Whether the JVM runs the Serial collector (its old generation is "MarkSweepCompact"). */
+  static boolean serialCollector() {
+    return ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .anyMatch(gc -> gc.getName().equals("MarkSweepCompact"));
+  }
 
   /**
    * Percent of the heap left free after a collection: grow below the first, shrink above the
@@ -56,6 +63,12 @@ public final class HeapTrim implements Runnable {
   }
 
   static void trim() {
+    if (!serialCollector()) {
+      // The other collectors size the heap on their own (G1 also uncommits after its periodic and
+      // remark cycles), and their full collections stop every thread for longer: leave them be.
+      log.info("not trimming the heap: the collector is not Serial");
+      return;
+    }
     try {
       setFreeBounds(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class));
     } catch (RuntimeException e) {

@@ -42,17 +42,21 @@ class HeapTrimTest {
             "MinHeapFreeRatio=" + HeapTrim.MIN_FREE + " MaxHeapFreeRatio=" + HeapTrim.MAX_FREE);
   }
 
+  @Test
+  void trim_withAnotherCollector_leavesTheBoundsAtTheirDefaults() throws Exception {
+    assertThat(ratiosAfterTrim("-XX:+UseG1GC"))
+        .isEqualTo("MinHeapFreeRatio=40 MaxHeapFreeRatio=70");
+  }
+
   /** Runs {@link Trimmed} in a JVM of its own started with {@code flags}; its output. */
   private static String ratiosAfterTrim(String... flags) throws IOException, InterruptedException {
     var command = new ArrayList<String>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of(flags));
-    command.addAll(
-        List.of(
-            "-XX:+UseSerialGC",
-            "-cp",
-            System.getProperty("java.class.path"),
-            Trimmed.class.getName()));
+    if (List.of(flags).stream().noneMatch(f -> f.matches("-XX:\\+Use\\w+GC"))) {
+      command.add("-XX:+UseSerialGC"); // the images' collector
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Trimmed.class.getName()));
     var builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().remove("JAVA_TOOL_OPTIONS");
     Process p = builder.start();
