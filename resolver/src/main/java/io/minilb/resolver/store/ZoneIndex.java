@@ -119,6 +119,147 @@ public final class ZoneIndex {
     return of(version, zones, rrsets, true);
   }
 
+  /**
+   * Builds an index from RRsets given as their parts, each key once (a full sync's wire form, read
+   * by {@code WireSnapshot}): the same index {@link #ofDistinct} gives for the same RRsets, with
+   * the same checks, for less work and garbage. No model {@code RRSet} or {@code Rdata} is made
+   * (the rdata arrays are kept as given), a plain name ({@link #plain}) is its own key without a
+   * dnsjava {@code Name} in between, and each name's count of owners below it is kept in a mutable
+   * entry linked to its parent's, so a new owner bumps its ancestors without looking them up or
+   * allocating for them. A full sync's index build is most of a fresh resolver's sync, and at 10k
+   * Services the young collections its garbage caused were most of the build.
+   */
+  static final class Builder {
+    /** A name being built: its sets, the owners below it, and its parent's entry. */
+    private static final class Pending {
+      RecordSet[] sets = Owner.NONE;
+      int below;
+      Pending parent;
+    }
+
+    private final java.util.HashMap<String, Pending> names;
+    private int count;
+
+    /** A builder sized for about {@code expected} RRsets (a hint: it grows as needed). */
+    Builder(int expected) {
+      // About 1.2 names per RRset as the controller emits them (owners and the empty non-terminals
+      // above them); capped so a hostile count cannot size a huge table up front.
+      int n = Math.min(Math.max(expected, 0), 1 << 20);
+      names = new java.util.HashMap<>(Math.max(16, n * 8 / 5));
+    }
+
+    /**
+     * Adds the RRset of {@code type} at {@code name} (absolute, lower-case); {@code rdata} is kept.
+     *
+     * @throws IllegalArgumentException if the name or an rdata is malformed or the RRset repeats
+     */
+    void add(String name, int type, int ttl, byte[][] rdata) {
+      String key;
+      Name owner;
+      if (plain(name)) {
+        key = name; // its own presentation form
+        owner = Name.root; // the rdata checks only need an absolute owner
+      } else {
+        owner = name(name);
+        key = key(owner);
+      }
+      RecordSet set = RecordSet.validated(owner, name, type, ttl, rdata);
+      Pending p = names.get(key);
+      if (p == null) {
+        p = new Pending();
+        names.put(key, p);
+        link(key, p);
+      } else {
+        for (RecordSet s : p.sets) {
+          if (s.type() == type) {
+            throw new IllegalArgumentException("duplicate RRset " + name + "/" + type);
+          }
+        }
+      }
+      count++;
+      RecordSet[] sets = java.util.Arrays.copyOf(p.sets, p.sets.length + 1);
+      sets[sets.length - 1] = set;
+      if (p.sets.length == 0) {
+        for (Pending a = p.parent; a != null; a = a.parent) {
+          a.below++;
+        }
+      }
+      p.sets = sets;
+    }
+
+    /** Links the new entry {@code p} at {@code key} to its parent's, making missing ancestors. */
+    private void link(String key, Pending p) {
+      for (String k = parent(key); k != null; k = parent(k)) {
+        Pending a = names.get(k);
+        if (a != null) {
+          p.parent = a;
+          return;
+        }
+        a = new Pending();
+        names.put(k, a);
+        p.parent = a;
+        p = a;
+      }
+    }
+
+    /**
+     * The index of the RRsets added, as {@code version} of {@code zones}.
+     *
+     * @throws IllegalArgumentException if a zone lacks its SOA or its name is malformed
+     */
+    ZoneIndex build(Version version, List<String> zones) {
+      int n = names.size();
+      var keys = new Object[n];
+      var owners = new Object[n];
+      int i = 0;
+      for (var e : names.entrySet()) {
+        keys[i] = e.getKey();
+        owners[i] = new Owner(e.getValue().sets, e.getValue().below);
+        i++;
+      }
+      HashTrie<String, Owner> trie = HashTrie.of(keys, owners);
+      var zoneMap = new java.util.HashMap<String, Zone>();
+      for (String apex : zones) {
+        String key = key(name(apex));
+        zoneMap.put(key, zone(key, trie.get(key)));
+      }
+      return new ZoneIndex(version, List.copyOf(zones), HashTrie.of(zoneMap), trie, count);
+    }
+  }
+
+  /**
+   * Whether {@code name} (absolute, lower-case) is plain: labels of 1 to 63 of {@code a-z 0-9 - _
+   * *}, short enough for any name limit. Such a name is its own key (dnsjava parses it and prints
+   * it back unchanged, nothing to escape), so it needs no {@code Name} to find it.
+   */
+  static boolean plain(String name) {
+    int n = name.length();
+    if (n < 2 || n > 250 || name.charAt(n - 1) != '.') {
+      return false;
+    }
+    int label = 0;
+    for (int i = 0; i < n; i++) {
+      char c = name.charAt(i);
+      if (c == '.') {
+        if (label == 0) {
+          return false;
+        }
+        label = 0;
+      } else if ((c >= 'a' && c <= 'z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '_'
+          || c == '*') {
+        if (++label > 63) {
+          return false;
+        }
+      } else {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static ZoneIndex of(
       Version version, List<String> zones, Iterable<RRSet> rrsets, boolean distinct) {
     // Built in plain maps first, then turned into tries in one pass: a full sync allocates the
