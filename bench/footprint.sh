@@ -11,17 +11,24 @@
 # the status minilb already wrote (a controller restarting on a managed cluster): RSS once settled,
 # live heap after a full GC, idle CPU over 60 s (at 10k) and the controller's record-build time.
 #   bench/footprint.sh [--skip-controller | --controller-only] [--services "1000 10000 50000"]
-#     [--controller-sizes "1000 10000"]   (--services sizes the resolver part)
+#     [--controller-sizes "1000 10000"] [--sync-only] [--no-build]   (--services sizes the resolver
+#     part; --no-build uses the jars already in */target)
+# --sync-only measures only the resolver's full sync (no RSS, load or idle phases, no controller)
+# and prints the resolver's own full-snapshot line (bytes, read and index times) beside it.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 skip_controller=no
 skip_resolver=no
+sync_only=no
+build=yes
 sizes="1000 10000 50000"
 controller_sizes="1000 10000"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --skip-controller) skip_controller=yes ;;
     --controller-only) skip_resolver=yes ;;
+    --sync-only) sync_only=yes; skip_controller=yes ;;
+    --no-build) build=no ;;
     --services) sizes="$2"; shift ;;
     --controller-sizes) controller_sizes="$2"; shift ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
@@ -30,7 +37,7 @@ while [[ $# -gt 0 ]]; do
 done
 work="$PWD/target/bench/footprint"
 rm -rf "$work" && mkdir -p "$work"
-if ! mvn -B -DskipTests -Dspotless.check.skip=true package >"$work/build.log" 2>&1; then
+if [[ $build == yes ]] && ! mvn -B -DskipTests -Dspotless.check.skip=true package >"$work/build.log" 2>&1; then
   tail -40 "$work/build.log"
   exit 1
 fi
@@ -84,6 +91,12 @@ for n in $sizes; do
   pids+=("$pid")
   for _ in $(seq 1 1200); do grep -q '^synced' "$work/stream-$n.log" && break; sleep 0.05; done
   sync_ms=$(awk '/^synced/ {print $3; exit}' "$work/stream-$n.log")
+  if [[ $sync_only == yes ]]; then
+    for _ in $(seq 1 100); do grep -q 'full snapshot' "$work/resolver-$n.log" && break; sleep 0.05; done
+    echo "resolver, $n services ($((5 * n + 2)) RRsets): full sync $sync_ms ms ($(grep -o 'full snapshot.*' "$work/resolver-$n.log" | head -1 | sed 's/ from [^:]*:/:/')); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    kill "$pid" "$server"; wait "$pid" "$server" 2>/dev/null || true
+    continue
+  fi
   sleep 2
   after_sync=$(rss "$pid")
   sleep 5

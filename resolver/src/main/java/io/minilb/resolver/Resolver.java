@@ -261,6 +261,9 @@ public final class Resolver implements AutoCloseable {
     forwarderPool.shutdownNow();
   }
 
+  /** The stream's HTTP/2 flow-control window: a 10k-Service snapshot in one go. */
+  static final int FLOW_CONTROL_WINDOW = 8 << 20;
+
   /** One channel per controller, with keepalives so a dead peer is noticed within seconds. */
   static ManagedChannel channel(String target, ChannelCredentials credentials, String serverName) {
     var b = NettyChannelBuilder.forTarget(target, credentials);
@@ -274,6 +277,11 @@ public final class Resolver implements AutoCloseable {
         .keepAliveTimeout(5, TimeUnit.SECONDS)
         .keepAliveWithoutCalls(true)
         .maxInboundMessageSize(64 << 20)
+        // A full snapshot is one message (about 3 MiB at 10k Services): with gRPC's default 1 MiB
+        // window the controller stops twice per megabyte for a window update that this side sends
+        // only as the message is read. A larger window is credit, not a buffer: the message is
+        // held whole before it is indexed either way.
+        .flowControlWindow(FLOW_CONTROL_WINDOW)
         .build();
   }
 

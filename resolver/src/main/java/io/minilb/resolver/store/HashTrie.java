@@ -39,19 +39,32 @@ final class HashTrie<K, V> {
 
   /** A map of the entries of {@code map}, built in one pass (no intermediate versions). */
   static <K, V> HashTrie<K, V> of(java.util.Map<K, V> map) {
-    int n = map.size();
+    var keys = new Object[map.size()];
+    var values = new Object[keys.length];
+    int i = 0;
+    for (var e : map.entrySet()) {
+      keys[i] = e.getKey();
+      values[i] = e.getValue();
+      i++;
+    }
+    return of(keys, values);
+  }
+
+  /**
+   * A map of {@code keys[i]} to {@code values[i]}, built in one pass; the keys must be distinct.
+   * The arrays are not kept.
+   */
+  static <K, V> HashTrie<K, V> of(Object[] keys, Object[] values) {
+    int n = keys.length;
     if (n == 0) {
       return empty();
     }
     var hashes = new int[n];
-    var keys = new Object[n];
-    var values = new Object[n];
-    int i = 0;
-    for (var e : map.entrySet()) {
-      keys[i] = Objects.requireNonNull(e.getKey(), "key");
-      values[i] = Objects.requireNonNull(e.getValue(), "value");
+    int i;
+    for (i = 0; i < n; i++) {
+      Objects.requireNonNull(keys[i], "key");
+      Objects.requireNonNull(values[i], "value");
       hashes[i] = hash(keys[i]);
-      i++;
     }
     var order = new int[n];
     for (i = 0; i < n; i++) {

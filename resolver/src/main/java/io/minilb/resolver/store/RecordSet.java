@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
 
 /**
  * The records of one owner and type: the TTL and each record's rdata in wire format, validated when
@@ -45,20 +46,50 @@ public final class RecordSet {
   static RecordSet validated(Name owner, RRSet set) {
     var bytes = new byte[set.rdata().size()][];
     for (int i = 0; i < bytes.length; i++) {
-      byte[] b = set.rdata().get(i).toByteArray();
-      Record r;
-      try {
-        r = b.length == 0 ? null : Record.newRecord(owner, set.type(), DClass.IN, set.ttl(), b);
-      } catch (RuntimeException e) { // dnsjava's checks on type, TTL and names
-        r = null;
-      }
-      if (r == null) { // dnsjava's answer to rdata it cannot parse
-        throw new IllegalArgumentException(
-            "malformed rdata in " + set.key() + " (" + b.length + " bytes)");
-      }
-      bytes[i] = b;
+      bytes[i] = set.rdata().get(i).toByteArray();
     }
-    return new RecordSet(set.type(), set.ttl(), bytes);
+    return validated(owner, set.name(), set.type(), set.ttl(), bytes);
+  }
+
+  /**
+   * The record set of {@code type} and {@code ttl} holding {@code rdata} (kept, not copied): the
+   * arrays must not be modified afterwards. {@code owner} is any absolute name (the records are
+   * parsed once to check them, and no rdata's meaning depends on its owner); {@code name} only
+   * names the set in an error.
+   *
+   * @throws IllegalArgumentException when an rdata is empty or does not parse as its type
+   */
+  static RecordSet validated(Name owner, String name, int type, int ttl, byte[][] rdata) {
+    for (byte[] b : rdata) {
+      if (!parses(owner, type, ttl, b)) {
+        throw new IllegalArgumentException(
+            "malformed rdata in " + name + "/" + type + " (" + b.length + " bytes)");
+      }
+    }
+    return new RecordSet(type, ttl, rdata);
+  }
+
+  /** Whether dnsjava reads {@code b} as one whole record of {@code type}. */
+  private static boolean parses(Name owner, int type, int ttl, byte[] b) {
+    if (b.length == 0) {
+      return false;
+    }
+    // A and AAAA rdata is the address and nothing else: dnsjava reads exactly 4 or 16 bytes and
+    // rejects any other length. Most of a zone is these, so a full sync skips a record object each.
+    if (ttl >= 0 && owner.isAbsolute()) {
+      if (type == Type.A) {
+        return b.length == 4;
+      }
+      if (type == Type.AAAA) {
+        return b.length == 16;
+      }
+    }
+    try {
+      // null is dnsjava's answer to rdata it cannot parse
+      return Record.newRecord(owner, type, DClass.IN, ttl, b) != null;
+    } catch (RuntimeException e) { // dnsjava's checks on type, TTL and names
+      return false;
+    }
   }
 
   public int type() {

@@ -5,15 +5,13 @@ import com.google.protobuf.ExtensionRegistryLite;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
 import io.minilb.proto.Messages;
-import io.minilb.snapshot.RRSet;
 import io.minilb.snapshot.Rdata;
 import io.minilb.snapshot.Snapshot;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Arrays;
 import java.util.List;
-import java.util.NoSuchElementException;
+import java.util.Locale;
 
 /**
  * A {@code minilb.v1.Snapshot} message in wire form, indexed RRset by RRset: the message is never
@@ -57,9 +55,10 @@ public final class WireSnapshot {
    * @throws IllegalArgumentException if the message or a record in it is malformed
    */
   public static ZoneIndex index(byte[] bytes, int offset, int length) {
-    // First pass: version and zones; the second streams the RRsets into the index.
+    // First pass: version, zones and how many RRsets; the second reads the RRsets into the index.
     var version = io.minilb.proto.v1.Version.newBuilder();
     var zones = new ArrayList<String>();
+    int rrsets = 0;
     try {
       CodedInputStream in = CodedInputStream.newInstance(bytes, offset, length);
       for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
@@ -68,19 +67,93 @@ public final class WireSnapshot {
           // is two numbers, so its generated builder costs nothing.
           case VERSION -> in.readMessage(version, ExtensionRegistryLite.getEmptyRegistry());
           case ZONE -> zones.add(in.readStringRequireUtf8());
+          case RRSET -> {
+            rrsets++;
+            skip(in, tag);
+          }
           default -> skip(in, tag);
         }
       }
       // The zones canonical and sorted, as the model's Snapshot keeps them; an absent version is
       // 0/0, as the generated message's default instance gives.
       var snapshot = new Snapshot(Messages.fromProto(version.build()), zones, List.of());
-      return ZoneIndex.ofDistinct(
-          snapshot.version(), snapshot.zones(), () -> new RRSets(bytes, offset, length));
+      var builder = new ZoneIndex.Builder(rrsets);
+      in = CodedInputStream.newInstance(bytes, offset, length);
+      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+        if (tag == RRSET) {
+          nested(in, builder);
+        } else {
+          skip(in, tag); // read once already in the first pass
+        }
+      }
+      return builder.build(snapshot.version(), snapshot.zones());
     } catch (IOException e) {
       throw new IllegalArgumentException("malformed snapshot: " + e.getMessage(), e);
-    } catch (UncheckedIOException e) {
-      throw new IllegalArgumentException("malformed snapshot: " + e.getCause().getMessage(), e);
     }
+  }
+
+  /**
+   * Adds the length-delimited RRSet at the stream's position to {@code out}, read within the limits
+   * of a generated parser's {@code readMessage}: the message's own level counts against the
+   * recursion limit (groups in an unknown field nest one level less deep than at the top).
+   */
+  private static void nested(CodedInputStream in, ZoneIndex.Builder out) throws IOException {
+    int length = in.readRawVarint32();
+    int recursion = in.setRecursionLimit(0);
+    in.setRecursionLimit(Math.max(0, recursion - 1));
+    int limit = in.pushLimit(length);
+    try {
+      rrset(in, out);
+    } finally {
+      in.popLimit(limit);
+      in.setRecursionLimit(recursion);
+    }
+  }
+
+  /**
+   * One {@code minilb.v1.RRSet}, straight from its fields into the index, with the checks the
+   * model's {@code RRSet} and {@code Rdata} make (an absolute name, a TTL below 2^31, at least one
+   * rdata of at most 65,535 bytes); no protobuf or model object in between.
+   */
+  private static void rrset(CodedInputStream in, ZoneIndex.Builder out) throws IOException {
+    String name = "";
+    int type = 0;
+    int ttl = 0;
+    var rdata = new byte[4][];
+    int count = 0;
+    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+      switch (tag) {
+        case NAME -> name = in.readStringRequireUtf8();
+        case TYPE -> type = in.readUInt32();
+        case TTL -> ttl = in.readUInt32();
+        case RDATA -> {
+          if (count == MAX_RDATA_PER_RRSET) {
+            throw new IOException(
+                "an RRset with more than " + MAX_RDATA_PER_RRSET + " records at '" + name + "'");
+          }
+          byte[] b = in.readByteArray();
+          if (b.length > Rdata.MAX_LENGTH) {
+            throw new IllegalArgumentException("rdata of " + b.length + " bytes");
+          }
+          if (count == rdata.length) {
+            rdata = Arrays.copyOf(rdata, 2 * count);
+          }
+          rdata[count++] = b;
+        }
+        default -> skip(in, tag);
+      }
+    }
+    if (name.isEmpty() || !name.endsWith(".")) {
+      throw new IllegalArgumentException("name must be absolute (end with '.'): " + name);
+    }
+    name = name.toLowerCase(Locale.ROOT);
+    if (ttl < 0) {
+      throw new IllegalArgumentException("negative TTL for " + name);
+    }
+    if (count == 0) {
+      throw new IllegalArgumentException("empty RRset " + name + "/" + type);
+    }
+    out.add(name, type, ttl, count == rdata.length ? rdata : Arrays.copyOf(rdata, count));
   }
 
   /**
@@ -91,89 +164,6 @@ public final class WireSnapshot {
   private static void skip(CodedInputStream in, int tag) throws IOException {
     if (!in.skipField(tag)) {
       throw new InvalidProtocolBufferException("end-group tag outside a group");
-    }
-  }
-
-  /** The RRsets (field 3) of a snapshot message, decoded as they are iterated. */
-  private static final class RRSets implements Iterator<RRSet> {
-    private final CodedInputStream in;
-    private RRSet next;
-
-    RRSets(byte[] bytes, int offset, int length) {
-      in = CodedInputStream.newInstance(bytes, offset, length);
-      advance();
-    }
-
-    private void advance() {
-      try {
-        next = null;
-        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-          if (tag == RRSET) {
-            next = nested(in);
-            return;
-          }
-          skip(in, tag); // skipped once already in the first pass
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    /**
-     * The length-delimited RRSet at the stream's position, read within the limits of a generated
-     * parser's {@code readMessage}: the message's own level counts against the recursion limit
-     * (groups in an unknown field nest one level less deep than at the top).
-     */
-    private static RRSet nested(CodedInputStream in) throws IOException {
-      int length = in.readRawVarint32();
-      int recursion = in.setRecursionLimit(0);
-      in.setRecursionLimit(Math.max(0, recursion - 1));
-      int limit = in.pushLimit(length);
-      try {
-        return rrset(in);
-      } finally {
-        in.popLimit(limit);
-        in.setRecursionLimit(recursion);
-      }
-    }
-
-    /** One {@code minilb.v1.RRSet}, straight from its fields (no protobuf object in between). */
-    private static RRSet rrset(CodedInputStream in) throws IOException {
-      String name = "";
-      int type = 0;
-      int ttl = 0;
-      var rdata = new ArrayList<Rdata>(4);
-      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-        switch (tag) {
-          case NAME -> name = in.readStringRequireUtf8();
-          case TYPE -> type = in.readUInt32();
-          case TTL -> ttl = in.readUInt32();
-          case RDATA -> {
-            if (rdata.size() == MAX_RDATA_PER_RRSET) {
-              throw new IOException(
-                  "an RRset with more than " + MAX_RDATA_PER_RRSET + " records at '" + name + "'");
-            }
-            rdata.add(Rdata.of(in.readByteArray()));
-          }
-          default -> skip(in, tag);
-        }
-      }
-      return new RRSet(name, type, ttl, rdata);
-    }
-
-    @Override
-    public boolean hasNext() {
-      return next != null;
-    }
-
-    @Override
-    public RRSet next() {
-      if (next == null) {
-        throw new NoSuchElementException();
-      }
-      RRSet out = next;
-      advance();
-      return out;
     }
   }
 }

@@ -119,6 +119,209 @@ public final class ZoneIndex {
     return of(version, zones, rrsets, true);
   }
 
+  /**
+   * Builds an index from RRsets given as their parts, each key once (a full sync's wire form, read
+   * by {@code WireSnapshot}): the same index {@link #ofDistinct} gives for the same RRsets, with
+   * the same checks, for less work and garbage. No model {@code RRSet} or {@code Rdata} is made
+   * (the rdata arrays are kept as given), a plain name ({@link #plain}) is its own key without a
+   * dnsjava {@code Name} in between, and each name's count of owners below it is kept in a mutable
+   * entry linked to its parent's, so a new owner bumps its ancestors without looking them up or
+   * allocating for them. A full sync's index build is most of a fresh resolver's sync, and at 10k
+   * Services the young collections its garbage caused were most of the build.
+   */
+  static final class Builder {
+    // The names so far, in insertion order: key, sets, owners below, and the parent's entry (-1
+    // above the root). No per-name entry object: a fresh resolver's heap grows through the build,
+    // and every object live in it is copied by the young collections on the way.
+    private String[] keys;
+    private RecordSet[][] sets;
+    private int[] below;
+    private int[] parents;
+    private int size;
+    private int[] slots; // open addressing: entry + 1 by hash, 0 when free; at most half full
+    private int count;
+
+    /** A builder sized for about {@code expected} RRsets (a hint: it grows as needed). */
+    Builder(int expected) {
+      // About 1.2 names per RRset as the controller emits them (owners and the empty non-terminals
+      // above them); capped so a hostile count cannot size huge arrays up front.
+      int n = Math.min(Math.max(expected, 8), 1 << 20) * 5 / 4;
+      keys = new String[n];
+      sets = new RecordSet[n][];
+      below = new int[n];
+      parents = new int[n];
+      slots = new int[Integer.highestOneBit(n) << 2];
+    }
+
+    /**
+     * Adds the RRset of {@code type} at {@code name} (absolute, lower-case); {@code rdata} is kept.
+     *
+     * @throws IllegalArgumentException if the name or an rdata is malformed or the RRset repeats
+     */
+    void add(String name, int type, int ttl, byte[][] rdata) {
+      String key;
+      Name owner;
+      if (plain(name)) {
+        key = name; // its own presentation form
+        owner = Name.root; // the rdata checks only need an absolute owner
+      } else {
+        owner = name(name);
+        key = key(owner);
+      }
+      RecordSet set = RecordSet.validated(owner, name, type, ttl, rdata);
+      int hash = key.hashCode();
+      int e = find(key, 0, hash);
+      if (e < 0) {
+        e = insert(key, hash);
+        link(e);
+      } else {
+        for (RecordSet s : sets[e]) {
+          if (s.type() == type) {
+            throw new IllegalArgumentException("duplicate RRset " + name + "/" + type);
+          }
+        }
+      }
+      count++;
+      RecordSet[] had = sets[e];
+      RecordSet[] now = java.util.Arrays.copyOf(had, had.length + 1);
+      now[had.length] = set;
+      sets[e] = now;
+      if (had.length == 0) {
+        for (int a = parents[e]; a >= 0; a = parents[a]) {
+          below[a]++;
+        }
+      }
+    }
+
+    /** Links new entry {@code e} to its parent's, making missing ancestors (empty, so far). */
+    private void link(int e) {
+      String key = keys[e];
+      int child = e;
+      for (int from = parentStart(key, 0); from >= 0; from = parentStart(key, from)) {
+        int hash = hash(key, from);
+        int a = find(key, from, hash);
+        if (a >= 0) {
+          parents[child] = a;
+          return;
+        }
+        a = insert(key.substring(from), hash); // only a new name's key is made
+        parents[child] = a;
+        child = a;
+      }
+      parents[child] = -1;
+    }
+
+    /** The entry whose key is {@code key} from {@code from} on, of hash {@code hash}; else -1. */
+    private int find(String key, int from, int hash) {
+      int length = key.length() - from;
+      int mask = slots.length - 1;
+      for (int i = spread(hash) & mask; slots[i] != 0; i = (i + 1) & mask) {
+        String k = keys[slots[i] - 1];
+        if (k.hashCode() == hash && k.length() == length && key.startsWith(k, from)) {
+          return slots[i] - 1;
+        }
+      }
+      return -1;
+    }
+
+    /** A new entry for {@code key} (absent) with no sets and no parent yet; returns it. */
+    private int insert(String key, int hash) {
+      if (size == keys.length) {
+        int n = 2 * size;
+        keys = java.util.Arrays.copyOf(keys, n);
+        sets = java.util.Arrays.copyOf(sets, n);
+        below = java.util.Arrays.copyOf(below, n);
+        parents = java.util.Arrays.copyOf(parents, n);
+      }
+      if (2 * (size + 1) > slots.length) {
+        slots = new int[2 * slots.length];
+        for (int e = 0; e < size; e++) {
+          slots[free(keys[e].hashCode())] = e + 1;
+        }
+      }
+      int e = size++;
+      keys[e] = key;
+      sets[e] = Owner.NONE;
+      slots[free(hash)] = e + 1;
+      return e;
+    }
+
+    private int free(int hash) {
+      int mask = slots.length - 1;
+      int i = spread(hash) & mask;
+      while (slots[i] != 0) {
+        i = (i + 1) & mask;
+      }
+      return i;
+    }
+
+    private static int spread(int h) {
+      return h ^ (h >>> 16) ^ (h * 0x9E3779B9);
+    }
+
+    /** {@code key.substring(from).hashCode()}, without the substring. */
+    private static int hash(String key, int from) {
+      int h = 0;
+      for (int i = from; i < key.length(); i++) {
+        h = 31 * h + key.charAt(i);
+      }
+      return h;
+    }
+
+    /**
+     * The index of the RRsets added, as {@code version} of {@code zones}.
+     *
+     * @throws IllegalArgumentException if a zone lacks its SOA or its name is malformed
+     */
+    ZoneIndex build(Version version, List<String> zones) {
+      var owners = new Object[size];
+      for (int e = 0; e < size; e++) {
+        owners[e] = new Owner(sets[e], below[e]);
+      }
+      HashTrie<String, Owner> trie =
+          HashTrie.of(java.util.Arrays.copyOf(keys, size, Object[].class), owners);
+      var zoneMap = new java.util.HashMap<String, Zone>();
+      for (String apex : zones) {
+        String key = key(name(apex));
+        zoneMap.put(key, zone(key, trie.get(key)));
+      }
+      return new ZoneIndex(version, List.copyOf(zones), HashTrie.of(zoneMap), trie, count);
+    }
+  }
+
+  /**
+   * Whether {@code name} (absolute, lower-case) is plain: labels of 1 to 63 of {@code a-z 0-9 - _
+   * *}, short enough for any name limit. Such a name is its own key (dnsjava parses it and prints
+   * it back unchanged, nothing to escape), so it needs no {@code Name} to find it.
+   */
+  static boolean plain(String name) {
+    int n = name.length();
+    if (n < 2 || n > 250 || name.charAt(n - 1) != '.') {
+      return false;
+    }
+    int label = 0;
+    for (int i = 0; i < n; i++) {
+      char c = name.charAt(i);
+      if (c == '.') {
+        if (label == 0) {
+          return false;
+        }
+        label = 0;
+      } else if ((c >= 'a' && c <= 'z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '_'
+          || c == '*') {
+        if (++label > 63) {
+          return false;
+        }
+      } else {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static ZoneIndex of(
       Version version, List<String> zones, Iterable<RRSet> rrsets, boolean distinct) {
     // Built in plain maps first, then turned into tries in one pass: a full sync allocates the
@@ -395,18 +598,28 @@ public final class ZoneIndex {
    * The key of the parent name; null above the root. Skips escaped dots ({@code \.}, {@code \046}).
    */
   static String parent(String key) {
-    if (key.equals(".")) {
-      return null;
+    int i = parentStart(key, 0);
+    return i < 0 ? null : key.substring(i);
+  }
+
+  /**
+   * Where the parent of the name whose key is {@code key} from {@code from} on starts in {@code
+   * key}; -1 above the root. Skips escaped dots ({@code \.}, {@code \046}).
+   */
+  static int parentStart(String key, int from) {
+    int n = key.length();
+    if (n - from == 1 && key.charAt(from) == '.') {
+      return -1;
     }
-    for (int i = 0; i < key.length(); i++) {
+    for (int i = from; i < n; i++) {
       char c = key.charAt(i);
       if (c == '\\') {
-        i += i + 1 < key.length() && Character.isDigit(key.charAt(i + 1)) ? 3 : 1;
+        i += i + 1 < n && Character.isDigit(key.charAt(i + 1)) ? 3 : 1;
       } else if (c == '.') {
-        return i + 1 == key.length() ? "." : key.substring(i + 1);
+        return i + 1 == n ? n - 1 : i + 1;
       }
     }
-    return null;
+    return -1;
   }
 
   private static Name name(String s) {
