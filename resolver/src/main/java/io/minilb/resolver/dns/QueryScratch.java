@@ -79,6 +79,12 @@ final class QueryScratch {
   final NameKeys keys = new NameKeys();
 
   /**
+   * The keys of the suffixes probed for a zone apex, apart from {@link #keys}: a flood of random
+   * names, each probing its own suffixes, never evicts the keys of the names asked for.
+   */
+  final NameKeys zoneKeys = new NameKeys(64);
+
+  /**
    * Copies the readable bytes of {@code in} (without moving its reader index); false if too long.
    */
   boolean load(ByteBuf in) {
