@@ -301,7 +301,7 @@ final class FastPath {
     for (int i = 0; i < w; i++) {
       hash = 31 * hash + wild[i];
     }
-    return idx.hasRecords(s.keys.key(wild, 0, w, hash));
+    return idx.hasRecords(s.zoneKeys.key(wild, 0, w, hash));
   }
 
   /**

@@ -99,6 +99,17 @@ class FastPathTest {
   }
 
   @Test
+  void anNxdomainQuestion_cachesItsOwnKeyOnly() throws Exception {
+    var s = new QueryScratch();
+    assertThat(s.load(AnswererTest.query("nope.default.minilb.", Type.A).toWire())).isTrue();
+
+    assertThat(FastPath.answer(s, true, index, 32, EdnsPolicy.NONE, null, false)).isTrue();
+
+    assertThat(s.rcode).isEqualTo(NegativeAnswer.NXDOMAIN);
+    assertThat(s.keys.size()).as("keys cached besides the question's").isEqualTo(1);
+  }
+
+  @Test
   void aZoneBelowAnother_isFoundForNamesUnderIt_andOnlyThere() throws Exception {
     ZoneIndex nested =
         ZoneText.index(
