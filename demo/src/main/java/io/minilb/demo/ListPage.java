@@ -61,8 +61,13 @@ record ListPage(String path, int limit, String start) {
           return null;
         }
       } else if (param.startsWith("continue=")) {
-        String token =
-            URLDecoder.decode(param.substring("continue=".length()), StandardCharsets.UTF_8);
+        String token;
+        try {
+          token = URLDecoder.decode(param.substring("continue=".length()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+          // a bad percent escape is the client's error (400), not the server's
+          throw new BadContinue(e.getMessage() == null ? e.toString() : e.getMessage());
+        }
         start = token.isEmpty() ? null : decode(token);
       } else if (!param.isEmpty()) {
         kept.add(param);

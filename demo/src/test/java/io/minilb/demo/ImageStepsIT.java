@@ -6,13 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The Dockerfiles and bench/runtime-image.sh stay in step: the image runs the shared deploy/image
  * steps with the same role and heap, its JVM flags are exactly deploy/image/java-opts, and the
- * script takes its steps and command from the Dockerfile rather than repeating them.
+ * script takes its steps and command from the Dockerfile rather than repeating them. The
+ * off-cluster unit runs with the same flags and the resolver image's heap.
  */
 class ImageStepsIT {
 
@@ -22,10 +24,7 @@ class ImageStepsIT {
   @ValueSource(strings = {"controller", "resolver"})
   void dockerfile_runsTheSharedSteps_withTheFlagsOfJavaOpts(String role) throws Exception {
     String docker = Files.readString(ROOT.resolve("Dockerfile." + role));
-    List<String> opts =
-        Files.readAllLines(ROOT.resolve("deploy/image/java-opts")).stream()
-            .filter(l -> !l.isBlank() && !l.startsWith("#"))
-            .toList();
+    List<String> opts = javaOpts();
 
     assertThat(docker).contains("RUN /app/jlink.sh " + role + " /app/jre\n");
     var cds = Pattern.compile("RUN /app/cds.sh " + role + " /app (\\d+m)\n").matcher(docker);
@@ -51,6 +50,27 @@ class ImageStepsIT {
     assertThat(ROOT.resolve(role + "/target/minilb-" + role + ".jar"))
         .as("built by the package phase")
         .exists();
+  }
+
+  @Test
+  void offClusterUnit_runsWithTheFlagsOfJavaOpts_andTheResolverImagesHeap() throws Exception {
+    List<String> env =
+        Files.readAllLines(ROOT.resolve("deploy/off-cluster/minilb-resolver.env")).stream()
+            .filter(l -> l.startsWith("JAVA_OPTS="))
+            .toList();
+    var heap =
+        Pattern.compile("\"-Xmx(\\d+m)\"")
+            .matcher(Files.readString(ROOT.resolve("Dockerfile.resolver")));
+    assertThat(heap.find()).as("resolver image heap").isTrue();
+
+    assertThat(env)
+        .containsExactly("JAVA_OPTS=" + String.join(" ", javaOpts()) + " -Xmx" + heap.group(1));
+  }
+
+  private static List<String> javaOpts() throws java.io.IOException {
+    return Files.readAllLines(ROOT.resolve("deploy/image/java-opts")).stream()
+        .filter(l -> !l.isBlank() && !l.startsWith("#"))
+        .toList();
   }
 
   @ParameterizedTest

@@ -58,6 +58,8 @@ class ListPageTest {
     var bad =
         List.of(
             "!!!",
+            "%zz",
+            "%e9",
             b64("not json"),
             b64("[1]"),
             b64("{\"v\":\"meta.k8s.io/v2\",\"rv\":1,\"start\":\"a\"}"),
@@ -94,6 +96,22 @@ class ListPageTest {
                         "invalid continue token: continue key is not valid: server does not"
                             + " recognize this encoded version \"x\\\"y\"");
               });
+    }
+  }
+
+  @Test
+  void apiServer_whenTheContinueTokenHasABadPercentEscape_answers400BadRequest() throws Exception {
+    try (var api = new MockApiServer().start(InetAddress.getLoopbackAddress(), 0)) {
+      // java.net.URI refuses a bad escape, so the request goes through URL as curl sends it.
+      var connection =
+          (java.net.HttpURLConnection)
+              new java.net.URL(api.url() + "/api/v1/services?limit=1&continue=%zz")
+                  .openConnection();
+
+      assertThat(connection.getResponseCode()).isEqualTo(400);
+      try (var body = connection.getErrorStream()) {
+        assertThat(JSON.readTree(body).get("reason").asString()).isEqualTo("BadRequest");
+      }
     }
   }
 

@@ -68,7 +68,19 @@ public final class Messages {
     return b.build();
   }
 
+  /** Why a snapshot message without a version is rejected. */
+  public static final String NO_VERSION = "snapshot without a version";
+
+  /**
+   * The model of a snapshot message.
+   *
+   * @throws IllegalArgumentException if it has no version (an empty message, say): every snapshot a
+   *     controller sends has one, and one read as version 0/0 would replace good data
+   */
   public static Snapshot fromProto(io.minilb.proto.v1.Snapshot s) {
+    if (!s.hasVersion()) {
+      throw new IllegalArgumentException(NO_VERSION);
+    }
     return new Snapshot(fromProto(s.getVersion()), s.getZonesList(), rrsets(s.getRrsetsList()));
   }
 

@@ -248,17 +248,20 @@ final class FastPath {
   }
 
   /**
-   * The most specific zone whose apex is a suffix of the name {@code s.name[0, n)}: its suffixes
-   * are looked up longest first, each key's hash computed in one backward pass.
+   * The most specific zone whose apex is a suffix of the name {@code s.name[0, n)}: only suffixes
+   * of at most as many labels as the deepest apex are looked up, longest first, their keys' hashes
+   * computed in one backward pass that stops there. A name of 100 labels costs what a short one
+   * does.
    */
   private static ZoneIndex.Zone zoneOf(QueryScratch s, ZoneIndex idx, int n) {
     byte[] name = s.name;
     int[] starts = s.labelStarts;
     int[] hashes = s.suffixHashes;
+    int deepest = idx.apexLabels();
     int labels = 0;
     int h = 0;
     int pow = 1;
-    for (int i = n - 1; i >= 0; i--) {
+    for (int i = n - 1; i >= 0 && labels < deepest; i--) {
       h += name[i] * pow;
       pow *= 31;
       if (i == 0 || name[i - 1] == '.') {
@@ -268,7 +271,7 @@ final class FastPath {
       }
     }
     for (int j = labels - 1; j >= 0; j--) {
-      ZoneIndex.Zone z = idx.zoneAt(s.keys.key(name, starts[j], n, hashes[j]));
+      ZoneIndex.Zone z = idx.zoneAt(s.zoneKeys.key(name, starts[j], n, hashes[j]));
       if (z != null) {
         return z;
       }
@@ -298,7 +301,7 @@ final class FastPath {
     for (int i = 0; i < w; i++) {
       hash = 31 * hash + wild[i];
     }
-    return idx.hasRecords(s.keys.key(wild, 0, w, hash));
+    return idx.hasRecords(s.zoneKeys.key(wild, 0, w, hash));
   }
 
   /**

@@ -79,6 +79,13 @@ final class QueryScratch {
   final NameKeys keys = new NameKeys();
 
   /**
+   * The keys of the suffixes probed for a zone apex and of the wildcards checked ({@code
+   * *.<parent>}), apart from {@link #keys}: a flood of random names, each probing its own, never
+   * evicts the keys of the names asked for.
+   */
+  final NameKeys zoneKeys = new NameKeys(64);
+
+  /**
    * Copies the readable bytes of {@code in} (without moving its reader index); false if too long.
    */
   boolean load(ByteBuf in) {

@@ -23,9 +23,10 @@ import java.util.Locale;
  *
  * <p>Any byte string reads as the generated parser reads it: a version field that appears more than
  * once is merged, a field of another wire type than its number's is skipped as unknown, unknown
- * fields of every wire type are skipped, and an absent version is {@code 0/0}. The one difference
- * is the cap: an RRset of more than {@link #MAX_RDATA_PER_RRSET} records throws here, where the
- * generated parser would hold it.
+ * fields of every wire type are skipped, and an empty version is {@code 0/0}. A snapshot without a
+ * version field throws, as {@link Messages#fromProto(io.minilb.proto.v1.Snapshot)} does. The one
+ * difference is the cap: an RRset of more than {@link #MAX_RDATA_PER_RRSET} records throws here,
+ * where the generated parser would hold it.
  */
 public final class WireSnapshot {
 
@@ -59,13 +60,17 @@ public final class WireSnapshot {
     var version = io.minilb.proto.v1.Version.newBuilder();
     var zones = new ArrayList<String>();
     int rrsets = 0;
+    boolean versioned = false;
     try {
       CodedInputStream in = CodedInputStream.newInstance(bytes, offset, length);
       for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
         switch (tag) {
           // A message field that appears more than once is merged, as protobuf does; the version
           // is two numbers, so its generated builder costs nothing.
-          case VERSION -> in.readMessage(version, ExtensionRegistryLite.getEmptyRegistry());
+          case VERSION -> {
+            in.readMessage(version, ExtensionRegistryLite.getEmptyRegistry());
+            versioned = true;
+          }
           case ZONE -> zones.add(in.readStringRequireUtf8());
           case RRSET -> {
             rrsets++;
@@ -74,8 +79,13 @@ public final class WireSnapshot {
           default -> skip(in, tag);
         }
       }
-      // The zones canonical and sorted, as the model's Snapshot keeps them; an absent version is
-      // 0/0, as the generated message's default instance gives.
+      // No controller sends a snapshot without a version; read as 0/0 it would replace the data
+      // held (an empty message, 0a 00 on the stream, is such a snapshot). Rejected here as the
+      // model conversion rejects it.
+      if (!versioned) {
+        throw new IllegalArgumentException(Messages.NO_VERSION);
+      }
+      // The zones canonical and sorted, as the model's Snapshot keeps them.
       var snapshot = new Snapshot(Messages.fromProto(version.build()), zones, List.of());
       var builder = new ZoneIndex.Builder(rrsets);
       in = CodedInputStream.newInstance(bytes, offset, length);

@@ -75,6 +75,7 @@ public final class ZoneIndex {
   private final HashTrie<String, Zone> zones;
   private final HashTrie<String, Owner> names;
   private final int rrsets;
+  private final int apexLabels;
 
   private ZoneIndex(
       Version version,
@@ -87,6 +88,11 @@ public final class ZoneIndex {
     this.zones = zones;
     this.names = names;
     this.rrsets = rrsets;
+    int deepest = 0;
+    for (String apex : zoneList) {
+      deepest = Math.max(deepest, name(apex).labels() - 1);
+    }
+    this.apexLabels = deepest;
   }
 
   /**
@@ -531,6 +537,14 @@ public final class ZoneIndex {
   public RecordSet find(String key, int type) {
     Owner o = names.get(key);
     return o == null ? null : o.get(type);
+  }
+
+  /**
+   * The most labels of any zone apex, not counting the root's ({@code minilb.} has one): no name
+   * with more labels is an apex.
+   */
+  public int apexLabels() {
+    return apexLabels;
   }
 
   /**

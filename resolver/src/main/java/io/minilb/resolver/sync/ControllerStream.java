@@ -70,6 +70,7 @@ public final class ControllerStream implements AutoCloseable {
   private boolean closed;
   private int failures;
   private boolean warmed;
+  private final SlowDeltaLine slowDeltaLine = new SlowDeltaLine();
 
   /**
    * @param targets controller addresses ({@code host:port} or any gRPC target)
@@ -271,18 +272,21 @@ public final class ControllerStream implements AutoCloseable {
    * One line per delta, at DEBUG: its size and where its time went in this process, from gRPC
    * handing it over to the new index serving. At INFO when that took longer than {@link
    * #SLOW_DELTA_NANOS}, which a healthy resolver never does (a delta applies in well under a
-   * millisecond).
+   * millisecond), at most once per {@link SlowDeltaLine#EVERY_NANOS} with the count of slow deltas
+   * held back since; those held back stay at DEBUG.
    */
   private void logApplied(Incoming incoming, Delta d, long started) {
     long applied = System.nanoTime();
     boolean slow = applied - incoming.readNanos() >= SLOW_DELTA_NANOS;
-    if (!slow && !log.isDebugEnabled()) {
+    int heldBack = slow ? slowDeltaLine.admit(applied) : -1;
+    boolean info = heldBack >= 0;
+    if (!info && !log.isDebugEnabled()) {
       return;
     }
-    log.atLevel(slow ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.DEBUG)
+    log.atLevel(info ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.DEBUG)
         .log(
             "{}delta {} applied: {} bytes, {} upserts, {} removals; read {} ms, waited {} ms,"
-                + " applied {} ms",
+                + " applied {} ms{}",
             slow ? "slow " : "",
             d.version(),
             incoming.size(),
@@ -290,7 +294,8 @@ public final class ControllerStream implements AutoCloseable {
             d.removals().size(),
             millis(incoming.parsedNanos() - incoming.readNanos()),
             millis(started - incoming.parsedNanos()),
-            millis(applied - started));
+            millis(applied - started),
+            heldBack > 0 ? "; " + heldBack + " more slow deltas since the last such line" : "");
   }
 
   /** After the first sync, off the stream's callbacks: see {@link DeltaWarmUp}. */

@@ -3,6 +3,7 @@ package io.minilb.resolver.dns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.minilb.resolver.store.ZoneIndex;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -74,6 +75,60 @@ class FastPathTest {
       }
     }
     assertThat(taken).as("queries the fast path answered").isGreaterThanOrEqualTo(12);
+  }
+
+  @Test
+  void aLongNxdomainQuestion_cachesNoSuffixKeys_andProbesOnlyAsDeepAsTheApexes() throws Exception {
+    // 100 short labels under the only apex, minilb. (one label): the name's own key is too long
+    // to cache, and of its suffixes only the one-label suffix can be an apex.
+    String name = "a.".repeat(99) + "minilb.";
+    byte[] wire = AnswererTest.query(name, Type.A).toWire();
+    var s = new QueryScratch();
+    assertThat(s.load(wire)).isTrue();
+
+    assertThat(FastPath.answer(s, true, index, 32, EdnsPolicy.NONE, null, false)).isTrue();
+
+    assertThat(s.rcode).isEqualTo(NegativeAnswer.NXDOMAIN);
+    assertThat(s.keys.size()).as("keys cached for the question's suffixes").isZero();
+    assertThat(s.zoneKeys.size()).as("zone apexes probed").isEqualTo(1);
+    Message f = new Message(Arrays.copyOf(s.response, s.responseLength));
+    Message g = new Message(answerer.answer(new Message(wire), index, false).toWire());
+    assertThat(f.getRcode()).isEqualTo(g.getRcode());
+    assertThat(ZoneText.section(f, Section.AUTHORITY))
+        .isEqualTo(ZoneText.section(g, Section.AUTHORITY));
+  }
+
+  @Test
+  void anNxdomainQuestion_cachesItsOwnKeyOnly() throws Exception {
+    var s = new QueryScratch();
+    assertThat(s.load(AnswererTest.query("nope.default.minilb.", Type.A).toWire())).isTrue();
+
+    assertThat(FastPath.answer(s, true, index, 32, EdnsPolicy.NONE, null, false)).isTrue();
+
+    assertThat(s.rcode).isEqualTo(NegativeAnswer.NXDOMAIN);
+    assertThat(s.keys.size()).as("keys cached besides the question's").isEqualTo(1);
+  }
+
+  @Test
+  void aZoneBelowAnother_isFoundForNamesUnderIt_andOnlyThere() throws Exception {
+    ZoneIndex nested =
+        ZoneText.index(
+            """
+            minilb. 5 IN SOA ns.minilb. hostmaster.minilb. 1 60 30 3600 3
+            deep.apps.minilb. 5 IN SOA ns.minilb. hostmaster.minilb. 2 60 30 3600 3
+            """);
+    assertThat(nested.apexLabels()).isEqualTo(3);
+
+    for (String name :
+        List.of("x.y.deep.apps.minilb.", "x.apps.minilb.", "a.b.c.d.e.f.deep.apps.minilb.")) {
+      byte[] wire = AnswererTest.query(name, Type.A).toWire();
+      Message f = new Message(FastPath.answer(wire, true, nested, 32));
+      Message g = new Message(answerer.answer(new Message(wire), nested, false).toWire());
+      assertThat(f.getRcode()).as(name).isEqualTo(g.getRcode());
+      assertThat(ZoneText.section(f, Section.AUTHORITY))
+          .as(name)
+          .isEqualTo(ZoneText.section(g, Section.AUTHORITY));
+    }
   }
 
   @Test

@@ -100,6 +100,22 @@ class SnapshotFileTest {
   }
 
   @Test
+  void aFileWhoseSnapshotHasNoVersion_isIgnored() throws Exception {
+    var file = new SnapshotFile(dir.resolve("snapshot.pb"));
+    file.write(snapshot(7));
+    byte[] good = Files.readAllBytes(file.path());
+    byte[] payload = Messages.toProto(snapshot(7)).toBuilder().clearVersion().build().toByteArray();
+    var framed = java.nio.ByteBuffer.allocate(SnapshotFile.HEADER + payload.length);
+    framed.put(good, 0, 8).putLong(payload.length);
+    var crc = new java.util.zip.CRC32C();
+    crc.update(payload);
+    framed.putInt((int) crc.getValue()).put(payload);
+    Files.write(file.path(), framed.array());
+
+    assertThat(file.load()).isEmpty();
+  }
+
+  @Test
   void aMissingFile_isEmpty() {
     assertThat(new SnapshotFile(dir.resolve("none.pb")).load()).isEmpty();
   }

@@ -94,8 +94,18 @@ class WireSnapshotParityTest {
   }
 
   @Test
-  void index_whenTheVersionIsAbsent_isVersionZero_asTheDefaultInstanceGives() {
+  void index_whenTheVersionIsAbsent_rejectsIt_asTheModelConversionDoes() {
     byte[] bytes = new Wire().raw(body()).bytes();
+
+    assertThat(wire(bytes)).isEmpty();
+    assertSame(bytes);
+    assertThat(wire(new byte[0])).as("an empty message").isEmpty();
+    assertSame(new byte[0]);
+  }
+
+  @Test
+  void index_whenTheVersionIsPresentButEmpty_isVersionZero_asTheGeneratedParserGives() {
+    byte[] bytes = new Wire().message(1, new Wire()).raw(body()).bytes();
 
     assertThat(wire(bytes).map(Snapshot::version)).contains(new Version(0, 0));
     assertSame(bytes);
