@@ -277,11 +277,11 @@ public final class Resolver implements AutoCloseable {
         .keepAliveTimeout(5, TimeUnit.SECONDS)
         .keepAliveWithoutCalls(true)
         .maxInboundMessageSize(64 << 20)
-        // A full snapshot is one message (about 3 MiB at 10k Services): with gRPC's default 1 MiB
-        // window the controller stops twice per megabyte for a window update that this side sends
-        // only as the message is read. A larger window is credit, not a buffer: the message is
-        // held whole before it is indexed either way.
-        .flowControlWindow(FLOW_CONTROL_WINDOW)
+        // A full snapshot is one message (about 3 MiB at 10k Services): from gRPC's default 1 MiB
+        // window the controller waits for window updates until auto-tuning has grown it over a few
+        // round trips. Starting at 8 MiB keeps auto-tuning on. A larger window is credit, not a
+        // buffer: the message is held whole before it is indexed either way.
+        .initialFlowControlWindow(FLOW_CONTROL_WINDOW)
         .build();
   }
 

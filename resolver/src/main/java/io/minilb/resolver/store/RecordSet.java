@@ -57,9 +57,15 @@ public final class RecordSet {
    * parsed once to check them, and no rdata's meaning depends on its owner); {@code name} only
    * names the set in an error.
    *
-   * @throws IllegalArgumentException when an rdata is empty or does not parse as its type
+   * @throws IllegalArgumentException when the type is outside 1–65535, or an rdata is empty or does
+   *     not parse as its type
    */
   static RecordSet validated(Name owner, String name, int type, int ttl, byte[][] rdata) {
+    // Type 0 is reserved (RFC 6895): dnsjava reads it, but no record key can name it, so an index
+    // holding one could neither publish its snapshot nor remove it by a delta.
+    if (type < 1 || type > 0xFFFF) {
+      throw new IllegalArgumentException("bad RR type " + type + " in " + name);
+    }
     for (byte[] b : rdata) {
       if (!parses(owner, type, ttl, b)) {
         throw new IllegalArgumentException(

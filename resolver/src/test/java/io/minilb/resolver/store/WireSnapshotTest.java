@@ -97,4 +97,22 @@ class WireSnapshotTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("more than 65535 records");
   }
+
+  @Test
+  void index_whenAnRRsetHasType0_rejectsTheSnapshot() {
+    byte[] wire =
+        Messages.toProto(SnapshotFileTest.snapshot(7)).toBuilder()
+            .addRrsets(
+                io.minilb.proto.v1.RRSet.newBuilder()
+                    .setName("zero.default.minilb.")
+                    .setType(0)
+                    .setTtl(5)
+                    .addRdata(com.google.protobuf.ByteString.copyFrom(new byte[] {1})))
+            .build()
+            .toByteArray();
+
+    assertThatThrownBy(() -> WireSnapshot.index(wire, 0, wire.length))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("bad RR type 0");
+  }
 }
