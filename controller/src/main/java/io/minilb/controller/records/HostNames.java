@@ -9,9 +9,14 @@ import java.util.regex.Pattern;
 /**
  * Host names from annotations, Ingresses and routes: trimmed, lower-cased and checked against RFC
  * 1123 (ASCII labels of letters, digits and inner hyphens, at most 63 characters each, 253 in all).
- * A leading {@code *.} is a wildcard that matches exactly one label.
+ * A leading {@code *.} is a wildcard that matches exactly one label. At most {@link #MAX_LABELS}
+ * labels: every resolver holds each ancestor of a name as an empty non-terminal, so a name of 127
+ * one-letter labels would cost 126 index entries, and a few thousand of them every resolver's heap.
  */
 public final class HostNames {
+
+  /** The most labels a host name may have, its wildcard label included. */
+  public static final int MAX_LABELS = 16;
 
   private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
@@ -44,7 +49,8 @@ public final class HostNames {
     }
     String rest = h.startsWith("*.") ? h.substring(2) : h;
     String[] labels = rest.split("\\.", -1);
-    if (labels.length < (h.startsWith("*.") ? 2 : 1)) {
+    int wildcard = h.startsWith("*.") ? 1 : 0;
+    if (labels.length < 1 + wildcard || labels.length + wildcard > MAX_LABELS) {
       return null;
     }
     for (String l : labels) {
