@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.Type;
 
-class SnapshotFileTest {
+public class SnapshotFileTest {
 
   @TempDir Path dir;
 
@@ -142,7 +142,11 @@ class SnapshotFileTest {
     assertThat(fresh.expired()).isFalse();
   }
 
-  static Snapshot snapshot(long seq) {
+  /**
+   * A small snapshot of zone {@code minilb.} at version 42/{@code seq}; also the stream tests'
+   * data.
+   */
+  public static Snapshot snapshot(long seq) {
     var soa =
         new org.xbill.DNS.SOARecord(
             org.xbill.DNS.Name.root,

@@ -13,11 +13,9 @@ import io.minilb.proto.Messages;
 import io.minilb.proto.v1.RecordStreamGrpc;
 import io.minilb.proto.v1.WatchRequest;
 import io.minilb.proto.v1.WatchResponse;
+import io.minilb.resolver.store.SnapshotFileTest;
 import io.minilb.resolver.store.Store;
-import io.minilb.snapshot.RRSet;
-import io.minilb.snapshot.Rdata;
 import io.minilb.snapshot.Snapshot;
-import io.minilb.snapshot.Version;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,7 +33,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.xbill.DNS.Type;
 
 /**
  * A {@link ControllerStream} over real gRPC against a fake controller that sends whatever bytes a
@@ -98,7 +95,7 @@ class ControllerStreamTest {
   @Test
   void aSnapshotWithoutAVersion_isRejected_andTheLastGoodDataKeepsServing() throws Exception {
     var store = new Store();
-    Snapshot good = snapshot(new Version(42, 7));
+    Snapshot good = SnapshotFileTest.snapshot(7);
     stream =
         new ControllerStream(
             List.of("127.0.0.1:" + server.getPort()),
@@ -132,28 +129,6 @@ class ControllerStreamTest {
 
   private void send(byte[] response) {
     responses.get().onNext(response);
-  }
-
-  private static Snapshot snapshot(Version version) {
-    var soa =
-        new org.xbill.DNS.SOARecord(
-            org.xbill.DNS.Name.root,
-            org.xbill.DNS.DClass.IN,
-            0,
-            org.xbill.DNS.Name.fromConstantString("ns.minilb."),
-            org.xbill.DNS.Name.fromConstantString("h.minilb."),
-            version.sequence(),
-            60,
-            30,
-            3600,
-            5);
-    return new Snapshot(
-        version,
-        List.of("minilb."),
-        List.of(
-            new RRSet("minilb.", Type.SOA, 5, List.of(Rdata.of(soa.rdataToWireCanonical()))),
-            new RRSet(
-                "web.default.minilb.", Type.A, 5, List.of(Rdata.of(new byte[] {10, 0, 0, 1})))));
   }
 
   /** Responses as the raw bytes a test hands over. */
