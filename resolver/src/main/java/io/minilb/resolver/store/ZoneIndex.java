@@ -88,9 +88,15 @@ public final class ZoneIndex {
     this.zones = zones;
     this.names = names;
     this.rrsets = rrsets;
+    // Counted on the presentation form, as parent keys are found: every delta builds an index, and
+    // parsing each apex into a Name for this was most of the constructor's work.
     int deepest = 0;
     for (String apex : zoneList) {
-      deepest = Math.max(deepest, name(apex).labels() - 1);
+      int labels = 0;
+      for (int i = parentStart(apex, 0); i >= 0; i = parentStart(apex, i)) {
+        labels++;
+      }
+      deepest = Math.max(deepest, labels);
     }
     this.apexLabels = deepest;
   }
