@@ -7,8 +7,13 @@
 # and used heap, NMT's summary (committed MiB per category), and CPU ticks per thread over 60 s of
 # idling (with one resolver subscribed, as in a cluster), and the number of classes loaded. A
 # variant's word `classpath+=PATH` puts PATH after the jar on the class path (the jar's manifest
-# class path still applies), e.g. the model jars the controller's build leaves out, for a before.
+# class path still applies), e.g. the model jars the controller's build leaves out, for a before;
+# `jar=PATH` runs another controller jar (e.g. another checkout's, for a before and after in one
+# run: repeat the pair to alternate them); `env:NAME=VALUE` sets an environment variable of that
+# controller (e.g. MALLOC_ARENA_MAX). Each variant also gets a class histogram (which forces a full
+# GC, after RSS is read): the live heap and its largest classes.
 #   bench/controller-memory.sh N [VARIANT...]   e.g. bench/controller-memory.sh 10000 "" "-Xmx64m"
+# BENCH_NO_BUILD=1 uses the jars already built; BENCH_IDLE=0 skips the 60 s idle CPU phase.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 n=${1:?usage: bench/controller-memory.sh N [VARIANT...]}
@@ -18,17 +23,22 @@ variants=("$@")
 source bench/cluster.sh
 work="$PWD/target/bench/controller-memory"
 rm -rf "$work" && mkdir -p "$work/cluster"
-mvn -B -DskipTests -Dspotless.check.skip=true package >"$work/build.log" 2>&1 || {
+if [[ -z ${BENCH_NO_BUILD:-} ]] && ! mvn -B -DskipTests -Dspotless.check.skip=true package >"$work/build.log" 2>&1; then
   tail -40 "$work/build.log"
   exit 1
-}
+fi
 mapfile -t opts < <(grep -v '^#' deploy/image/java-opts)
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
 
 bash bench/applied-cluster.sh "$n" >"$work/cluster/services.yaml"
 demo_log="$work/demo.log"
-MINILB_DEMO_XMX=1g ./minilb demo --cluster "$work/cluster" --dns-port 0 \
+# The demo as ./minilb runs it, from the jars in */target (the launcher would rebuild them if any
+# source is newer), with room for 20k objects in its API server.
+java "${opts[@]}" -Xmx1g -Dminilb.home="$PWD" \
+  -Dminilb.controller.classpath=controller/target/minilb-controller.jar \
+  -Dminilb.resolver.classpath=resolver/target/minilb-resolver.jar \
+  -jar demo/target/minilb-demo.jar --cluster "$work/cluster" --dns-port 0 \
   --kubeconfig-out "$work/kubeconfig" >"$demo_log" 2>&1 &
 demo_pid=$!
 bench_pids+=("$demo_pid")
@@ -52,11 +62,17 @@ for variant in "${variants[@]}"; do
   log="$work/controller-$i.log"
   classpath=controller/target/minilb-controller.jar
   flags=()
+  env=()
   # shellcheck disable=SC2086 # a variant is a list of flags
   for word in $variant; do
-    if [[ $word == classpath+=* ]]; then classpath+=":${word#classpath+=}"; else flags+=("$word"); fi
+    case $word in
+      classpath+=*) classpath+=":${word#classpath+=}" ;;
+      jar=*) classpath="${word#jar=}${classpath#controller/target/minilb-controller.jar}" ;;
+      env:*) env+=("${word#env:}") ;;
+      *) flags+=("$word") ;;
+    esac
   done
-  java "${opts[@]}" -Xmx160m -XX:NativeMemoryTracking=summary "${flags[@]}" \
+  env "${env[@]}" java "${opts[@]}" -Xmx160m -XX:NativeMemoryTracking=summary "${flags[@]}" \
     -cp "$classpath" io.minilb.controller.ControllerMain --kubeconfig "$work/kubeconfig" \
     --lease-name "bench-$i" --identity "bench-$i" --grpc-listen 127.0.0.1:0 \
     --http-listen 127.0.0.1:0 >"$log" 2>&1 &
@@ -81,13 +97,18 @@ for variant in "${variants[@]}"; do
       match($0, /committed=[0-9]+KB/); v = substr($0, RSTART + 10, RLENGTH - 12)
       if (v / 1024 >= 1) printf "%s %.1f, ", name, v / 1024 }' "$work/nmt-$i.txt")
   for t in /proc/"$cpid"/task/*; do echo "$(basename "$t") $(awk '{print $14 + $15}' "$t/stat") $(cat "$t/comm")"; done >"$work/threads-$i-a.txt"
-  t0=$(ticks "$cpid"); sleep 60; t1=$(ticks "$cpid")
+  jcmd "$cpid" GC.class_histogram >"$work/histogram-$i.txt"
+  live=$(awk '/^Total/ {printf "%.1f", $3 / 1048576}' "$work/histogram-$i.txt")
+  top=$(awk '/^ *[0-9]+:/ && n < 8 {n++; printf "%s %.1f, ", $4, $3 / 1048576}' "$work/histogram-$i.txt")
+  idle=${BENCH_IDLE:-60}
+  t0=$(ticks "$cpid"); sleep "$idle"; t1=$(ticks "$cpid")
   for t in /proc/"$cpid"/task/*; do echo "$(basename "$t") $(awk '{print $14 + $15}' "$t/stat") $(cat "$t/comm")"; done >"$work/threads-$i-b.txt"
   busy=$(awk 'NR == FNR {a[$1] = $2; next} {d = $2 - a[$1]; if (d > 0) printf "%s %d, ", $3, d}' \
     "$work/threads-$i-a.txt" "$work/threads-$i-b.txt")
   echo "variant $i [${variant:-image flags only}]: RSS $rss_c MiB; heap $heap; classes loaded $classes; threads $(ls /proc/"$cpid"/task | wc -l)"
   echo "  NMT committed MiB: $nmt"
-  echo "  idle 60 s: $((t1 - t0)) ticks of $hz/s ($(awk -v d=$((t1 - t0)) -v hz="$hz" 'BEGIN {printf "%.2f", 100 * d / hz / 60}')% of a core); by thread: ${busy:-none}"
+  echo "  live heap after a full GC $live MiB; largest classes (MiB): $top"
+  ((idle == 0)) || echo "  idle $idle s: $((t1 - t0)) ticks of $hz/s ($(awk -v d=$((t1 - t0)) -v hz="$hz" -v s="$idle" 'BEGIN {printf "%.2f", 100 * d / hz / s}')% of a core); by thread: ${busy:-none}"
   kill "$r_pid" "$cpid"
   wait "$cpid" 2>/dev/null || true
 done
