@@ -99,7 +99,7 @@ for variant in "${variants[@]}"; do
   for t in /proc/"$cpid"/task/*; do echo "$(basename "$t") $(awk '{print $14 + $15}' "$t/stat") $(cat "$t/comm")"; done >"$work/threads-$i-a.txt"
   jcmd "$cpid" GC.class_histogram >"$work/histogram-$i.txt"
   live=$(awk '/^Total/ {printf "%.1f", $3 / 1048576}' "$work/histogram-$i.txt")
-  top=$(awk '/^ *[0-9]+:/ && n < 8 {n++; printf "%s %.1f, ", $4, $3 / 1048576}' "$work/histogram-$i.txt")
+  top=$(awk '/^ *[0-9]+:/ && NF >= 4 && n < 8 {n++; printf "%s %.1f, ", $4, $3 / 1048576}' "$work/histogram-$i.txt")
   idle=${BENCH_IDLE:-60}
   t0=$(ticks "$cpid"); sleep "$idle"; t1=$(ticks "$cpid")
   for t in /proc/"$cpid"/task/*; do echo "$(basename "$t") $(awk '{print $14 + $15}' "$t/stat") $(cat "$t/comm")"; done >"$work/threads-$i-b.txt"
