@@ -29,11 +29,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
-/** Converts API objects into views at the edge; nothing past this class sees fabric8 types. */
+/**
+ * Converts API objects into views at the edge; nothing past this class sees fabric8 types. The
+ * strings views repeat (namespaces, names, ports, types) are shared through one {@link NamePool}.
+ */
 public final class Views {
 
   public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
   public static final String ANNOTATION_PREFIX = "minilb/";
+
+  private static final NamePool POOL = new NamePool();
 
   private Views() {}
 
@@ -46,7 +51,7 @@ public final class Views {
           .forEach(
               (k, v) -> {
                 if (k.startsWith(ANNOTATION_PREFIX) && v != null) {
-                  annotations.put(k, v);
+                  annotations.put(POOL.of(k), v);
                 }
               });
     }
@@ -55,7 +60,8 @@ public final class Views {
       for (ServicePort p : spec.getPorts()) {
         if (p.getPort() != null) {
           ports.add(
-              new ServiceView.PortView(nz(p.getName()), protocol(p.getProtocol()), p.getPort()));
+              new ServiceView.PortView(
+                  POOL.of(nz(p.getName())), protocol(p.getProtocol()), p.getPort()));
         }
       }
     }
@@ -74,10 +80,10 @@ public final class Views {
       }
     }
     return new ServiceView(
-        meta.getNamespace(),
-        meta.getName(),
-        spec == null ? "" : nz(spec.getType()),
-        spec == null ? null : spec.getLoadBalancerClass(),
+        POOL.of(meta.getNamespace()),
+        POOL.of(meta.getName()),
+        spec == null ? "" : POOL.of(nz(spec.getType())),
+        spec == null ? null : POOL.of(spec.getLoadBalancerClass()),
         spec != null && Boolean.TRUE.equals(spec.getPublishNotReadyAddresses()),
         instant(meta.getCreationTimestamp()),
         annotations,
@@ -103,7 +109,7 @@ public final class Views {
         }
       }
     }
-    return new NodeView(n.getMetadata().getName(), cidrs, ips);
+    return new NodeView(POOL.of(n.getMetadata().getName()), cidrs, ips);
   }
 
   /** The slice view, or null when the slice names no owning Service. */
@@ -132,12 +138,18 @@ public final class Views {
       for (EndpointPort p : e.getPorts()) {
         if (p.getPort() != null) {
           ports.add(
-              new ServiceView.PortView(nz(p.getName()), protocol(p.getProtocol()), p.getPort()));
+              new ServiceView.PortView(
+                  POOL.of(nz(p.getName())), protocol(p.getProtocol()), p.getPort()));
         }
       }
     }
     return new SliceView(
-        meta.getNamespace(), meta.getName(), service, nz(e.getAddressType()), endpoints, ports);
+        POOL.of(meta.getNamespace()),
+        meta.getName(),
+        POOL.of(service),
+        POOL.of(nz(e.getAddressType())),
+        endpoints,
+        ports);
   }
 
   public static IngressView of(Ingress i) {
@@ -177,9 +189,9 @@ public final class Views {
       }
     }
     return new IngressView(
-        meta.getNamespace(),
-        meta.getName(),
-        cls,
+        POOL.of(meta.getNamespace()),
+        POOL.of(meta.getName()),
+        POOL.of(cls),
         instant(meta.getCreationTimestamp()),
         hosts,
         hostnames,
@@ -203,7 +215,10 @@ public final class Views {
       }
     }
     return new GatewayView(
-        g.getMetadata().getNamespace(), g.getMetadata().getName(), hostnames, ips);
+        POOL.of(g.getMetadata().getNamespace()),
+        POOL.of(g.getMetadata().getName()),
+        hostnames,
+        ips);
   }
 
   /** An HTTPRoute, GRPCRoute or TLSRoute read as a generic resource. */
@@ -225,13 +240,14 @@ public final class Views {
           && "gateway.networking.k8s.io".equals(group)
           && ref.get("name") instanceof String n) {
         Object ns = ref.get("namespace");
-        gateways.add(new ObjectKey(ns instanceof String s ? s : meta.getNamespace(), n));
+        gateways.add(
+            new ObjectKey(POOL.of(ns instanceof String s ? s : meta.getNamespace()), POOL.of(n)));
       }
     }
     return new RouteView(
-        r.getKind(),
-        meta.getNamespace(),
-        meta.getName(),
+        POOL.of(r.getKind()),
+        POOL.of(meta.getNamespace()),
+        POOL.of(meta.getName()),
         instant(meta.getCreationTimestamp()),
         hostnames,
         gateways);
@@ -257,7 +273,7 @@ public final class Views {
   }
 
   private static String protocol(String p) {
-    return p == null ? "TCP" : p;
+    return p == null ? "TCP" : POOL.of(p);
   }
 
   private static String nz(String s) {
