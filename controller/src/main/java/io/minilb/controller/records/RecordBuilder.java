@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.xbill.DNS.Type;
 
 /**
@@ -288,13 +289,16 @@ public final class RecordBuilder {
 
   private void addService(Records records, ServiceTarget t, Map<String, Cidr> reverse) {
     Rdata serviceName = Encode.name(t.owner());
-    t.addresses().forEach(a -> records.add(t.owner(), type(a), t.ttl(), Encode.address(a)));
+    // an address is in the Service's set and its endpoint's: one Rdata for both
+    var rdata = new HashMap<InetAddress, Rdata>();
+    Function<InetAddress, Rdata> address = a -> rdata.computeIfAbsent(a, Encode::address);
+    t.addresses().forEach(a -> records.add(t.owner(), type(a), t.ttl(), address.apply(a)));
     t.endpoints()
         .forEach(
             (label, ep) -> {
               String target = label + "." + t.owner();
               for (InetAddress a : ep.addresses()) {
-                records.add(target, type(a), t.ttl(), Encode.address(a));
+                records.add(target, type(a), t.ttl(), address.apply(a));
                 if (inReverse(reverse, a)) {
                   String ptr = Reverse.name(a);
                   records.add(ptr, Type.PTR, t.ttl(), Encode.name(target));

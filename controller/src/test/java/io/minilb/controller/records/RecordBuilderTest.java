@@ -166,6 +166,22 @@ class RecordBuilderTest {
   }
 
   @Test
+  void build_sharesOneRdataPerAddress_betweenTheServiceSetAndItsEndpointName() {
+    var records =
+        Fixtures.records(
+            new RecordBuilder(ZoneConfig.defaults()),
+            List.of(lb("default", "web")),
+            List.of(slice("default", "web-1", "web", "IPv4", ready("10.0.0.1"))));
+
+    var a =
+        records.stream()
+            .filter(r -> r.type() == org.xbill.DNS.Type.A && r.name().endsWith("default.minilb."))
+            .toList();
+    assertThat(a).hasSize(2); // web.default.minilb. and the endpoint's own name
+    assertThat(a.get(0).rdata().get(0)).isSameAs(a.get(1).rdata().get(0));
+  }
+
+  @Test
   void build_isDeterministic_whateverTheInputOrder() {
     var builder = new RecordBuilder(ZoneConfig.defaults());
     var services = List.of(lb("a", "x"), lb("b", "y"));
