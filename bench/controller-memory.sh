@@ -92,8 +92,8 @@ for variant in "${variants[@]}"; do
     } END {printf "committed %.1f MiB, used %.1f MiB", c / 1024, u / 1024}')
   classes=$(jcmd "$cpid" VM.classloader_stats | awk '/^Total = / {print $4}')
   jcmd "$cpid" VM.native_memory summary >"$work/nmt-$i.txt"
-  # BENCH_HEAPDUMP=1: a heap dump of the first variant, for a look at what the live heap holds.
-  [[ -n ${BENCH_HEAPDUMP:-} && $i -eq 1 ]] && jcmd "$cpid" GC.heap_dump "$work/heap-1.hprof" >/dev/null
+  # BENCH_HEAPDUMP=N: a heap dump of the Nth variant, for a look at what the live heap holds.
+  [[ ${BENCH_HEAPDUMP:-0} -eq $i ]] && jcmd "$cpid" GC.heap_dump "$work/heap-$i.hprof" >/dev/null
   nmt=$(awk '/^-  *[A-Za-z].*\(reserved=/ {
       name = $0; sub(/^- */, "", name); sub(/ *\(reserved.*/, "", name)
       match($0, /committed=[0-9]+KB/); v = substr($0, RSTART + 10, RLENGTH - 12)
