@@ -121,7 +121,13 @@ final class Children {
     var cmd = new ArrayList<String>();
     cmd.add(java);
     cmd.addAll(jvmFlags());
-    cmd.add(child.name.equals("resolver") ? "-Xmx96m" : "-Xmx160m");
+    if (child.name.equals("resolver")) {
+      cmd.add("-Xmx96m");
+    } else {
+      // the heap flags of ./minilb controller
+      cmd.add("-Xmx160m");
+      cmd.add("-XX:MaxNewSize=16m");
+    }
     cmd.add("-cp");
     cmd.add(classpath);
     cmd.add(child.mainClass);

@@ -31,7 +31,7 @@ class ImageStepsIT {
     assertThat(cds.find()).as("cds.sh step").isTrue();
     var entry =
         Pattern.compile(
-                "ENTRYPOINT \\[\"/app/jre/bin/java\", \"-Xmx(\\d+m)\", "
+                "ENTRYPOINT \\[\"/app/jre/bin/java\", \"-Xmx(\\d+m)\", (?:\"-XX:\\w+=\\w+\", )*"
                     + "\"-XX:SharedArchiveFile=/app/"
                     + role
                     + ".jsa\", \"-jar\", \"/app/"
@@ -50,6 +50,23 @@ class ImageStepsIT {
     assertThat(ROOT.resolve(role + "/target/minilb-" + role + ".jar"))
         .as("built by the package phase")
         .exists();
+  }
+
+  @Test
+  void controllerImage_runsWithTheHeapFlagsOfTheLauncher() throws Exception {
+    var launcher =
+        Pattern.compile(
+                "exec java \"\\$\\{jvm_flags\\[@\\]\\}\" ([^\"]+) -jar \"\\$controller_jar\"")
+            .matcher(Files.readString(ROOT.resolve("minilb")));
+    var image =
+        Pattern.compile("ENTRYPOINT \\[\"/app/jre/bin/java\", (.+), \"-XX:SharedArchiveFile=")
+            .matcher(Files.readString(ROOT.resolve("Dockerfile.controller")));
+    assertThat(launcher.find()).as("./minilb controller").isTrue();
+    assertThat(image.find()).as("controller entrypoint").isTrue();
+
+    assertThat(image.group(1).replace("\"", "").replace(", ", " "))
+        .isEqualTo(launcher.group(1))
+        .contains("-XX:MaxNewSize=");
   }
 
   @Test
