@@ -56,6 +56,7 @@ settle() {
     t0=$(ticks "$1"); sleep 4; t1=$(ticks "$1")
     (((t1 - t0) * 100 * 100 / (4 * hz) < 50)) && return
   done
+  return 0
 }
 
 i=0
@@ -80,7 +81,7 @@ for variant in "${variants[@]}"; do
     --http-listen 127.0.0.1:0 >"$log" 2>&1 &
   cpid=$!
   bench_pids+=("$cpid")
-  up() { alive "$cpid" controller "$log" && grep -q "became leader" "$log"; }
+  up() { alive "$cpid" controller "$log" && grep -qs "became leader" "$log"; }
   wait_for 600 "controller $i to lead" up
   stream_port=$(grep -m1 -o 'stream on [^ ]*' "$log" | sed -E 's/.*:([0-9]+),?$/\1/')
   start_resolver "resolver-$i" "$work"
