@@ -13,6 +13,8 @@
 # controller (e.g. MALLOC_ARENA_MAX). Each variant also gets a class histogram (which forces a full
 # GC, after RSS is read): the live heap and its largest classes.
 #   bench/controller-memory.sh N [VARIANT...]   e.g. bench/controller-memory.sh 10000 "" "-Xmx64m"
+# Every variant runs with -Xmx160m and the images' flags only: the launcher's and image's
+# -XX:MaxNewSize=16m is a variant's flag here, so that `main` before it can be measured as shipped.
 # BENCH_NO_BUILD=1 uses the jars already built; BENCH_IDLE=0 skips the 60 s idle CPU phase;
 # BENCH_SETTLE=SECONDS caps the wait for a controller to settle before RSS is read.
 set -euo pipefail
