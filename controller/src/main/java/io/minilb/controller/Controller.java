@@ -24,6 +24,8 @@ import io.minilb.ops.OpsServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.concurrent.Executors;
@@ -44,6 +46,7 @@ import org.slf4j.LoggerFactory;
 public final class Controller implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Controller.class);
+  private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
   private final KubernetesClient client;
   private final ControllerConfig config;
@@ -136,6 +139,11 @@ public final class Controller implements AutoCloseable {
     return p == null || p.current() == null ? 0 : p.current().version().sequence();
   }
 
+  /** This leadership's publisher; null when not leading. */
+  SnapshotPublisher publisher() {
+    return publisher;
+  }
+
   private boolean synced() {
     Informers i = informers;
     return i != null && i.synced();
@@ -145,6 +153,8 @@ public final class Controller implements AutoCloseable {
     long epoch = random.nextLong();
     var p = new SnapshotPublisher(epoch, builder::soa, () -> config.clock().millis() / 1000);
     p.addListener(streams::onPublish);
+    // before the trim, which then gives back what the warm-up allocated too
+    p.addListener(new ChangeWarmUp(background, config.zone(), config.limits()));
     p.addListener(new HeapTrim(background));
     publisher = p;
     log.info("leading with epoch {}", Long.toHexString(epoch));
@@ -164,6 +174,7 @@ public final class Controller implements AutoCloseable {
     if (p == null) {
       return;
     }
+    long cpu0 = CPU.getCurrentThreadCpuTime();
     ClusterState state = views.state();
     long t0 = System.nanoTime();
     RecordBuilder.Build build = builder.build(state);
@@ -172,15 +183,18 @@ public final class Controller implements AutoCloseable {
     long t2 = System.nanoTime();
     metrics.built(published, t2 - t0);
     if (published) {
+      // wall times, then the pass's own CPU (views copied, build, publish, deltas encoded for the
+      // streams): on a shared node the difference is time spent waiting for a core
       log.info(
           "published {} ({} rrsets, {} zones; waited {} ms for the pass, build {} ms, publish {}"
-              + " ms)",
+              + " ms, cpu {} ms)",
           p.current().version(),
           p.current().rrsets().size(),
           build.zones().size(),
           millis(reconciler.queuedNanos()),
           millis(t1 - t0),
-          millis(t2 - t1));
+          millis(t2 - t1),
+          millis(CPU.getCurrentThreadCpuTime() - cpu0));
     }
     build.dropped().forEach(metrics::dropped);
     build.limited().forEach(metrics::limited);
