@@ -34,11 +34,12 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 hz=$(getconf CLK_TCK)
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-# thread_ticks PID: "tid ticks name" for every thread.
+# thread_ticks PID: "tid ticks runs name" for every thread; runs (the third field of schedstat) is
+# how many times the thread was put on a CPU: for a thread that sleeps, its wake-ups.
 thread_ticks() {
   local t
   for t in /proc/"$1"/task/*; do
-    echo "$(basename "$t") $(awk '{print $14 + $15}' "$t/stat" 2>/dev/null || echo 0) $(cat "$t/comm" 2>/dev/null)"
+    echo "$(basename "$t") $(awk '{print $14 + $15}' "$t/stat" 2>/dev/null || echo 0) $(awk '{print $3}' "$t/schedstat" 2>/dev/null || echo 0) $(cat "$t/comm" 2>/dev/null)"
   done
 }
 # Waits until PID has used under 1 % of a core for 4 s (sync and start-up compiles done), at most
@@ -102,13 +103,18 @@ for round in $(seq 1 "$rounds"); do
     sleep "$seconds"
     t1=$(ticks "$pid")
     thread_ticks "$pid" >"$work/threads-$i-b.txt"
-    top=$(awk 'NR == FNR {a[$1] = $2; next} {d = $2 - a[$1]; if (d > 0) {n = $3; for (k = 4; k <= NF; k++) n = n " " $k; by[n] += d}}
-      END {for (n in by) print by[n], n}' "$work/threads-$i-a.txt" "$work/threads-$i-b.txt" |
-      sort -rn | awk '{c = $1; $1 = ""; sub(/^ /, ""); printf "%s%s %d", (NR > 1 ? ", " : ""), $0, c}')
-    printf 'round %d, %s: %d ticks of %d/s over %d s = %s%% of a core (load %s); by thread: %s\n' \
+    # Per thread name: ticks and wake-ups, for every thread that woke at all.
+    top=$(awk 'NR == FNR {a[$1] = $2; r[$1] = $3; next}
+      ($1 in a) {d = $2 - a[$1]; w = $3 - r[$1]; if (w > 0 || d > 0) {n = $4; for (k = 5; k <= NF; k++) n = n " " $k; by[n] += d; wk[n] += w}}
+      END {for (n in by) print by[n], wk[n], n}' "$work/threads-$i-a.txt" "$work/threads-$i-b.txt" |
+      sort -k1,1rn -k2,2rn | awk '{c = $1; w = $2; $1 = ""; $2 = ""; sub(/^  /, ""); printf "%s%s %d (%d wakes)", (NR > 1 ? ", " : ""), $0, c, w}')
+    # Threads that exited within the sample are in the process's ticks but in no task's.
+    alive=$(awk 'NR == FNR {a[$1] = $2; next} ($1 in a) {d = $2 - a[$1]; if (d > 0) t += d} END {print t + 0}' \
+      "$work/threads-$i-a.txt" "$work/threads-$i-b.txt")
+    printf 'round %d, %s: %d ticks of %d/s over %d s = %s%% of a core (load %s); by thread, ticks (wake-ups): %s; threads gone or new %d ticks\n' \
       "$round" "$c" $((t1 - t0)) "$hz" "$seconds" \
       "$(awk -v d=$((t1 - t0)) -v hz="$hz" -v s="$seconds" 'BEGIN {printf "%.2f", 100 * d / hz / s}')" \
-      "$load" "${top:-none}"
+      "$load" "${top:-none}" $((t1 - t0 - alive))
     kill "$pid"
     wait "$pid" 2>/dev/null || true
   done
