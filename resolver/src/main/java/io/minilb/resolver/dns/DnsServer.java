@@ -1,5 +1,6 @@
 package io.minilb.resolver.dns;
 
+import io.minilb.loop.QuietEventLoopGroup;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -10,7 +11,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
@@ -23,6 +23,7 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
@@ -93,7 +94,8 @@ public final class DnsServer implements AutoCloseable {
       throws InterruptedException {
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, io);
+    // Loops that sleep until a query comes or a TCP deadline is due: idle, they use no CPU.
+    EventLoopGroup group = new QuietEventLoopGroup(threads, new DefaultThreadFactory("dns"), io);
     var buffers = new PooledByteBufAllocator(true, 0, 1, POOL_PAGE, POOL_MAX_ORDER, 64, 8, false);
     var channels = new ArrayList<Channel>();
     try {
