@@ -134,12 +134,12 @@ public final class ZoneIndex {
   /**
    * Builds an index from RRsets given as their parts, each key once (a full sync's wire form, read
    * by {@code WireSnapshot}): the same index {@link #ofDistinct} gives for the same RRsets, with
-   * the same checks, for less work and garbage. No model {@code RRSet} or {@code Rdata} is made
-   * (the rdata arrays are kept as given), a plain name ({@link #plain}) is its own key without a
-   * dnsjava {@code Name} in between, and each name's count of owners below it is kept in a mutable
-   * entry linked to its parent's, so a new owner bumps its ancestors without looking them up or
-   * allocating for them. A full sync's index build is most of a fresh resolver's sync, and at 10k
-   * Services the young collections its garbage caused were most of the build.
+   * the same checks, for less work and garbage. No model {@code RRSet} or {@code Rdata} is made, a
+   * plain name ({@link #plain}) is its own key without a dnsjava {@code Name} in between, and each
+   * name's count of owners below it is kept in a mutable entry linked to its parent's, so a new
+   * owner bumps its ancestors without looking them up or allocating for them. A full sync's index
+   * build is most of a fresh resolver's sync, and at 10k Services the young collections its garbage
+   * caused were most of the build.
    */
   static final class Builder {
     // The names so far, in insertion order: key, sets, owners below, and the parent's entry (-1
@@ -166,7 +166,7 @@ public final class ZoneIndex {
     }
 
     /**
-     * Adds the RRset of {@code type} at {@code name} (absolute, lower-case); {@code rdata} is kept.
+     * Adds the RRset of {@code type} at {@code name} (absolute, lower-case).
      *
      * @throws IllegalArgumentException if the name or an rdata is malformed or the RRset repeats
      */
