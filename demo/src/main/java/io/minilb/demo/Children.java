@@ -121,7 +121,12 @@ final class Children {
     var cmd = new ArrayList<String>();
     cmd.add(java);
     cmd.addAll(jvmFlags());
-    cmd.add(child.name.equals("resolver") ? "-Xmx96m" : "-Xmx160m");
+    if (child.name.equals("resolver")) {
+      cmd.add("-Xmx96m");
+      cmd.add("-XX:MaxNewSize=6m"); // as the images run it
+    } else {
+      cmd.add("-Xmx160m");
+    }
     cmd.add("-cp");
     cmd.add(classpath);
     cmd.add(child.mainClass);
