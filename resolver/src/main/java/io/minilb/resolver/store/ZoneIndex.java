@@ -33,6 +33,14 @@ import org.xbill.DNS.Type;
 public final class ZoneIndex {
 
   /**
+   * The most names an index holds, counting the empty non-terminals above owners: a snapshot or
+   * delta that would make more is rejected whole, and the last good index keeps serving. Far above
+   * what a cluster sends (about six names per Service, so 50k Services are some 300,000 names), and
+   * low enough that every resolver's heap holds two such indexes during a resync.
+   */
+  public static final int MAX_NAMES = 1 << 19;
+
+  /**
    * A served zone: its apex and the SOA record negative answers carry, whose TTL is already min(SOA
    * TTL, SOA minimum) as RFC 2308 section 3 asks, also in wire form for the fast path ({@code
    * negativeWire}, null for the root zone).
@@ -76,18 +84,21 @@ public final class ZoneIndex {
   private final HashTrie<String, Owner> names;
   private final int rrsets;
   private final int apexLabels;
+  private final int maxNames;
 
   private ZoneIndex(
       Version version,
       List<String> zoneList,
       HashTrie<String, Zone> zones,
       HashTrie<String, Owner> names,
-      int rrsets) {
+      int rrsets,
+      int maxNames) {
     this.version = version;
     this.zoneList = zoneList;
     this.zones = zones;
     this.names = names;
     this.rrsets = rrsets;
+    this.maxNames = maxNames;
     // Counted on the presentation form, as parent keys are found: every delta builds an index, and
     // parsing each apex into a Name for this was most of the constructor's work.
     int deepest = 0;
@@ -117,7 +128,7 @@ public final class ZoneIndex {
    * @throws IllegalArgumentException if a name or rdata is malformed or a zone lacks its SOA
    */
   public static ZoneIndex of(Version version, List<String> zones, Iterable<RRSet> rrsets) {
-    return of(version, zones, rrsets, false);
+    return of(version, zones, rrsets, false, MAX_NAMES);
   }
 
   /**
@@ -128,7 +139,13 @@ public final class ZoneIndex {
    *     lacks its SOA
    */
   static ZoneIndex ofDistinct(Version version, List<String> zones, Iterable<RRSet> rrsets) {
-    return of(version, zones, rrsets, true);
+    return of(version, zones, rrsets, true, MAX_NAMES);
+  }
+
+  /** {@link #ofDistinct} holding at most {@code maxNames} names, now and after any delta. */
+  static ZoneIndex ofDistinct(
+      Version version, List<String> zones, Iterable<RRSet> rrsets, int maxNames) {
+    return of(version, zones, rrsets, true, maxNames);
   }
 
   /**
@@ -152,9 +169,16 @@ public final class ZoneIndex {
     private int size;
     private int[] slots; // open addressing: entry + 1 by hash, 0 when free; at most half full
     private int count;
+    private final int maxNames;
 
     /** A builder sized for about {@code expected} RRsets (a hint: it grows as needed). */
     Builder(int expected) {
+      this(expected, MAX_NAMES);
+    }
+
+    /** A builder whose index holds at most {@code maxNames} names, now and after any delta. */
+    Builder(int expected, int maxNames) {
+      this.maxNames = maxNames;
       // About 1.2 names per RRset as the controller emits them (owners and the empty non-terminals
       // above them); capped so a hostile count cannot size huge arrays up front.
       int n = Math.min(Math.max(expected, 8), 1 << 20) * 5 / 4;
@@ -238,6 +262,9 @@ public final class ZoneIndex {
 
     /** A new entry for {@code key} (absent) with no sets and no parent yet; returns it. */
     private int insert(String key, int hash) {
+      if (size == maxNames) {
+        throw tooManyNames(maxNames);
+      }
       if (size == keys.length) {
         int n = 2 * size;
         keys = java.util.Arrays.copyOf(keys, n);
@@ -297,7 +324,8 @@ public final class ZoneIndex {
         String key = key(name(apex));
         zoneMap.put(key, zone(key, trie.get(key)));
       }
-      return new ZoneIndex(version, List.copyOf(zones), HashTrie.of(zoneMap), trie, count);
+      return new ZoneIndex(
+          version, List.copyOf(zones), HashTrie.of(zoneMap), trie, count, maxNames);
     }
   }
 
@@ -335,7 +363,7 @@ public final class ZoneIndex {
   }
 
   private static ZoneIndex of(
-      Version version, List<String> zones, Iterable<RRSet> rrsets, boolean distinct) {
+      Version version, List<String> zones, Iterable<RRSet> rrsets, boolean distinct, int maxNames) {
     // Built in plain maps first, then turned into tries in one pass: a full sync allocates the
     // index once instead of one path copy per RRset and ancestor.
     var names = new java.util.HashMap<String, Owner>();
@@ -357,6 +385,9 @@ public final class ZoneIndex {
           names.put(p, a == null ? new Owner(Owner.NONE, 1) : new Owner(a.sets(), a.below() + 1));
         }
       }
+      if (names.size() > maxNames) {
+        throw tooManyNames(maxNames);
+      }
     }
     var zoneMap = new java.util.HashMap<String, Zone>();
     for (String apex : zones) {
@@ -364,7 +395,7 @@ public final class ZoneIndex {
       zoneMap.put(key, zone(key, names.get(key)));
     }
     return new ZoneIndex(
-        version, List.copyOf(zones), HashTrie.of(zoneMap), HashTrie.of(names), count);
+        version, List.copyOf(zones), HashTrie.of(zoneMap), HashTrie.of(names), count, maxNames);
   }
 
   /**
@@ -406,6 +437,9 @@ public final class ZoneIndex {
         count++;
       }
       n = with(n, key, o, set);
+      if (n.size() > maxNames) {
+        throw tooManyNames(maxNames);
+      }
       if (s.type() == Type.SOA) {
         soaChanged.add(key);
       }
@@ -435,7 +469,19 @@ public final class ZoneIndex {
         z = z.put(key, zone(key, n.get(key)));
       }
     }
-    return new ZoneIndex(next, List.copyOf(nextZones), z, n, count);
+    return new ZoneIndex(next, List.copyOf(nextZones), z, n, count, maxNames);
+  }
+
+  /** How many names the index holds: owners and the empty non-terminals above them. */
+  public int nameCount() {
+    return names.size();
+  }
+
+  private static IllegalArgumentException tooManyNames(int maxNames) {
+    return new IllegalArgumentException(
+        "more than "
+            + maxNames
+            + " names (owners and the empty non-terminals above them), the most an index holds");
   }
 
   private static Zone zone(String key, Owner apex) {
