@@ -47,9 +47,24 @@ public final class ZoneIndex {
    */
   public record Zone(Name apex, SOARecord negativeSoa, NegativeSoa negativeWire) {}
 
-  /** The record sets at one name (maybe none), and how many owner names lie below it. */
+  /**
+   * The record sets at one name (maybe none), and how many owner names lie below it. The name map
+   * holds one only where it says more than one set would: a name that owns one set and has no
+   * owners below (most names: an endpoint's, an SRV set's) maps to its {@link RecordSet} itself,
+   * which saves this object and its array, about a fifth of the index.
+   */
   private record Owner(RecordSet[] sets, int below) {
     static final RecordSet[] NONE = new RecordSet[0];
+
+    /** The entry of the name map for this owner. */
+    Object stored() {
+      return sets.length == 1 && below == 0 ? sets[0] : this;
+    }
+
+    /** The owner an entry of the name map stands for; null for null. */
+    static Owner of(Object entry) {
+      return entry instanceof RecordSet s ? new Owner(new RecordSet[] {s}, 0) : (Owner) entry;
+    }
 
     RecordSet get(int type) {
       for (RecordSet s : sets) {
@@ -81,7 +96,7 @@ public final class ZoneIndex {
   private final Version version;
   private final List<String> zoneList;
   private final HashTrie<String, Zone> zones;
-  private final HashTrie<String, Owner> names;
+  private final HashTrie<String, Object> names; // to an Owner or its one RecordSet
   private final int rrsets;
   private final int apexLabels;
   private final int maxNames;
@@ -90,7 +105,7 @@ public final class ZoneIndex {
       Version version,
       List<String> zoneList,
       HashTrie<String, Zone> zones,
-      HashTrie<String, Owner> names,
+      HashTrie<String, Object> names,
       int rrsets,
       int maxNames) {
     this.version = version;
@@ -315,14 +330,14 @@ public final class ZoneIndex {
     ZoneIndex build(Version version, List<String> zones) {
       var owners = new Object[size];
       for (int e = 0; e < size; e++) {
-        owners[e] = new Owner(sets[e], below[e]);
+        owners[e] = new Owner(sets[e], below[e]).stored();
       }
-      HashTrie<String, Owner> trie =
+      HashTrie<String, Object> trie =
           HashTrie.of(java.util.Arrays.copyOf(keys, size, Object[].class), owners);
       var zoneMap = new java.util.HashMap<String, Zone>();
       for (String apex : zones) {
         String key = key(name(apex));
-        zoneMap.put(key, zone(key, trie.get(key)));
+        zoneMap.put(key, zone(key, Owner.of(trie.get(key))));
       }
       return new ZoneIndex(
           version, List.copyOf(zones), HashTrie.of(zoneMap), trie, count, maxNames);
@@ -394,8 +409,20 @@ public final class ZoneIndex {
       String key = key(name(apex));
       zoneMap.put(key, zone(key, names.get(key)));
     }
+    var keys = new Object[names.size()];
+    var entries = new Object[keys.length];
+    int i = 0;
+    for (var e : names.entrySet()) {
+      keys[i] = e.getKey();
+      entries[i++] = e.getValue().stored();
+    }
     return new ZoneIndex(
-        version, List.copyOf(zones), HashTrie.of(zoneMap), HashTrie.of(names), count, maxNames);
+        version,
+        List.copyOf(zones),
+        HashTrie.of(zoneMap),
+        HashTrie.of(keys, entries),
+        count,
+        maxNames);
   }
 
   /**
@@ -414,12 +441,12 @@ public final class ZoneIndex {
 
   private ZoneIndex change(
       Version next, List<String> nextZones, Iterable<RRSet> upserts, List<RRKey> removals) {
-    HashTrie<String, Owner> n = names;
+    HashTrie<String, Object> n = names;
     int count = rrsets;
     Set<String> soaChanged = new HashSet<>();
     for (RRKey k : removals) {
       String key = key(name(k.name()));
-      Owner o = n.get(key);
+      Owner o = Owner.of(n.get(key));
       if (o != null && o.get(k.type()) != null) {
         n = without(n, key, o, k.type());
         count--;
@@ -432,7 +459,7 @@ public final class ZoneIndex {
       Name owner = name(s.name());
       String key = key(owner);
       RecordSet set = RecordSet.validated(owner, s);
-      Owner o = n.get(key);
+      Owner o = Owner.of(n.get(key));
       if (o == null || o.get(s.type()) == null) {
         count++;
       }
@@ -466,7 +493,7 @@ public final class ZoneIndex {
     for (String key : soaChanged) {
       boolean served = zoneKeys != null ? zoneKeys.contains(key) : z.get(key) != null;
       if (served) {
-        z = z.put(key, zone(key, n.get(key)));
+        z = z.put(key, zone(key, Owner.of(n.get(key))));
       }
     }
     return new ZoneIndex(next, List.copyOf(nextZones), z, n, count, maxNames);
@@ -510,13 +537,13 @@ public final class ZoneIndex {
   }
 
   /** {@code n} with {@code set} stored at {@code key}; a new owner counts itself in its parents. */
-  private static HashTrie<String, Owner> with(
-      HashTrie<String, Owner> n, String key, Owner o, RecordSet set) {
+  private static HashTrie<String, Object> with(
+      HashTrie<String, Object> n, String key, Owner o, RecordSet set) {
     boolean newOwner = o == null || o.sets().length == 0;
-    n = n.put(key, o == null ? new Owner(new RecordSet[] {set}, 0) : o.with(set));
+    n = n.put(key, o == null ? set : o.with(set).stored());
     if (newOwner) {
       for (String p = parent(key); p != null; p = parent(p)) {
-        Owner a = n.get(p);
+        Owner a = Owner.of(n.get(p));
         n = n.put(p, a == null ? new Owner(Owner.NONE, 1) : new Owner(a.sets(), a.below() + 1));
       }
     }
@@ -524,15 +551,15 @@ public final class ZoneIndex {
   }
 
   /** {@code n} without the set of {@code type} at {@code key}; names left empty disappear. */
-  private static HashTrie<String, Owner> without(
-      HashTrie<String, Owner> n, String key, Owner o, int type) {
+  private static HashTrie<String, Object> without(
+      HashTrie<String, Object> n, String key, Owner o, int type) {
     Owner left = o.without(type);
-    n = left.sets().length == 0 && left.below() == 0 ? n.remove(key) : n.put(key, left);
+    n = left.sets().length == 0 && left.below() == 0 ? n.remove(key) : n.put(key, left.stored());
     if (left.sets().length == 0) {
       for (String p = parent(key); p != null; p = parent(p)) {
-        Owner a = n.get(p);
+        Owner a = Owner.of(n.get(p));
         var less = new Owner(a.sets(), a.below() - 1);
-        n = less.below() == 0 && less.sets().length == 0 ? n.remove(p) : n.put(p, less);
+        n = less.below() == 0 && less.sets().length == 0 ? n.remove(p) : n.put(p, less.stored());
       }
     }
     return n;
@@ -555,9 +582,13 @@ public final class ZoneIndex {
   /** Every RRset, in no particular order (for the snapshot file). */
   public void forEachRRSet(Consumer<RRSet> action) {
     names.forEach(
-        (key, owner) -> {
-          for (RecordSet s : owner.sets()) {
+        (key, entry) -> {
+          if (entry instanceof RecordSet s) {
             action.accept(s.toRRSet(key));
+          } else {
+            for (RecordSet s : ((Owner) entry).sets()) {
+              action.accept(s.toRRSet(key));
+            }
           }
         });
   }
@@ -587,8 +618,11 @@ public final class ZoneIndex {
 
   /** The records of {@code type} at the name with lower-case presentation {@code key}, or null. */
   public RecordSet find(String key, int type) {
-    Owner o = names.get(key);
-    return o == null ? null : o.get(type);
+    Object entry = names.get(key);
+    if (entry instanceof RecordSet s) {
+      return s.type() == type ? s : null;
+    }
+    return entry == null ? null : ((Owner) entry).get(type);
   }
 
   /**
@@ -609,8 +643,8 @@ public final class ZoneIndex {
 
   /** Whether the name with lower-case presentation {@code key} owns any records. */
   public boolean hasRecords(String key) {
-    Owner o = names.get(key);
-    return o != null && o.sets().length > 0;
+    Object entry = names.get(key);
+    return entry instanceof RecordSet || entry != null && ((Owner) entry).sets().length > 0;
   }
 
   /**
@@ -622,8 +656,7 @@ public final class ZoneIndex {
 
   /** Whether {@code name} owns any records (an empty non-terminal owns none). */
   public boolean hasRecords(Name name) {
-    Owner o = names.get(key(name));
-    return o != null && o.sets().length > 0;
+    return hasRecords(key(name));
   }
 
   /** Whether {@code name} exists: it owns records or is an empty non-terminal above an owner. */
