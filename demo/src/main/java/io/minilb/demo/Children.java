@@ -123,6 +123,7 @@ final class Children {
     cmd.addAll(jvmFlags());
     if (child.name.equals("resolver")) {
       cmd.add("-Xmx96m");
+      cmd.add("-XX:MaxNewSize=6m"); // as the images run it
     } else {
       // the heap flags of ./minilb controller
       cmd.add("-Xmx160m");

@@ -75,13 +75,15 @@ class ImageStepsIT {
         Files.readAllLines(ROOT.resolve("deploy/off-cluster/minilb-resolver.env")).stream()
             .filter(l -> l.startsWith("JAVA_OPTS="))
             .toList();
+    // The heap flags of the image's entrypoint: -Xmx and any -XX:Max...= after it.
     var heap =
-        Pattern.compile("\"-Xmx(\\d+m)\"")
+        Pattern.compile("\"(-Xmx\\d+m)\", ((?:\"-XX:Max\\w+=\\w+\", )*)")
             .matcher(Files.readString(ROOT.resolve("Dockerfile.resolver")));
     assertThat(heap.find()).as("resolver image heap").isTrue();
+    String heapFlags = heap.group(1) + " " + heap.group(2).replaceAll("\"(-XX:[^\"]+)\", ", "$1 ");
 
     assertThat(env)
-        .containsExactly("JAVA_OPTS=" + String.join(" ", javaOpts()) + " -Xmx" + heap.group(1));
+        .containsExactly("JAVA_OPTS=" + String.join(" ", javaOpts()) + " " + heapFlags.trim());
   }
 
   private static List<String> javaOpts() throws java.io.IOException {

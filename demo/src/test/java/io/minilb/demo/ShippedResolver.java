@@ -95,7 +95,7 @@ final class ShippedResolver implements AutoCloseable {
     String launcher = Files.readString(ROOT.resolve("minilb"));
     Matcher exec =
         Pattern.compile(
-                "exec java \"\\$\\{jvm_flags\\[@\\]\\}\" (-Xmx\\w+) -jar \"\\$resolver_jar\"")
+                "exec java \"\\$\\{jvm_flags\\[@\\]\\}\" ((?:-X\\S+ )+)-jar \"\\$resolver_jar\"")
             .matcher(launcher);
     if (!exec.find()) {
       throw new AssertionError("the launcher no longer runs the resolver jar as expected");
@@ -105,7 +105,7 @@ final class ShippedResolver implements AutoCloseable {
     Files.readAllLines(ROOT.resolve("deploy/image/java-opts")).stream()
         .filter(l -> !l.isBlank() && !l.startsWith("#"))
         .forEach(cmd::add);
-    cmd.add(exec.group(1));
+    cmd.addAll(List.of(exec.group(1).trim().split(" "))); // the heap flags: -Xmx and the like
     cmd.add("-jar");
     cmd.add(ROOT.resolve("resolver/target/minilb-resolver.jar").toString());
     return cmd;

@@ -33,15 +33,38 @@ import org.xbill.DNS.Type;
 public final class ZoneIndex {
 
   /**
+   * The most names an index holds, counting the empty non-terminals above owners: a snapshot or
+   * delta that would make more is rejected whole, and the last good index keeps serving. Far above
+   * what a cluster sends (about six names per Service, so 50k Services are some 300,000 names), and
+   * low enough that every resolver's heap holds two such indexes during a resync.
+   */
+  public static final int MAX_NAMES = 1 << 19;
+
+  /**
    * A served zone: its apex and the SOA record negative answers carry, whose TTL is already min(SOA
    * TTL, SOA minimum) as RFC 2308 section 3 asks, also in wire form for the fast path ({@code
    * negativeWire}, null for the root zone).
    */
   public record Zone(Name apex, SOARecord negativeSoa, NegativeSoa negativeWire) {}
 
-  /** The record sets at one name (maybe none), and how many owner names lie below it. */
+  /**
+   * The record sets at one name (maybe none), and how many owner names lie below it. The name map
+   * holds one only where it says more than one set would: a name that owns one set and has no
+   * owners below (most names: an endpoint's, an SRV set's) maps to its {@link RecordSet} itself,
+   * which saves this object and its array, about a fifth of the index.
+   */
   private record Owner(RecordSet[] sets, int below) {
     static final RecordSet[] NONE = new RecordSet[0];
+
+    /** The entry of the name map for this owner. */
+    Object stored() {
+      return sets.length == 1 && below == 0 ? sets[0] : this;
+    }
+
+    /** The owner an entry of the name map stands for; null for null. */
+    static Owner of(Object entry) {
+      return entry instanceof RecordSet s ? new Owner(new RecordSet[] {s}, 0) : (Owner) entry;
+    }
 
     RecordSet get(int type) {
       for (RecordSet s : sets) {
@@ -73,21 +96,24 @@ public final class ZoneIndex {
   private final Version version;
   private final List<String> zoneList;
   private final HashTrie<String, Zone> zones;
-  private final HashTrie<String, Owner> names;
+  private final HashTrie<String, Object> names; // to an Owner or its one RecordSet
   private final int rrsets;
   private final int apexLabels;
+  private final int maxNames;
 
   private ZoneIndex(
       Version version,
       List<String> zoneList,
       HashTrie<String, Zone> zones,
-      HashTrie<String, Owner> names,
-      int rrsets) {
+      HashTrie<String, Object> names,
+      int rrsets,
+      int maxNames) {
     this.version = version;
     this.zoneList = zoneList;
     this.zones = zones;
     this.names = names;
     this.rrsets = rrsets;
+    this.maxNames = maxNames;
     // Counted on the presentation form, as parent keys are found: every delta builds an index, and
     // parsing each apex into a Name for this was most of the constructor's work.
     int deepest = 0;
@@ -117,7 +143,7 @@ public final class ZoneIndex {
    * @throws IllegalArgumentException if a name or rdata is malformed or a zone lacks its SOA
    */
   public static ZoneIndex of(Version version, List<String> zones, Iterable<RRSet> rrsets) {
-    return of(version, zones, rrsets, false);
+    return of(version, zones, rrsets, false, MAX_NAMES);
   }
 
   /**
@@ -128,18 +154,24 @@ public final class ZoneIndex {
    *     lacks its SOA
    */
   static ZoneIndex ofDistinct(Version version, List<String> zones, Iterable<RRSet> rrsets) {
-    return of(version, zones, rrsets, true);
+    return of(version, zones, rrsets, true, MAX_NAMES);
+  }
+
+  /** {@link #ofDistinct} holding at most {@code maxNames} names, now and after any delta. */
+  static ZoneIndex ofDistinct(
+      Version version, List<String> zones, Iterable<RRSet> rrsets, int maxNames) {
+    return of(version, zones, rrsets, true, maxNames);
   }
 
   /**
    * Builds an index from RRsets given as their parts, each key once (a full sync's wire form, read
    * by {@code WireSnapshot}): the same index {@link #ofDistinct} gives for the same RRsets, with
-   * the same checks, for less work and garbage. No model {@code RRSet} or {@code Rdata} is made
-   * (the rdata arrays are kept as given), a plain name ({@link #plain}) is its own key without a
-   * dnsjava {@code Name} in between, and each name's count of owners below it is kept in a mutable
-   * entry linked to its parent's, so a new owner bumps its ancestors without looking them up or
-   * allocating for them. A full sync's index build is most of a fresh resolver's sync, and at 10k
-   * Services the young collections its garbage caused were most of the build.
+   * the same checks, for less work and garbage. No model {@code RRSet} or {@code Rdata} is made, a
+   * plain name ({@link #plain}) is its own key without a dnsjava {@code Name} in between, and each
+   * name's count of owners below it is kept in a mutable entry linked to its parent's, so a new
+   * owner bumps its ancestors without looking them up or allocating for them. A full sync's index
+   * build is most of a fresh resolver's sync, and at 10k Services the young collections its garbage
+   * caused were most of the build.
    */
   static final class Builder {
     // The names so far, in insertion order: key, sets, owners below, and the parent's entry (-1
@@ -152,9 +184,16 @@ public final class ZoneIndex {
     private int size;
     private int[] slots; // open addressing: entry + 1 by hash, 0 when free; at most half full
     private int count;
+    private final int maxNames;
 
     /** A builder sized for about {@code expected} RRsets (a hint: it grows as needed). */
     Builder(int expected) {
+      this(expected, MAX_NAMES);
+    }
+
+    /** A builder whose index holds at most {@code maxNames} names, now and after any delta. */
+    Builder(int expected, int maxNames) {
+      this.maxNames = maxNames;
       // About 1.2 names per RRset as the controller emits them (owners and the empty non-terminals
       // above them); capped so a hostile count cannot size huge arrays up front.
       int n = Math.min(Math.max(expected, 8), 1 << 20) * 5 / 4;
@@ -166,7 +205,7 @@ public final class ZoneIndex {
     }
 
     /**
-     * Adds the RRset of {@code type} at {@code name} (absolute, lower-case); {@code rdata} is kept.
+     * Adds the RRset of {@code type} at {@code name} (absolute, lower-case).
      *
      * @throws IllegalArgumentException if the name or an rdata is malformed or the RRset repeats
      */
@@ -238,6 +277,9 @@ public final class ZoneIndex {
 
     /** A new entry for {@code key} (absent) with no sets and no parent yet; returns it. */
     private int insert(String key, int hash) {
+      if (size == maxNames) {
+        throw tooManyNames(maxNames);
+      }
       if (size == keys.length) {
         int n = 2 * size;
         keys = java.util.Arrays.copyOf(keys, n);
@@ -288,16 +330,17 @@ public final class ZoneIndex {
     ZoneIndex build(Version version, List<String> zones) {
       var owners = new Object[size];
       for (int e = 0; e < size; e++) {
-        owners[e] = new Owner(sets[e], below[e]);
+        owners[e] = new Owner(sets[e], below[e]).stored();
       }
-      HashTrie<String, Owner> trie =
+      HashTrie<String, Object> trie =
           HashTrie.of(java.util.Arrays.copyOf(keys, size, Object[].class), owners);
       var zoneMap = new java.util.HashMap<String, Zone>();
       for (String apex : zones) {
         String key = key(name(apex));
-        zoneMap.put(key, zone(key, trie.get(key)));
+        zoneMap.put(key, zone(key, Owner.of(trie.get(key))));
       }
-      return new ZoneIndex(version, List.copyOf(zones), HashTrie.of(zoneMap), trie, count);
+      return new ZoneIndex(
+          version, List.copyOf(zones), HashTrie.of(zoneMap), trie, count, maxNames);
     }
   }
 
@@ -335,7 +378,7 @@ public final class ZoneIndex {
   }
 
   private static ZoneIndex of(
-      Version version, List<String> zones, Iterable<RRSet> rrsets, boolean distinct) {
+      Version version, List<String> zones, Iterable<RRSet> rrsets, boolean distinct, int maxNames) {
     // Built in plain maps first, then turned into tries in one pass: a full sync allocates the
     // index once instead of one path copy per RRset and ancestor.
     var names = new java.util.HashMap<String, Owner>();
@@ -357,14 +400,29 @@ public final class ZoneIndex {
           names.put(p, a == null ? new Owner(Owner.NONE, 1) : new Owner(a.sets(), a.below() + 1));
         }
       }
+      if (names.size() > maxNames) {
+        throw tooManyNames(maxNames);
+      }
     }
     var zoneMap = new java.util.HashMap<String, Zone>();
     for (String apex : zones) {
       String key = key(name(apex));
       zoneMap.put(key, zone(key, names.get(key)));
     }
+    var keys = new Object[names.size()];
+    var entries = new Object[keys.length];
+    int i = 0;
+    for (var e : names.entrySet()) {
+      keys[i] = e.getKey();
+      entries[i++] = e.getValue().stored();
+    }
     return new ZoneIndex(
-        version, List.copyOf(zones), HashTrie.of(zoneMap), HashTrie.of(names), count);
+        version,
+        List.copyOf(zones),
+        HashTrie.of(zoneMap),
+        HashTrie.of(keys, entries),
+        count,
+        maxNames);
   }
 
   /**
@@ -383,12 +441,12 @@ public final class ZoneIndex {
 
   private ZoneIndex change(
       Version next, List<String> nextZones, Iterable<RRSet> upserts, List<RRKey> removals) {
-    HashTrie<String, Owner> n = names;
+    HashTrie<String, Object> n = names;
     int count = rrsets;
     Set<String> soaChanged = new HashSet<>();
     for (RRKey k : removals) {
       String key = key(name(k.name()));
-      Owner o = n.get(key);
+      Owner o = Owner.of(n.get(key));
       if (o != null && o.get(k.type()) != null) {
         n = without(n, key, o, k.type());
         count--;
@@ -401,11 +459,14 @@ public final class ZoneIndex {
       Name owner = name(s.name());
       String key = key(owner);
       RecordSet set = RecordSet.validated(owner, s);
-      Owner o = n.get(key);
+      Owner o = Owner.of(n.get(key));
       if (o == null || o.get(s.type()) == null) {
         count++;
       }
       n = with(n, key, o, set);
+      if (n.size() > maxNames) {
+        throw tooManyNames(maxNames);
+      }
       if (s.type() == Type.SOA) {
         soaChanged.add(key);
       }
@@ -432,10 +493,22 @@ public final class ZoneIndex {
     for (String key : soaChanged) {
       boolean served = zoneKeys != null ? zoneKeys.contains(key) : z.get(key) != null;
       if (served) {
-        z = z.put(key, zone(key, n.get(key)));
+        z = z.put(key, zone(key, Owner.of(n.get(key))));
       }
     }
-    return new ZoneIndex(next, List.copyOf(nextZones), z, n, count);
+    return new ZoneIndex(next, List.copyOf(nextZones), z, n, count, maxNames);
+  }
+
+  /** How many names the index holds: owners and the empty non-terminals above them. */
+  public int nameCount() {
+    return names.size();
+  }
+
+  private static IllegalArgumentException tooManyNames(int maxNames) {
+    return new IllegalArgumentException(
+        "more than "
+            + maxNames
+            + " names (owners and the empty non-terminals above them), the most an index holds");
   }
 
   private static Zone zone(String key, Owner apex) {
@@ -464,13 +537,13 @@ public final class ZoneIndex {
   }
 
   /** {@code n} with {@code set} stored at {@code key}; a new owner counts itself in its parents. */
-  private static HashTrie<String, Owner> with(
-      HashTrie<String, Owner> n, String key, Owner o, RecordSet set) {
+  private static HashTrie<String, Object> with(
+      HashTrie<String, Object> n, String key, Owner o, RecordSet set) {
     boolean newOwner = o == null || o.sets().length == 0;
-    n = n.put(key, o == null ? new Owner(new RecordSet[] {set}, 0) : o.with(set));
+    n = n.put(key, o == null ? set : o.with(set).stored());
     if (newOwner) {
       for (String p = parent(key); p != null; p = parent(p)) {
-        Owner a = n.get(p);
+        Owner a = Owner.of(n.get(p));
         n = n.put(p, a == null ? new Owner(Owner.NONE, 1) : new Owner(a.sets(), a.below() + 1));
       }
     }
@@ -478,15 +551,15 @@ public final class ZoneIndex {
   }
 
   /** {@code n} without the set of {@code type} at {@code key}; names left empty disappear. */
-  private static HashTrie<String, Owner> without(
-      HashTrie<String, Owner> n, String key, Owner o, int type) {
+  private static HashTrie<String, Object> without(
+      HashTrie<String, Object> n, String key, Owner o, int type) {
     Owner left = o.without(type);
-    n = left.sets().length == 0 && left.below() == 0 ? n.remove(key) : n.put(key, left);
+    n = left.sets().length == 0 && left.below() == 0 ? n.remove(key) : n.put(key, left.stored());
     if (left.sets().length == 0) {
       for (String p = parent(key); p != null; p = parent(p)) {
-        Owner a = n.get(p);
+        Owner a = Owner.of(n.get(p));
         var less = new Owner(a.sets(), a.below() - 1);
-        n = less.below() == 0 && less.sets().length == 0 ? n.remove(p) : n.put(p, less);
+        n = less.below() == 0 && less.sets().length == 0 ? n.remove(p) : n.put(p, less.stored());
       }
     }
     return n;
@@ -509,9 +582,13 @@ public final class ZoneIndex {
   /** Every RRset, in no particular order (for the snapshot file). */
   public void forEachRRSet(Consumer<RRSet> action) {
     names.forEach(
-        (key, owner) -> {
-          for (RecordSet s : owner.sets()) {
+        (key, entry) -> {
+          if (entry instanceof RecordSet s) {
             action.accept(s.toRRSet(key));
+          } else {
+            for (RecordSet s : ((Owner) entry).sets()) {
+              action.accept(s.toRRSet(key));
+            }
           }
         });
   }
@@ -541,8 +618,11 @@ public final class ZoneIndex {
 
   /** The records of {@code type} at the name with lower-case presentation {@code key}, or null. */
   public RecordSet find(String key, int type) {
-    Owner o = names.get(key);
-    return o == null ? null : o.get(type);
+    Object entry = names.get(key);
+    if (entry instanceof RecordSet s) {
+      return s.type() == type ? s : null;
+    }
+    return entry == null ? null : ((Owner) entry).get(type);
   }
 
   /**
@@ -563,8 +643,8 @@ public final class ZoneIndex {
 
   /** Whether the name with lower-case presentation {@code key} owns any records. */
   public boolean hasRecords(String key) {
-    Owner o = names.get(key);
-    return o != null && o.sets().length > 0;
+    Object entry = names.get(key);
+    return entry instanceof RecordSet || entry != null && ((Owner) entry).sets().length > 0;
   }
 
   /**
@@ -576,8 +656,7 @@ public final class ZoneIndex {
 
   /** Whether {@code name} owns any records (an empty non-terminal owns none). */
   public boolean hasRecords(Name name) {
-    Owner o = names.get(key(name));
-    return o != null && o.sets().length > 0;
+    return hasRecords(key(name));
   }
 
   /** Whether {@code name} exists: it owns records or is an empty non-terminal above an owner. */
