@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,7 +61,11 @@ final class ChangeWarmUp implements Runnable {
   @Override
   public void run() {
     if (done.compareAndSet(false, true)) {
-      executor.execute(this::warm);
+      try {
+        executor.execute(this::warm);
+      } catch (RejectedExecutionException e) {
+        // The controller is closing: nothing left to warm, and the publish must not fail.
+      }
     }
   }
 

@@ -58,7 +58,11 @@ public final class HeapTrim implements Runnable {
   @Override
   public void run() {
     if (done.compareAndSet(false, true)) {
-      executor.execute(trim);
+      try {
+        executor.execute(trim);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // The controller is closing: no heap worth trimming, and the publish must not fail.
+      }
     }
   }
 

@@ -8,8 +8,8 @@ import io.minilb.proto.Messages;
 import io.minilb.snapshot.Rdata;
 import io.minilb.snapshot.Snapshot;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 
@@ -58,7 +58,9 @@ public final class WireSnapshot {
   public static ZoneIndex index(byte[] bytes, int offset, int length) {
     // First pass: version, zones and how many RRsets; the second reads the RRsets into the index.
     var version = io.minilb.proto.v1.Version.newBuilder();
-    var zones = new ArrayList<String>();
+    // A set: a repeated zone field costs nothing more (a message of the stream's size could repeat
+    // one zone some 15 million times), and more distinct zones than names cannot be a real index.
+    var zones = new LinkedHashSet<String>();
     int rrsets = 0;
     boolean versioned = false;
     try {
@@ -71,7 +73,12 @@ public final class WireSnapshot {
             in.readMessage(version, ExtensionRegistryLite.getEmptyRegistry());
             versioned = true;
           }
-          case ZONE -> zones.add(in.readStringRequireUtf8());
+          case ZONE -> {
+            if (zones.add(in.readStringRequireUtf8()) && zones.size() > ZoneIndex.MAX_NAMES) {
+              throw new IllegalArgumentException(
+                  "more than " + ZoneIndex.MAX_NAMES + " zones in one snapshot");
+            }
+          }
           case RRSET -> {
             rrsets++;
             skip(in, tag);
@@ -86,7 +93,8 @@ public final class WireSnapshot {
         throw new IllegalArgumentException(Messages.NO_VERSION);
       }
       // The zones canonical and sorted, as the model's Snapshot keeps them.
-      var snapshot = new Snapshot(Messages.fromProto(version.build()), zones, List.of());
+      var snapshot =
+          new Snapshot(Messages.fromProto(version.build()), List.copyOf(zones), List.of());
       var builder = new ZoneIndex.Builder(rrsets);
       in = CodedInputStream.newInstance(bytes, offset, length);
       for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {

@@ -195,8 +195,9 @@ public final class ZoneIndex {
     Builder(int expected, int maxNames) {
       this.maxNames = maxNames;
       // About 1.2 names per RRset as the controller emits them (owners and the empty non-terminals
-      // above them); capped so a hostile count cannot size huge arrays up front.
-      int n = Math.min(Math.max(expected, 8), 1 << 20) * 5 / 4;
+      // above them); never more than the index may hold, so a hostile count cannot size huge arrays
+      // up front.
+      int n = Math.min(Math.max(expected, 8) * 5 / 4, Math.max(maxNames, 8));
       keys = new String[n];
       sets = new RecordSet[n][];
       below = new int[n];

@@ -87,6 +87,31 @@ class ZoneIndexLimitTest {
         .hasMessageContaining("more than 4 names");
   }
 
+  @Test
+  void aSnapshotRepeatingOneZone_holdsItOnce() {
+    // A message may repeat a field; the stream's 64 MiB could carry one zone 15 million times.
+    var proto =
+        Messages.toProto(new Snapshot(V, ZONES, List.of(ZoneIndexTest.soa("minilb.")))).toBuilder();
+    for (int i = 0; i < 100_000; i++) {
+      proto.addZones("minilb.");
+    }
+    byte[] wire = proto.build().toByteArray();
+    assertThat(WireSnapshot.index(wire, 0, wire.length).zones()).containsExactly("minilb.");
+  }
+
+  @Test
+  void aSnapshotOfMoreZonesThanNames_isRejected_onTheWire() {
+    var proto =
+        Messages.toProto(new Snapshot(V, ZONES, List.of(ZoneIndexTest.soa("minilb.")))).toBuilder();
+    for (int i = 0; i < ZoneIndex.MAX_NAMES; i++) {
+      proto.addZones("z" + i + ".");
+    }
+    byte[] wire = proto.build().toByteArray();
+    assertThatThrownBy(() -> WireSnapshot.index(wire, 0, wire.length))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("more than " + ZoneIndex.MAX_NAMES + " zones");
+  }
+
   private static RRSet a(String name) {
     return new RRSet(name, Type.A, 5, List.of(Rdata.of(new byte[] {10, 0, 0, 1})));
   }
