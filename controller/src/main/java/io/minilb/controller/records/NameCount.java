@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -22,9 +23,9 @@ final class NameCount {
     return names.size();
   }
 
-  /** Adds {@code name} (absolute, lower case) and its ancestors. */
+  /** Adds absolute {@code name} and its ancestors. */
   void add(String name) {
-    for (String n = name; n != null && names.add(n); n = parent(n)) {
+    for (String n = name.toLowerCase(Locale.ROOT); n != null && names.add(n); n = parent(n)) {
       // each new name's parent may be new too
     }
   }
@@ -41,7 +42,7 @@ final class NameCount {
         missing(s.name(), seen, out);
       }
     }
-    apexes.forEach(a -> missing(a, seen, out));
+    apexes.forEach(a -> missing(a.toLowerCase(Locale.ROOT), seen, out));
     return out;
   }
 
@@ -63,7 +64,7 @@ final class NameCount {
     var own = new NameCount();
     String last = null;
     for (RRSet s : sets) {
-      if (!s.name().equals(last)) { // an owner's RRsets are adjacent
+      if (!s.name().equals(last)) { // RRsets sorted by owner: skips the walk for an owner's next
         own.add(s.name());
         last = s.name();
       }
