@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * @param zone apex, class, TTL and name server ({@code --domain}, {@code --lb-class}, {@code
  *     --ttl}, ...)
  * @param limits how much cluster input a snapshot takes ({@code --max-hosts-per-object}, {@code
- *     --max-endpoints-per-service}, {@code --max-records}, {@code --max-records-per-object})
+ *     --max-endpoints-per-service}, {@code --max-records}, {@code --max-records-per-object}, {@code
+ *     --max-names})
  * @param grpcListen {@code --grpc-listen}; port 0 picks a free port
  * @param httpListen {@code --http-listen}; port 0 picks a free port
  * @param leaseNamespace {@code --lease-namespace}

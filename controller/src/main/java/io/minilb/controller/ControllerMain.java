@@ -10,6 +10,7 @@ import io.minilb.controller.records.ZoneConfig;
 import io.minilb.controller.stream.StreamLimits;
 import io.minilb.log.LogOptions;
 import io.minilb.net.Cidr;
+import io.minilb.snapshot.Snapshot;
 import io.minilb.tls.StreamTls;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -114,6 +115,17 @@ public final class ControllerMain implements Callable<Integer> {
               + " stable subset of its endpoints and an object's hosts are served while they fit,"
               + " with a Warning Event (default: ${DEFAULT-VALUE}).")
   int maxRecordsPerObject;
+
+  @Option(
+      names = "--max-names",
+      defaultValue = "" + Limits.DEFAULT_NAMES,
+      description =
+          "Most names in the snapshot as a resolver counts them (every owner and every empty"
+              + " non-terminal above one), at most "
+              + Snapshot.MAX_NAMES
+              + "; objects are admitted oldest first and the ones that do not fit are left out"
+              + " with a Warning Event (default: ${DEFAULT-VALUE}).")
+  int maxNames;
 
   @Option(
       names = "--grpc-listen",
@@ -229,7 +241,11 @@ public final class ControllerMain implements Callable<Integer> {
             .zone(new ZoneConfig(domain, lbClass, ttl, nsName, claimClassless, ingressClass, glue))
             .limits(
                 new Limits(
-                    maxHostsPerObject, maxEndpointsPerService, maxRecords, maxRecordsPerObject))
+                    maxHostsPerObject,
+                    maxEndpointsPerService,
+                    maxRecords,
+                    maxRecordsPerObject,
+                    maxNames))
             .grpcListen(grpcListen)
             .httpListen(httpListen)
             .leaseNamespace(

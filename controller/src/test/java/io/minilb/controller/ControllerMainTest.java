@@ -28,10 +28,12 @@ class ControllerMainTest {
             "--max-records",
             "5",
             "--max-records-per-object",
-            "6");
+            "6",
+            "--max-names",
+            "7");
 
     assertThat(defaults.config().limits()).isEqualTo(Limits.DEFAULTS);
-    assertThat(set.config().limits()).isEqualTo(new Limits(3, 4, 5, 6));
+    assertThat(set.config().limits()).isEqualTo(new Limits(3, 4, 5, 6, 7));
   }
 
   @Test

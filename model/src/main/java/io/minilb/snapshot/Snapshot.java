@@ -16,6 +16,13 @@ import java.util.TreeSet;
  */
 public final class Snapshot {
 
+  /**
+   * The most names a resolver holds, counting every owner and every empty non-terminal above one
+   * once: it rejects a snapshot or delta that would make more, and the controller's {@code
+   * --max-names} stays at or below it.
+   */
+  public static final int MAX_NAMES = 1 << 19;
+
   private final Version version;
   private final List<String> zones;
   private final Map<RRKey, RRSet> rrsets;

@@ -1,5 +1,7 @@
 package io.minilb.controller.records;
 
+import io.minilb.snapshot.Snapshot;
+
 /**
  * How much of the cluster's input one build publishes, so that no object, and no number of objects,
  * can make a snapshot the resolvers cannot hold. Immutable; validated on construction.
@@ -17,9 +19,20 @@ package io.minilb.controller.records;
  *     --max-records-per-object}), counting the NS and SOA of each zone its names create: beyond it
  *     a Service publishes a stable subset of its endpoints, and an object's hosts are served while
  *     they fit, with a {@code TooManyRecords} warning
+ * @param names names in one snapshot as a resolver counts them, every owner and every empty
+ *     non-terminal above one once ({@code --max-names}, at most {@link Snapshot#MAX_NAMES}, which
+ *     resolvers reject): admitted oldest first like records, and an object whose names would cross
+ *     it publishes nothing, with a {@code NameLimitReached} warning
  */
 public record Limits(
-    int hostsPerObject, int endpointsPerService, int records, int recordsPerObject) {
+    int hostsPerObject, int endpointsPerService, int records, int recordsPerObject, int names) {
+
+  /**
+   * Names by default: a realistic 10k-Service cluster makes some 60,000, so the limit binds only
+   * when names are far deeper than a cluster's (a host of 16 labels in a zone of its own makes up
+   * to 17 names for 3 records), and leaves room below {@link Snapshot#MAX_NAMES} for a delta.
+   */
+  public static final int DEFAULT_NAMES = 400_000;
 
   /**
    * Sized for real clusters. 100 names cover an ingress controller's Service or a busy route; 1,000
@@ -36,6 +49,19 @@ public record Limits(
     positive("--max-endpoints-per-service", endpointsPerService);
     positive("--max-records", records);
     positive("--max-records-per-object", recordsPerObject);
+    positive("--max-names", names);
+    if (names > Snapshot.MAX_NAMES) {
+      throw new IllegalArgumentException(
+          "--max-names must be at most "
+              + Snapshot.MAX_NAMES
+              + " (what a resolver holds), got "
+              + names);
+    }
+  }
+
+  /** With the default {@link #DEFAULT_NAMES}. */
+  public Limits(int hostsPerObject, int endpointsPerService, int records, int recordsPerObject) {
+    this(hostsPerObject, endpointsPerService, records, recordsPerObject, DEFAULT_NAMES);
   }
 
   private static void positive(String flag, int value) {

@@ -22,26 +22,38 @@ final class Part {
   final Instant created;
   final List<RRSet> own;
   final int ownSize;
+  private int names;
   private Records extra;
   private Set<String> zones;
 
-  Part(String kind, ObjectKey key, Instant created, List<RRSet> own, int ownSize) {
+  Part(String kind, ObjectKey key, Instant created, List<RRSet> own, int ownSize, int ownNames) {
     this.kind = kind;
     this.key = key;
     this.created = created;
     this.own = own;
     this.ownSize = ownSize;
+    this.names = ownNames;
   }
 
   int size() {
     return ownSize + (extra == null ? 0 : extra.size());
   }
 
+  /**
+   * The most names this part can add to a resolver's index: its own names counted exactly, each
+   * extra host with all its ancestors.
+   */
+  int names() {
+    return names;
+  }
+
   Set<String> zones() {
     return zones == null ? Set.of() : zones;
   }
 
-  void add(Records records) {
+  /** Adds {@code records}, which make at most {@code names} names. */
+  void add(Records records, int names) {
+    this.names += names;
     if (extra == null) {
       extra = new Records();
     }

@@ -140,7 +140,7 @@ public final class RecordBuilder {
       if (r.target() != null) {
         parts.put(
             new PartKey("Service", svc.key()),
-            new Part("Service", svc.key(), svc.created(), r.records(), r.size()));
+            new Part("Service", svc.key(), svc.created(), r.records(), r.size(), r.names()));
         served.put(svc.key(), r.target());
       }
     }
@@ -166,7 +166,7 @@ public final class RecordBuilder {
           }
           continue;
         }
-        part.add(own);
+        part.add(own, NameCount.withAncestors(owner));
         if (ownZone) {
           part.addZone(apex);
         }
@@ -201,6 +201,7 @@ public final class RecordBuilder {
     ServiceTarget served = null;
     List<RRSet> own = null;
     int size = 0;
+    int names = 0;
     try {
       var target =
           ServiceTarget.of(zone, svc, in.slices(), limits.endpointsPerService(), report::finding);
@@ -216,6 +217,7 @@ public final class RecordBuilder {
       addService(records, target, in.reverse());
       own = records.toList();
       size = records.size();
+      names = NameCount.of(own);
       // kept until the Service changes: host claims read only its name, TTL and addresses, so
       // the endpoints (the bulk of a target) are not held
       served = target.withoutEndpoints();
@@ -224,7 +226,7 @@ public final class RecordBuilder {
     } catch (RuntimeException e) {
       report.drop("Service", svc.key(), e);
     }
-    return new ServiceParts.Result(served, own, size, report.findings, report.dropped);
+    return new ServiceParts.Result(served, own, size, names, report.findings, report.dropped);
   }
 
   private Finding tooManyRecords(String kind, ObjectKey key) {
@@ -249,7 +251,7 @@ public final class RecordBuilder {
 
   private static Part part(Map<PartKey, Part> parts, String kind, ObjectKey key, Instant created) {
     return parts.computeIfAbsent(
-        new PartKey(kind, key), k -> new Part(kind, key, created, List.of(), 0));
+        new PartKey(kind, key), k -> new Part(kind, key, created, List.of(), 0, 0));
   }
 
   /** The addresses of the NS name, published when it is inside the zone. */
@@ -258,13 +260,28 @@ public final class RecordBuilder {
   }
 
   /**
-   * Adds whole parts, oldest first, while they fit under the record limit. Every zone also holds an
-   * NS and an SOA, so a part that creates zones counts those too: otherwise names in zones of their
-   * own would fill three times the limit.
+   * Adds whole parts, oldest first, while they fit under the record limit and the name limit. Every
+   * zone also holds an NS and an SOA, so a part that creates zones counts those too: otherwise
+   * names in zones of their own would fill three times the limit.
+   *
+   * <p>Names are counted as a resolver's index counts them, owners and the empty non-terminals
+   * above them, each once. A cluster's parts share few names, so the sum of each part's own count
+   * is close to the total, and while that sum fits (as in any cluster under the default limits) no
+   * part can be over and none is counted again; only past it does each build count every name.
    */
   private void admit(
       Collection<Part> parts, Map<RRKey, RRSet> records, Set<String> zones, Report report) {
     int total = 2 * zones.size() + glue().size();
+    var names = new NameCount();
+    zones.forEach(names::add);
+    if (!glue().isEmpty()) {
+      names.add(zone.nsName());
+    }
+    long bound = names.size();
+    for (Part p : parts) {
+      bound += p.names();
+    }
+    boolean countNames = bound > limits.names();
     for (Part p : parts.stream().sorted(OLDEST_FIRST).toList()) {
       int size = p.size();
       for (String z : p.zones()) {
@@ -274,11 +291,27 @@ public final class RecordBuilder {
         report.full(
             p.kind,
             p.key,
+            Report.RECORD_LIMIT,
             "no DNS records published for it: its records would take the snapshot past"
                 + " --max-records ("
                 + limits.records()
                 + "), which older objects already fill");
         continue;
+      }
+      if (countNames) {
+        List<String> missing = names.missing(p.own, p.extra(), p.zones());
+        if (names.size() + missing.size() > limits.names()) {
+          report.full(
+              p.kind,
+              p.key,
+              Report.NAME_LIMIT,
+              "no DNS records published for it: its names would take the snapshot past"
+                  + " --max-names ("
+                  + limits.names()
+                  + "), which older objects already fill");
+          continue;
+        }
+        names.addAll(missing);
       }
       total += size;
       Part.merge(records, p.own);

@@ -25,9 +25,15 @@ final class Report {
   /** The Event reason of an object left out because the snapshot is full. */
   static final String RECORD_LIMIT = "RecordLimitReached";
 
-  /** {@code kind key} is left out because the snapshot reached {@code --max-records}. */
-  void full(String kind, ObjectKey key, String message) {
-    Finding f = Finding.warning(kind, key, RECORD_LIMIT, message);
+  /** The Event reason of an object left out because the resolvers' names are full. */
+  static final String NAME_LIMIT = "NameLimitReached";
+
+  /**
+   * {@code kind key} is left out because the snapshot reached a limit: {@code --max-records}
+   * ({@link #RECORD_LIMIT}) or {@code --max-names} ({@link #NAME_LIMIT}).
+   */
+  void full(String kind, ObjectKey key, String reason, String message) {
+    Finding f = Finding.warning(kind, key, reason, message);
     findings.add(f);
     dropped.add(f);
   }

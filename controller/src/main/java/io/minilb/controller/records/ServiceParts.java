@@ -32,6 +32,7 @@ final class ServiceParts {
    * @param target the Service as served, or null when it was dropped before its records were built
    * @param records its own RRsets (sorted; null with {@code target}), before any extra host names
    * @param size resource records in {@code records}
+   * @param names names {@code records} make, owners and ancestors each once ({@link NameCount})
    * @param findings what it reported, in order
    * @param dropped the findings that left it out
    */
@@ -39,6 +40,7 @@ final class ServiceParts {
       ServiceTarget target,
       List<RRSet> records,
       int size,
+      int names,
       List<Finding> findings,
       List<Finding> dropped) {
     Result {

@@ -31,6 +31,7 @@ class IncrementalBuildTest {
 
   private static final ZoneConfig ZONE = ZoneConfig.defaults();
   private static final Limits TIGHT = new Limits(2, 3, 60, 14);
+  private static final Limits FEW_NAMES = new Limits(2, 3, 1_000, 100, 40);
   private static final int STEPS = 250;
   private static final String[] NAMESPACES = {"a", "b", "c"};
   private static final String[] HOSTS = {
@@ -49,6 +50,7 @@ class IncrementalBuildTest {
     for (long seed = 1; seed <= 6; seed++) {
       reasons.addAll(assertSameAsFull(seed, Limits.DEFAULTS, new ServiceParts()));
       reasons.addAll(assertSameAsFull(seed, TIGHT, new ServiceParts()));
+      reasons.addAll(assertSameAsFull(seed, FEW_NAMES, new ServiceParts()));
     }
     // the sequences reach every cross-object rule, or the comparison would prove little
     assertTrue(
@@ -57,6 +59,7 @@ class IncrementalBuildTest {
                 "HostConflict",
                 HostClaims.REFUSED,
                 Report.RECORD_LIMIT,
+                Report.NAME_LIMIT,
                 ServiceTarget.TOO_MANY_RECORDS,
                 ServiceTarget.TOO_MANY_ENDPOINTS,
                 HostClaims.TOO_MANY_HOSTS)),

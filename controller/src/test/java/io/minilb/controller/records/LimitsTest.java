@@ -216,5 +216,13 @@ class LimitsTest {
     assertThatThrownBy(() -> new Limits(1, 1, -5, 1)).hasMessageContaining("--max-records");
     assertThatThrownBy(() -> new Limits(1, 1, 1, 0))
         .hasMessageContaining("--max-records-per-object");
+    assertThatThrownBy(() -> new Limits(1, 1, 1, 1, 0)).hasMessageContaining("--max-names");
+  }
+
+  @Test
+  void aNameLimitAboveWhatAResolverHolds_isRejected() {
+    assertThat(new Limits(1, 1, 1, 1, 524_288).names()).isEqualTo(524_288);
+    assertThatThrownBy(() -> new Limits(1, 1, 1, 1, 524_289))
+        .hasMessageContaining("--max-names must be at most 524288");
   }
 }

@@ -34,11 +34,12 @@ public final class ZoneIndex {
 
   /**
    * The most names an index holds, counting the empty non-terminals above owners: a snapshot or
-   * delta that would make more is rejected whole, and the last good index keeps serving. Far above
-   * what a cluster sends (about six names per Service, so 50k Services are some 300,000 names), and
-   * low enough that every resolver's heap holds two such indexes during a resync.
+   * delta that would make more is rejected whole, and the last good index keeps serving. Above what
+   * a cluster sends (about six names per Service, so 50k Services are some 300,000 names) and what
+   * the controller's {@code --max-names} admits, and low enough that every resolver's heap holds
+   * two such indexes during a resync.
    */
-  public static final int MAX_NAMES = 1 << 19;
+  public static final int MAX_NAMES = io.minilb.snapshot.Snapshot.MAX_NAMES;
 
   /**
    * A served zone: its apex and the SOA record negative answers carry, whose TTL is already min(SOA
