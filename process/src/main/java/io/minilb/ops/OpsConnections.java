@@ -1,77 +1,113 @@
 package io.minilb.ops;
 
 import java.io.BufferedOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.DelayQueue;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ops port's sockets: an accept thread blocked in {@code accept()}, up to {@link #WORKERS}
- * worker threads (created on first use, then parked without a timeout), and a reaper that closes
- * any connection still open {@link #CONNECTION_LIMIT_NANOS} after it was accepted. A connection
- * beyond the workers is answered 503 and closed at once, never queued. The request head must arrive
- * whole within {@link #HEAD_TIMEOUT_NANOS} and fit in {@link #MAX_HEAD} bytes. Threads are daemons
- * named {@code ops-http-*}; while no connection is open none of them wakes.
+ * The ops port's sockets. One selector thread accepts and reads every request head without
+ * blocking; a complete, checked head goes to one of {@link #WORKERS} worker threads (at most {@link
+ * #QUEUE} waiting, beyond that {@code 503}), which runs the handler and writes the answer; the
+ * connection then comes back to the selector, which reads and drops what the client still sends
+ * until it closes (bounded), so that closing never resets an answer.
+ *
+ * <p>Bounds: {@link #MAX_CONNECTIONS} open connections in all and a per-source-address cap (each
+ * counted from accept to close; beyond either, a best-effort {@code 503} and close at once); the
+ * head must arrive whole within {@link #HEAD_TIMEOUT_NANOS} and fit in {@link #MAX_HEAD} bytes;
+ * bytes no head may hold are refused as they arrive; a connection in a worker is closed {@link
+ * #CONNECTION_LIMIT_NANOS} after its accept by a reaper thread, whatever it is doing.
+ *
+ * <p>Threads are daemons named {@code ops-http-*}. While no connection is open the selector waits
+ * without a timeout and the workers and the reaper are parked without one: an idle process never
+ * wakes for this port.
  */
 final class OpsConnections {
 
   static final int WORKERS = 4;
+  static final int QUEUE = 16;
+  static final int MAX_CONNECTIONS = 256;
+  static final int PER_SOURCE = 8;
   static final int MAX_HEAD = 8192;
   static final long HEAD_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
   static final long CONNECTION_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(10);
-  private static final int LINGER_BYTES = 65536;
-  private static final String TEXT = "text/plain; charset=utf-8";
+  private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final int DRAIN_BYTES = 65536;
 
   private static final Logger log = LoggerFactory.getLogger(OpsServer.class);
 
-  private final ServerSocket server;
+  private final ServerSocketChannel server;
+  private final Selector selector;
   private final Function<String, OpsHandler> handlers;
+  private final int perSource;
   private final ThreadPoolExecutor workers;
-  private final DelayQueue<Expiry> open = new DelayQueue<>();
-  private final Thread acceptor;
+  private final DelayQueue<Conn> active = new DelayQueue<>();
+  private final Thread selectorThread;
   private final Thread reaper;
+  private final AtomicInteger open = new AtomicInteger();
+  private final Map<InetAddress, Integer> bySource = new ConcurrentHashMap<>();
+  private final ConcurrentLinkedQueue<Conn> returned = new ConcurrentLinkedQueue<>();
+  // Connections the selector owns (reading a head, or draining after the answer); its thread only.
+  private final Set<Conn> pending = new HashSet<>();
+  private final List<Conn> handoffs = new ArrayList<>();
+  private final ByteBuffer sink = ByteBuffer.allocate(4096);
   private volatile boolean closed;
 
-  OpsConnections(ServerSocket server, Function<String, OpsHandler> handlers) {
+  OpsConnections(ServerSocketChannel server, Function<String, OpsHandler> handlers, int perSource)
+      throws IOException {
     this.server = server;
     this.handlers = handlers;
+    this.perSource = perSource;
+    server.configureBlocking(false);
+    this.selector = Selector.open();
+    server.register(selector, SelectionKey.OP_ACCEPT);
     var n = new AtomicInteger();
-    // Core threads without a timeout: an idle worker parks in take() until a connection comes.
+    // Core threads without a timeout: an idle worker parks in take() until a request comes.
     this.workers =
         new ThreadPoolExecutor(
             WORKERS,
             WORKERS,
             0,
             TimeUnit.SECONDS,
-            new SynchronousQueue<>(),
+            new ArrayBlockingQueue<>(QUEUE),
             r -> daemon(r, "ops-http-" + n.incrementAndGet()));
-    this.acceptor = daemon(this::acceptLoop, "ops-http-accept");
+    this.selectorThread = daemon(this::selectLoop, "ops-http-select");
     this.reaper = daemon(this::reapLoop, "ops-http-reaper");
   }
 
   void start() {
-    acceptor.start();
+    selectorThread.start();
     reaper.start();
   }
 
   InetSocketAddress address() {
-    return new InetSocketAddress(server.getInetAddress(), server.getLocalPort());
+    var s = server.socket();
+    return new InetSocketAddress(s.getInetAddress(), s.getLocalPort());
   }
 
   void close() {
@@ -81,130 +117,298 @@ final class OpsConnections {
     } catch (IOException e) {
       // closing anyway
     }
+    selector.wakeup();
     workers.shutdownNow();
     reaper.interrupt();
-    for (Expiry e : open) {
-      e.close();
+    for (Conn c : active) {
+      finish(c);
     }
   }
 
-  private void acceptLoop() {
+  private void selectLoop() {
     while (!closed) {
-      Socket socket;
       try {
-        socket = server.accept();
-      } catch (IOException e) {
-        if (closed) {
-          return;
+        long next = Long.MAX_VALUE;
+        for (Conn c : pending) {
+          next = Math.min(next, c.deadline);
         }
-        // Out of file descriptors, say: pause rather than spin on the error.
-        log.warn("ops port: accept failed: {}", e.toString());
+        if (next == Long.MAX_VALUE) {
+          // Nothing pending: wait for a connection (or a returned one) with no timeout at all.
+          selector.select(this::onReady);
+        } else {
+          long ms = TimeUnit.NANOSECONDS.toMillis(next - System.nanoTime()) + 1;
+          selector.select(this::onReady, Math.max(1, ms));
+        }
+        while (!handoffs.isEmpty()) {
+          var batch = new ArrayList<>(handoffs);
+          handoffs.clear();
+          // Deregisters the cancelled keys, so that their channels may block in a worker.
+          selector.selectNow(this::onReady);
+          for (Conn c : batch) {
+            handOff(c);
+          }
+        }
+        for (Conn c; (c = returned.poll()) != null; ) {
+          drain(c);
+        }
+        expire();
+      } catch (Throwable t) {
+        if (closed) {
+          break;
+        }
+        log.warn("ops port: selector loop failed", t);
         try {
           Thread.sleep(100);
-        } catch (InterruptedException ie) {
-          return;
+        } catch (InterruptedException e) {
+          break;
         }
+      }
+    }
+    for (Conn c : pending) {
+      finish(c);
+    }
+    for (Conn c; (c = returned.poll()) != null; ) {
+      finish(c);
+    }
+    pending.clear();
+    try {
+      selector.close();
+    } catch (IOException e) {
+      // closing anyway
+    }
+  }
+
+  private void onReady(SelectionKey key) {
+    if (key.attachment() == null) {
+      accept();
+      return;
+    }
+    Conn c = (Conn) key.attachment();
+    try {
+      if (c.draining) {
+        sink.clear();
+        int r = c.channel.read(sink);
+        c.drained += Math.max(r, 0);
+        if (r < 0 || c.drained >= DRAIN_BYTES) {
+          finish(c);
+        }
+      } else {
+        readHead(c);
+      }
+    } catch (IOException e) {
+      finish(c);
+    }
+  }
+
+  private void accept() {
+    for (int i = 0; i < 64; i++) {
+      SocketChannel channel;
+      try {
+        channel = server.accept();
+      } catch (IOException e) {
+        if (!closed) {
+          // Out of file descriptors, say: pause rather than spin on the error.
+          log.warn("ops port: accept failed: {}", e.toString());
+          try {
+            Thread.sleep(100);
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return;
+      }
+      if (channel == null) {
+        return;
+      }
+      InetAddress source = null;
+      try {
+        channel.configureBlocking(false);
+        source = ((InetSocketAddress) channel.getRemoteAddress()).getAddress();
+      } catch (IOException e) {
+        closeQuietly(channel);
         continue;
       }
+      if (!admit(source)) {
+        try {
+          channel.write(
+              ByteBuffer.wrap(OpsExchange.render(503, "busy", false, "Retry-After: 1\r\n")));
+        } catch (IOException e) {
+          // the client is gone
+        }
+        closeQuietly(channel);
+        continue;
+      }
+      long now = System.nanoTime();
+      var c = new Conn(channel, source, now);
+      c.deadline = now + HEAD_TIMEOUT_NANOS;
       try {
-        workers.execute(() -> serve(socket));
-      } catch (RejectedExecutionException e) {
-        busy(socket);
+        c.key = channel.register(selector, SelectionKey.OP_READ, c);
+        pending.add(c);
+      } catch (IOException e) {
+        finish(c);
       }
     }
   }
 
-  /** Answers 503 from the accept thread: a fresh socket's send buffer takes it without blocking. */
-  private static void busy(Socket socket) {
-    try (socket) {
-      OpsExchange.write(
-          socket.getOutputStream(),
-          503,
-          TEXT,
-          "busy\n".getBytes(StandardCharsets.US_ASCII),
-          false,
-          "Retry-After: 1\r\n");
-      socket.shutdownOutput();
+  /** Counts a new connection in, unless that would pass the total or its source's cap. */
+  private boolean admit(InetAddress source) {
+    if (open.incrementAndGet() > MAX_CONNECTIONS) {
+      open.decrementAndGet();
+      return false;
+    }
+    boolean[] ok = {false};
+    bySource.compute(
+        source,
+        (a, n) -> {
+          int count = n == null ? 0 : n;
+          ok[0] = count < perSource;
+          return ok[0] ? count + 1 : n;
+        });
+    if (!ok[0]) {
+      open.decrementAndGet();
+    }
+    return ok[0];
+  }
+
+  private void readHead(Conn c) throws IOException {
+    int before = c.head.position();
+    int r = c.channel.read(c.head);
+    if (r < 0) {
+      finish(c);
+      return;
+    }
+    byte[] buf = c.head.array();
+    int n = c.head.position();
+    try {
+      OpsRequest.checkArriving(buf, before, n);
+      // Look back over the last bytes read before: the terminator may be split across reads.
+      for (int i = Math.max(0, before - 2); i < n; i++) {
+        if (buf[i] == '\n'
+            && (i + 1 < n && buf[i + 1] == '\n'
+                || i + 2 < n && buf[i + 1] == '\r' && buf[i + 2] == '\n')) {
+          c.request = OpsRequest.parse(buf, i > 0 && buf[i - 1] == '\r' ? i - 1 : i);
+          c.key.cancel();
+          pending.remove(c);
+          handoffs.add(c);
+          return;
+        }
+      }
+      if (n == buf.length) {
+        throw new OpsRequest.Rejected(431, "request head over " + MAX_HEAD + " bytes");
+      }
+    } catch (OpsRequest.Rejected e) {
+      refuse(c, e.status, e.getMessage(), e.extraHeaders);
+    }
+  }
+
+  /** Gives a checked request to a worker once its key is gone; a full queue is a 503. */
+  private void handOff(Conn c) {
+    try {
+      c.channel.configureBlocking(true);
+      workers.execute(() -> serve(c));
+    } catch (RejectedExecutionException | IOException e) {
+      try {
+        c.channel.configureBlocking(false);
+        c.key = c.channel.register(selector, SelectionKey.OP_READ, c);
+        pending.add(c);
+        refuse(c, 503, "busy", "Retry-After: 1\r\n");
+      } catch (IOException | RuntimeException gone) {
+        finish(c);
+      }
+    }
+  }
+
+  /**
+   * Answers a short refusal without blocking (a fresh socket's send buffer takes it), then drains.
+   */
+  private void refuse(Conn c, int status, String message, String extraHeaders) {
+    boolean headOnly = OpsRequest.isHead(c.head.array(), c.head.position());
+    try {
+      c.channel.write(ByteBuffer.wrap(OpsExchange.render(status, message, headOnly, extraHeaders)));
+      c.channel.shutdownOutput();
     } catch (IOException e) {
-      // the client is gone
+      finish(c);
+      return;
+    }
+    c.draining = true;
+    c.deadline = System.nanoTime() + DRAIN_NANOS;
+  }
+
+  /** Takes back a connection whose answer is sent: reads and drops what the client still sends. */
+  private void drain(Conn c) {
+    if (!c.channel.isOpen()) {
+      finish(c);
+      return;
+    }
+    try {
+      c.key = c.channel.register(selector, SelectionKey.OP_READ, c);
+    } catch (IOException | RuntimeException e) {
+      finish(c);
+      return;
+    }
+    c.draining = true;
+    c.deadline = System.nanoTime() + DRAIN_NANOS;
+    pending.add(c);
+  }
+
+  private void expire() {
+    long now = System.nanoTime();
+    List<Conn> late = new ArrayList<>();
+    for (Conn c : pending) {
+      if (now - c.deadline >= 0) {
+        late.add(c);
+      }
+    }
+    for (Conn c : late) {
+      if (!c.draining) {
+        try {
+          c.channel.write(
+              ByteBuffer.wrap(OpsExchange.render(408, "request head too slow", false, "")));
+        } catch (IOException e) {
+          // best effort
+        }
+      }
+      finish(c);
     }
   }
 
   private void reapLoop() {
     while (!closed) {
       try {
-        open.take().close();
+        finish(active.take());
       } catch (InterruptedException e) {
         return;
       }
     }
   }
 
-  private void serve(Socket socket) {
-    long accepted = System.nanoTime();
-    var expiry = new Expiry(socket, accepted + CONNECTION_LIMIT_NANOS);
-    open.add(expiry);
-    try (socket) {
-      if (closed) {
-        return;
+  private void serve(Conn c) {
+    active.add(c);
+    boolean sent = false;
+    try {
+      if (!closed) {
+        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(c.channel), 8192);
+        dispatch(c.request, out);
+        c.channel.shutdownOutput();
+        sent = true;
       }
-      InputStream in = socket.getInputStream();
-      OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 8192);
-      OpsRequest request;
-      try {
-        byte[] head = new byte[MAX_HEAD];
-        request = OpsRequest.parse(head, readHead(socket, in, head, accepted + HEAD_TIMEOUT_NANOS));
-      } catch (OpsRequest.Rejected r) {
-        byte[] body = (r.getMessage() + "\n").getBytes(StandardCharsets.US_ASCII);
-        OpsExchange.write(out, r.status, TEXT, body, false, r.extraHeaders);
-        lingeringClose(socket, in);
-        return;
-      } catch (SocketTimeoutException e) {
-        byte[] body = "request head too slow\n".getBytes(StandardCharsets.US_ASCII);
-        OpsExchange.write(out, 408, TEXT, body, false, "");
-        return;
-      }
-      dispatch(request, out);
     } catch (IOException e) {
       // The client went away or the reaper closed the socket: nothing left to answer.
+    } catch (Throwable t) {
+      log.warn("ops port: serving {} failed", c.request.path(), t);
     } finally {
-      open.remove(expiry);
-    }
-  }
-
-  /**
-   * Reads until the empty line that ends the head and returns the head's length without it; bytes
-   * after it (a body, a pipelined request) are never read, since the connection is closed after one
-   * response.
-   */
-  private static int readHead(Socket socket, InputStream in, byte[] buf, long deadline)
-      throws IOException, OpsRequest.Rejected {
-    int n = 0;
-    int from = 0;
-    while (true) {
-      // Look back over the last bytes read before: the terminator may be split across reads.
-      for (int i = Math.max(0, from - 2); i < n; i++) {
-        if (buf[i] == '\n'
-            && (i + 1 < n && buf[i + 1] == '\n'
-                || i + 2 < n && buf[i + 1] == '\r' && buf[i + 2] == '\n')) {
-          return i > 0 && buf[i - 1] == '\r' ? i - 1 : i;
+      active.remove(c);
+      if (sent && !closed) {
+        try {
+          c.channel.configureBlocking(false);
+          returned.add(c);
+          selector.wakeup();
+        } catch (IOException | RuntimeException e) {
+          finish(c);
         }
+      } else {
+        finish(c);
       }
-      from = n;
-      if (n == buf.length) {
-        throw new OpsRequest.Rejected(431, "request head over " + MAX_HEAD + " bytes");
-      }
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        throw new SocketTimeoutException("request head too slow");
-      }
-      // A bound on the whole head, not each read: a byte a second cannot hold the worker.
-      socket.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-      int r = in.read(buf, n, buf.length - n);
-      if (r < 0) {
-        throw new EOFException();
-      }
-      n += r;
     }
   }
 
@@ -217,11 +421,11 @@ final class OpsConnections {
     }
     try {
       handler.handle(exchange);
-    } catch (IOException | RuntimeException e) {
+    } catch (Throwable t) {
       if (exchange.responded()) {
-        throw e instanceof IOException io ? io : new IOException(e);
+        throw t instanceof IOException io ? io : new IOException(t);
       }
-      log.warn("ops port: handler for {} failed", request.path(), e);
+      log.warn("ops port: handler for {} failed", request.path(), t);
       OpsServer.text(exchange, 500, "internal error\n");
       return;
     }
@@ -231,23 +435,27 @@ final class OpsConnections {
     }
   }
 
-  /**
-   * After refusing a request that may carry a body: stop sending, then read and drop what the
-   * client still sends (bounded), so that closing does not reset the connection before the client
-   * has read the answer.
-   */
-  private static void lingeringClose(Socket socket, InputStream in) {
+  /** Closes a connection and counts it out; once, from whichever thread gets there first. */
+  private void finish(Conn c) {
+    if (!c.finished.compareAndSet(false, true)) {
+      return;
+    }
+    if (c.key != null) {
+      c.key.cancel();
+    }
+    closeQuietly(c.channel);
+    bySource.computeIfPresent(c.source, (a, n) -> n <= 1 ? null : n - 1);
+    open.decrementAndGet();
+    if (Thread.currentThread() == selectorThread) {
+      pending.remove(c);
+    }
+  }
+
+  private static void closeQuietly(SocketChannel channel) {
     try {
-      socket.shutdownOutput();
-      socket.setSoTimeout(1000);
-      byte[] sink = new byte[4096];
-      int total = 0;
-      int r;
-      while (total < LINGER_BYTES && (r = in.read(sink)) >= 0) {
-        total += r;
-      }
+      channel.close();
     } catch (IOException e) {
-      // closing anyway
+      // already closed
     }
   }
 
@@ -257,32 +465,33 @@ final class OpsConnections {
     return t;
   }
 
-  /** When the reaper closes a connection, whatever its worker is doing with it. */
-  private static final class Expiry implements Delayed {
-    private final Socket socket;
-    private final long deadline;
+  /** One connection, from accept to close; its deadline in a worker is the reaper's delay. */
+  private static final class Conn implements Delayed {
+    final SocketChannel channel;
+    final InetAddress source;
+    final long limit;
+    final ByteBuffer head = ByteBuffer.allocate(MAX_HEAD);
+    final AtomicBoolean finished = new AtomicBoolean();
+    SelectionKey key;
+    OpsRequest request;
+    long deadline;
+    boolean draining;
+    int drained;
 
-    Expiry(Socket socket, long deadline) {
-      this.socket = socket;
-      this.deadline = deadline;
-    }
-
-    void close() {
-      try {
-        socket.close();
-      } catch (IOException e) {
-        // already closed
-      }
+    Conn(SocketChannel channel, InetAddress source, long accepted) {
+      this.channel = channel;
+      this.source = source;
+      this.limit = accepted + CONNECTION_LIMIT_NANOS;
     }
 
     @Override
     public long getDelay(TimeUnit unit) {
-      return unit.convert(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      return unit.convert(limit - System.nanoTime(), TimeUnit.NANOSECONDS);
     }
 
     @Override
     public int compareTo(Delayed other) {
-      return Long.compare(deadline, ((Expiry) other).deadline);
+      return Long.compare(limit, ((Conn) other).limit);
     }
   }
 }

@@ -3,6 +3,10 @@ package io.minilb.ops;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 
 /**
  * One request on the ops port and its single response. The request is already read and checked (GET
@@ -10,6 +14,9 @@ import java.nio.charset.StandardCharsets;
  * close}, and no body for HEAD. Used by one worker thread only.
  */
 public final class OpsExchange {
+
+  private static final DateTimeFormatter DATE =
+      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US);
 
   private final OpsRequest request;
   private final OutputStream out;
@@ -56,6 +63,26 @@ public final class OpsExchange {
       boolean headOnly,
       String extraHeaders)
       throws IOException {
+    out.write(head(status, contentType, body.length, extraHeaders));
+    if (!headOnly) {
+      out.write(body);
+    }
+    out.flush();
+  }
+
+  /** A whole short response (a refusal) as bytes, to be written without blocking. */
+  static byte[] render(int status, String message, boolean headOnly, String extraHeaders) {
+    byte[] body = (message + "\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] head = head(status, "text/plain; charset=utf-8", body.length, extraHeaders);
+    if (headOnly) {
+      return head;
+    }
+    byte[] all = java.util.Arrays.copyOf(head, head.length + body.length);
+    System.arraycopy(body, 0, all, head.length, body.length);
+    return all;
+  }
+
+  private static byte[] head(int status, String contentType, int length, String extraHeaders) {
     String head =
         "HTTP/1.1 "
             + status
@@ -64,15 +91,13 @@ public final class OpsExchange {
             + "\r\nContent-Type: "
             + contentType
             + "\r\nContent-Length: "
-            + body.length
+            + length
+            + "\r\nDate: "
+            + DATE.format(ZonedDateTime.now(ZoneOffset.UTC))
             + "\r\n"
             + extraHeaders
             + "Connection: close\r\n\r\n";
-    out.write(head.getBytes(StandardCharsets.US_ASCII));
-    if (!headOnly) {
-      out.write(body);
-    }
-    out.flush();
+    return head.getBytes(StandardCharsets.US_ASCII);
   }
 
   private static String reason(int status) {

@@ -5,9 +5,9 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A checked request head: GET or HEAD, an origin-form target, HTTP/1.0 or 1.1, no body. {@link
- * #parse} is a pure function of the head's bytes; anything else is a {@link Rejected} carrying the
- * status to answer with.
+ * A checked request head: GET or HEAD, an origin-form or absolute-form target, HTTP/1.0 or 1.1 (1.1
+ * with exactly one Host), no body. {@link #parse} is a pure function of the head's bytes; anything
+ * else is a {@link Rejected} carrying the status to answer with.
  */
 record OpsRequest(String method, String path, String query) {
 
@@ -32,25 +32,12 @@ record OpsRequest(String method, String path, String query) {
    * without the empty line that ends the head.
    */
   static OpsRequest parse(byte[] head, int length) throws Rejected {
-    for (int i = 0; i < length; i++) {
-      int b = head[i];
-      if (b < 0 || (b < 0x20 && b != '\r' && b != '\n' && b != '\t') || b == 0x7f) {
-        throw new Rejected(400, "not printable ASCII");
-      }
-    }
+    checkArriving(head, 0, length);
     String[] lines = new String(head, 0, length, StandardCharsets.US_ASCII).split("\r?\n", -1);
-    String[] start = lines[0].split(" ", -1);
-    if (start.length != 3 || !isToken(start[0])) {
-      throw new Rejected(400, "bad request line");
-    }
-    if (!start[2].equals("HTTP/1.1") && !start[2].equals("HTTP/1.0")) {
-      throw new Rejected(start[2].matches("HTTP/[0-9]\\.[0-9]") ? 505 : 400, "unsupported version");
-    }
+    String[] start = requestLine(lines[0]);
     String method = start[0];
-    if (!method.equals("GET") && !method.equals("HEAD")) {
-      throw new Rejected(405, "method not allowed", "Allow: GET, HEAD\r\n");
-    }
     String contentLength = null;
+    int hosts = 0;
     for (int i = 1; i < lines.length; i++) {
       String line = lines[i];
       int colon = line.indexOf(':');
@@ -68,13 +55,71 @@ record OpsRequest(String method, String path, String query) {
         }
         contentLength = value;
       }
+      if (name.equalsIgnoreCase("Host")) {
+        hosts++;
+      }
     }
     if (contentLength != null && !contentLength.matches("0+")) {
       throw new Rejected(413, "a request body is not accepted");
     }
-    String target = start[1];
-    if (!target.startsWith("/")) {
-      throw new Rejected(400, "not an origin-form target");
+    if (start[2].equals("HTTP/1.1") && hosts != 1) {
+      throw new Rejected(400, "HTTP/1.1 needs exactly one Host header");
+    }
+    return target(method, start[1]);
+  }
+
+  /**
+   * Checks {@code head[from..to)} as it arrives, given that {@code head[0..from)} passed before:
+   * refuses at once a byte no head may hold (TLS, binary) and a bad request line as soon as its LF
+   * is in, instead of waiting for the rest of a head that will never be valid.
+   */
+  static void checkArriving(byte[] head, int from, int to) throws Rejected {
+    for (int i = from; i < to; i++) {
+      int b = head[i];
+      if (b < 0 || (b < 0x20 && b != '\r' && b != '\n' && b != '\t') || b == 0x7f) {
+        throw new Rejected(400, "not printable ASCII");
+      }
+      if (b == '\n' && indexOf(head, '\n', 0, i) < 0) {
+        int end = i > 0 && head[i - 1] == '\r' ? i - 1 : i;
+        requestLine(new String(head, 0, end, StandardCharsets.US_ASCII));
+      }
+    }
+  }
+
+  /** Whether a head (whole or in part) is a HEAD request, whose answers carry no body. */
+  static boolean isHead(byte[] head, int length) {
+    return length >= 5 && new String(head, 0, 5, StandardCharsets.US_ASCII).equals("HEAD ");
+  }
+
+  private static int indexOf(byte[] buf, int b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (buf[i] == b) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static String[] requestLine(String line) throws Rejected {
+    String[] start = line.split(" ", -1);
+    if (start.length != 3 || !isToken(start[0])) {
+      throw new Rejected(400, "bad request line");
+    }
+    if (!start[2].equals("HTTP/1.1") && !start[2].equals("HTTP/1.0")) {
+      throw new Rejected(start[2].matches("HTTP/[0-9]\\.[0-9]") ? 505 : 400, "unsupported version");
+    }
+    if (!start[0].equals("GET") && !start[0].equals("HEAD")) {
+      throw new Rejected(405, "method not allowed", "Allow: GET, HEAD\r\n");
+    }
+    return start;
+  }
+
+  /** An origin-form target, or an absolute-form one (RFC 9112 §3.2.2) by its path and query. */
+  private static OpsRequest target(String method, String target) throws Rejected {
+    String lower = target.toLowerCase(java.util.Locale.ROOT);
+    boolean absolute = lower.startsWith("http://") || lower.startsWith("https://");
+    if (!target.startsWith("/") && !absolute) {
+      throw new Rejected(400, "not an origin-form or absolute-form target");
     }
     URI uri;
     try {
@@ -82,10 +127,14 @@ record OpsRequest(String method, String path, String query) {
     } catch (URISyntaxException e) {
       throw new Rejected(400, "bad target");
     }
-    if (uri.getPath() == null || uri.getRawAuthority() != null) {
+    if (uri.getPath() == null || uri.getRawAuthority() != null && !absolute) {
       throw new Rejected(400, "bad target");
     }
-    return new OpsRequest(method, uri.getPath(), uri.getQuery());
+    String path = uri.getPath().isEmpty() ? "/" : uri.getPath();
+    if (!path.startsWith("/")) {
+      throw new Rejected(400, "bad target");
+    }
+    return new OpsRequest(method, path, uri.getQuery());
   }
 
   private static boolean isToken(String s) {

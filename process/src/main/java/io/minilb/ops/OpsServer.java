@@ -6,7 +6,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,19 +17,19 @@ import java.util.function.BooleanSupplier;
  * The operations HTTP port: {@code /healthz} (the process is alive), {@code /readyz} (it can do its
  * job), {@code /metrics} (Prometheus text format) and any extra handlers a process registers.
  *
- * <p>A small blocking HTTP/1.1 server (see {@link OpsConnections}): one thread blocked in {@code
- * accept()}, at most {@value OpsConnections#WORKERS} connections served at once, one request per
- * connection, nothing that wakes an idle process. A handler is chosen by the longest registered
- * path that equals the request's path or is a whole-segment prefix of it ({@code /routes} serves
- * {@code /routes?format=ip} and {@code /routes/x}, not {@code /routesx}).
+ * <p>A small HTTP/1.1 server (see {@link OpsConnections}): one selector thread reads every request
+ * head without blocking, {@value OpsConnections#WORKERS} worker threads run the handlers, one
+ * request per connection, nothing that wakes an idle process. A handler is chosen by the longest
+ * registered path that equals the request's path or is a whole-segment prefix of it ({@code
+ * /routes} serves {@code /routes?format=ip} and {@code /routes/x}, not {@code /routesx}).
  */
 public final class OpsServer implements AutoCloseable {
 
   private final Map<String, OpsHandler> handlers = new ConcurrentHashMap<>();
   private final OpsConnections connections;
 
-  private OpsServer(ServerSocket socket) {
-    this.connections = new OpsConnections(socket, this::find);
+  private OpsServer(ServerSocketChannel socket, int perSource) throws IOException {
+    this.connections = new OpsConnections(socket, this::find, perSource);
   }
 
   /**
@@ -39,15 +40,31 @@ public final class OpsServer implements AutoCloseable {
   public static OpsServer start(
       InetSocketAddress listen, BooleanSupplier ready, PrometheusRegistry registry)
       throws IOException {
-    var socket = new ServerSocket();
+    return start(listen, ready, registry, OpsConnections.PER_SOURCE);
+  }
+
+  /**
+   * As {@link #start(InetSocketAddress, BooleanSupplier, PrometheusRegistry)} with a per-source
+   * cap.
+   */
+  static OpsServer start(
+      InetSocketAddress listen, BooleanSupplier ready, PrometheusRegistry registry, int perSource)
+      throws IOException {
+    var socket = ServerSocketChannel.open();
+    OpsServer server;
     try {
-      socket.setReuseAddress(true);
-      socket.bind(listen, 16);
+      socket.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      socket.bind(listen, 64);
     } catch (IOException e) {
       socket.close();
       throw io.minilb.cli.HostPort.cannotListen(listen, e);
     }
-    var server = new OpsServer(socket);
+    try {
+      server = new OpsServer(socket, perSource);
+    } catch (IOException e) {
+      socket.close();
+      throw e;
+    }
     server.handle("/healthz", ex -> text(ex, 200, "ok\n"));
     server.handle(
         "/readyz",

@@ -23,6 +23,9 @@ import org.junit.jupiter.api.Test;
 /** The ops port over real sockets: what it serves, and what it refuses from a hostile client. */
 class OpsServerTest {
 
+  /** Room for the idle sockets below: every test socket comes from 127.0.0.1. */
+  private static final int PER_SOURCE = 24;
+
   private final AtomicBoolean ready = new AtomicBoolean();
   private OpsServer server;
   private final List<Socket> clients = new ArrayList<>();
@@ -31,7 +34,8 @@ class OpsServerTest {
   void start() throws IOException {
     var registry = new PrometheusRegistry();
     Counter.builder().name("ops_test_hits").help("hits").register(registry).inc();
-    server = OpsServer.start(new InetSocketAddress("127.0.0.1", 0), ready::get, registry);
+    server =
+        OpsServer.start(new InetSocketAddress("127.0.0.1", 0), ready::get, registry, PER_SOURCE);
     server.handle("/routes", ex -> OpsServer.text(ex, 200, "query=" + ex.query() + "\n"));
     server.handle("/routes/deep", ex -> OpsServer.text(ex, 200, "deep\n"));
     server.handle(
@@ -39,6 +43,13 @@ class OpsServerTest {
         ex -> {
           throw new IllegalStateException("handler failure");
         });
+    server.handle(
+        "/err",
+        ex -> {
+          throw new StackOverflowError("handler error");
+        });
+    byte[] big = "0123456789abcdef".repeat(256 * 1024).getBytes(StandardCharsets.US_ASCII);
+    server.handle("/big", ex -> ex.respond(200, "text/plain", big));
   }
 
   @AfterEach
@@ -125,7 +136,7 @@ class OpsServerTest {
         .startsWith("HTTP/1.1 413 ");
     assertThat(exchange("GET /healthz HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"))
         .startsWith("HTTP/1.1 411 ");
-    assertThat(exchange("GET /healthz HTTP/1.1\r\nContent-Length: 0\r\n\r\n"))
+    assertThat(exchange("GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"))
         .startsWith("HTTP/1.1 200 ");
   }
 
@@ -153,7 +164,8 @@ class OpsServerTest {
   void oversizedHead_gets431_andTheServerGoesOn() throws IOException {
     String big = "GET /healthz HTTP/1.1\r\nX-Pad: " + "a".repeat(9000) + "\r\n\r\n";
     assertThat(exchange(big)).startsWith("HTTP/1.1 431 ");
-    String justUnder = "GET /healthz HTTP/1.1\r\nX-Pad: " + "a".repeat(8000) + "\r\n\r\n";
+    String justUnder =
+        "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: " + "a".repeat(8000) + "\r\n\r\n";
     assertThat(exchange(justUnder)).startsWith("HTTP/1.1 200 ");
   }
 
@@ -192,26 +204,167 @@ class OpsServerTest {
   }
 
   @Test
-  void slowClientsBeyondTheWorkers_getAPrompt503_andServiceResumesAfterTheirTimeout()
-      throws Exception {
-    for (int i = 0; i < OpsConnections.WORKERS; i++) {
-      connect().getOutputStream().write("GET /heal".getBytes(StandardCharsets.US_ASCII));
+  void idleSockets_underThePerSourceCap_doNotStarveProbes() throws Exception {
+    for (int i = 0; i < 16; i++) {
+      Socket idle = connect();
+      if (i % 2 == 0) {
+        idle.getOutputStream().write("GET /heal".getBytes(StandardCharsets.US_ASCII));
+      }
     }
-    // The slow ones hold every worker (each is in its head read); the next one is refused at once.
+    for (int i = 0; i < 8; i++) {
+      long start = System.nanoTime();
+      assertThat(get("/healthz")).startsWith("HTTP/1.1 200 ");
+      assertThat((System.nanoTime() - start) / 1e9).isLessThan(1.0);
+    }
+  }
+
+  @Test
+  void socketsBeyondThePerSourceCap_areRefusedAtOnce_andServiceResumes() throws Exception {
+    server.close();
+    server = OpsServer.start(new InetSocketAddress("127.0.0.1", 0), ready::get, null, 6);
+    List<Socket> idle = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      idle.add(connect());
+    }
+    // Under the cap (and past the workers), a probe is still served.
+    assertThat(get("/healthz")).startsWith("HTTP/1.1 200 ");
+    // The probe's socket is counted until the server has seen it closed: add idle sockets until
+    // the cap is reached and a probe is refused.
     await()
         .atMost(Duration.ofSeconds(2))
-        .until(() -> !exchangeOrReset("GET /healthz HTTP/1.1\r\n\r\n").startsWith("HTTP/1.1 200 "));
+        .until(
+            () -> {
+              idle.add(connect());
+              return !exchangeOrReset("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+                  .startsWith("HTTP/1.1 200 ");
+            });
+    assertThat(idle).hasSizeLessThanOrEqualTo(7);
     long start = System.nanoTime();
-    String refused = exchangeOrReset("GET /healthz HTTP/1.1\r\n\r\n");
+    String refused = exchangeOrReset("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
     assertThat((System.nanoTime() - start) / 1e9).isLessThan(1.0);
     assertThat(refused)
         .satisfiesAnyOf(
             r -> assertThat(r).startsWith("HTTP/1.1 503 "), r -> assertThat(r).isEmpty());
+    for (Socket s : idle) {
+      s.close();
+    }
     await()
-        .atMost(Duration.ofSeconds(8))
-        .until(() -> exchangeOrReset("GET /healthz HTTP/1.1\r\n\r\n").startsWith("HTTP/1.1 200 "));
+        .atMost(Duration.ofSeconds(2))
+        .until(
+            () ->
+                exchangeOrReset("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+                    .startsWith("HTTP/1.1 200 "));
+  }
+
+  @Test
+  void idleSockets_areClosedAfterTheHeadBound_with408() throws Exception {
+    Socket idle = connect();
+    idle.setSoTimeout(8000);
+    long start = System.nanoTime();
+    String answer = new String(idle.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    assertThat(answer)
+        .satisfiesAnyOf(
+            a -> assertThat(a).startsWith("HTTP/1.1 408 "), a -> assertThat(a).isEmpty());
+    assertThat((System.nanoTime() - start) / 1e9).isBetween(4.0, 7.0);
+  }
+
+  @Test
+  void nonHttpBytes_areRefusedAsTheyArrive_notAfterTheHeadBound() throws Exception {
+    for (String garbage :
+        List.of(
+            "\u0016\u0003\u0001\u0002\u0000\u0001\u0000",
+            "\u0080abc",
+            "GET /\r\n",
+            "GET /healthz\r\n",
+            "hello world\n")) {
+      try (Socket s = connect()) {
+        s.setSoTimeout(2000);
+        long start = System.nanoTime();
+        s.getOutputStream().write(garbage.getBytes(StandardCharsets.ISO_8859_1));
+        String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertThat(answer).as(garbage).startsWith("HTTP/1.1 400 ");
+        assertThat((System.nanoTime() - start) / 1e9).as(garbage).isLessThan(1.0);
+      }
+    }
+  }
+
+  @Test
+  void concurrentSequentialClients_withinTheQueue_neverGet503() throws Exception {
+    var failures = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+    List<Thread> threads = new ArrayList<>();
+    // Twice the workers: the others wait in the queue, counted until their sockets are closed.
+    for (int t = 0; t < 2 * OpsConnections.WORKERS; t++) {
+      threads.add(
+          new Thread(
+              () -> {
+                for (int i = 0; i < 100; i++) {
+                  String r = exchangeOrReset("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+                  if (!r.startsWith("HTTP/1.1 200 ")) {
+                    failures.add(r.isEmpty() ? "(reset)" : r.substring(0, r.indexOf('\r')));
+                  }
+                }
+              }));
+    }
+    threads.forEach(Thread::start);
+    for (Thread t : threads) {
+      t.join(30_000);
+    }
+    assertThat(failures).isEmpty();
+  }
+
+  @Test
+  void headRequest_refused_getsNoBody() throws IOException {
+    String response = exchange("HEAD /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc");
+    assertThat(response).startsWith("HTTP/1.1 413 ").endsWith("\r\n\r\n");
+  }
+
+  @Test
+  void handlerError_gets500_andTheServerGoesOn() throws IOException {
     for (int i = 0; i < 2 * OpsConnections.WORKERS; i++) {
-      assertThat(get("/healthz")).startsWith("HTTP/1.1 200 ");
+      assertThat(get("/err")).startsWith("HTTP/1.1 500 ");
+    }
+    assertThat(get("/healthz")).startsWith("HTTP/1.1 200 ");
+  }
+
+  @Test
+  void absoluteFormTargets_areServedByTheirPathAndQuery() throws IOException {
+    assertThat(exchange("GET http://x:8080/healthz HTTP/1.1\r\nHost: x\r\n\r\n"))
+        .startsWith("HTTP/1.1 200 ")
+        .endsWith("ok\n");
+    assertThat(exchange("GET http://x/routes?a=b HTTP/1.1\r\nHost: x\r\n\r\n"))
+        .endsWith("query=a=b\n");
+    assertThat(exchange("GET ftp://x/healthz HTTP/1.1\r\nHost: x\r\n\r\n"))
+        .startsWith("HTTP/1.1 400 ");
+  }
+
+  @Test
+  void http11_needsExactlyOneHost_andAnswersCarryADate() throws IOException {
+    assertThat(exchange("GET /healthz HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 400 ");
+    assertThat(exchange("GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"))
+        .startsWith("HTTP/1.1 400 ");
+    assertThat(get("/healthz"))
+        .containsPattern(
+            "\r\nDate: [A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT\r\n");
+  }
+
+  @Test
+  void aLargeAnswer_arrivesWhole_whenTheClientSendsMoreAfterItsHead() throws Exception {
+    for (int round = 0; round < 3; round++) {
+      try (Socket s = connect()) {
+        s.setSoTimeout(10_000);
+        OutputStream out = s.getOutputStream();
+        out.write("GET /big HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        InputStream in = s.getInputStream();
+        int first = in.read();
+        // Bytes the server never reads: closing over them must not reset the answer.
+        out.write(new byte[4096]);
+        byte[] rest = in.readAllBytes();
+        assertThat(first + rest.length).isGreaterThan(4 * 1024 * 1024);
+        String head = new String(rest, 0, 200, StandardCharsets.ISO_8859_1);
+        int length = Integer.parseInt(head.replaceAll("(?s).*Content-Length: (\\d+).*", "$1"));
+        int headEnd = head.indexOf("\r\n\r\n") + 4;
+        assertThat(rest.length - headEnd).isEqualTo(length);
+      }
     }
   }
 
