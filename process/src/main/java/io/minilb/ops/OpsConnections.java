@@ -1,12 +1,11 @@
 package io.minilb.ops;
 
-import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -19,8 +18,6 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.DelayQueue;
-import java.util.concurrent.Delayed;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -31,21 +28,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ops port's sockets. One selector thread accepts and reads every request head without
- * blocking; a complete, checked head goes to one of {@link #WORKERS} worker threads (at most {@link
- * #QUEUE} waiting, beyond that {@code 503}), which runs the handler and writes the answer; the
- * connection then comes back to the selector, which reads and drops what the client still sends
- * until it closes (bounded), so that closing never resets an answer.
+ * The ops port's sockets. One selector thread accepts, reads every request head and writes every
+ * answer without blocking; a complete, checked head goes to one of {@link #WORKERS} worker threads
+ * (at most {@link #QUEUE} waiting), which runs the handler into memory and gives the answer back to
+ * the selector. Once the answer is out, the selector shuts the output and reads and drops what the
+ * client still sends until it closes (at most {@link #DRAIN_BYTES} bytes, {@link #DRAIN_NANOS}), so
+ * that closing never resets an answer. No thread ever waits on a client.
  *
- * <p>Bounds: {@link #MAX_CONNECTIONS} open connections in all and a per-source-address cap (each
- * counted from accept to close; beyond either, a best-effort {@code 503} and close at once); the
- * head must arrive whole within {@link #HEAD_TIMEOUT_NANOS} and fit in {@link #MAX_HEAD} bytes;
- * bytes no head may hold are refused as they arrive; a connection in a worker is closed {@link
- * #CONNECTION_LIMIT_NANOS} after its accept by a reaper thread, whatever it is doing.
+ * <p>Bounds: {@link #MAX_CONNECTIONS} open connections in all and a per-source-address cap, each
+ * counted from accept to close (beyond either: a best-effort {@code 503} and close at once); at
+ * most {@code WORKERS + QUEUE} requests between head and written answer (beyond: {@code 503}); the
+ * head must arrive whole within {@link #HEAD_TIMEOUT_NANOS} of the accept ({@code 408}) and fit in
+ * {@link #MAX_HEAD} bytes ({@code 431}); bytes no head may hold are refused as they arrive ({@code
+ * 400}); the answer must be taken by the client within {@link #CONNECTION_LIMIT_NANOS} of the
+ * accept, else the connection is closed.
  *
  * <p>Threads are daemons named {@code ops-http-*}. While no connection is open the selector waits
- * without a timeout and the workers and the reaper are parked without one: an idle process never
- * wakes for this port.
+ * without a timeout and the workers are parked without one: an idle process never wakes for this
+ * port.
  */
 final class OpsConnections {
 
@@ -66,15 +66,17 @@ final class OpsConnections {
   private final Function<String, OpsHandler> handlers;
   private final int perSource;
   private final ThreadPoolExecutor workers;
-  private final DelayQueue<Conn> active = new DelayQueue<>();
   private final Thread selectorThread;
-  private final Thread reaper;
   private final AtomicInteger open = new AtomicInteger();
   private final Map<InetAddress, Integer> bySource = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Conn> returned = new ConcurrentLinkedQueue<>();
   // Connections the selector owns (reading a head, or draining after the answer); its thread only.
   private final Set<Conn> pending = new HashSet<>();
+  // Every open connection, wherever it is, to close them all when the server stops.
+  private final Set<Conn> all = ConcurrentHashMap.newKeySet();
   private final List<Conn> handoffs = new ArrayList<>();
+  // Requests given to the workers and not yet written out: each holds its whole answer at the end.
+  private int serving;
   private final ByteBuffer sink = ByteBuffer.allocate(4096);
   private volatile boolean closed;
 
@@ -97,12 +99,10 @@ final class OpsConnections {
             new ArrayBlockingQueue<>(QUEUE),
             r -> daemon(r, "ops-http-" + n.incrementAndGet()));
     this.selectorThread = daemon(this::selectLoop, "ops-http-select");
-    this.reaper = daemon(this::reapLoop, "ops-http-reaper");
   }
 
   void start() {
     selectorThread.start();
-    reaper.start();
   }
 
   InetSocketAddress address() {
@@ -119,10 +119,6 @@ final class OpsConnections {
     }
     selector.wakeup();
     workers.shutdownNow();
-    reaper.interrupt();
-    for (Conn c : active) {
-      finish(c);
-    }
   }
 
   private void selectLoop() {
@@ -149,7 +145,7 @@ final class OpsConnections {
           }
         }
         for (Conn c; (c = returned.poll()) != null; ) {
-          drain(c);
+          answer(c);
         }
         expire();
       } catch (Throwable t) {
@@ -164,10 +160,7 @@ final class OpsConnections {
         }
       }
     }
-    for (Conn c : pending) {
-      finish(c);
-    }
-    for (Conn c; (c = returned.poll()) != null; ) {
+    for (Conn c : new ArrayList<>(all)) {
       finish(c);
     }
     pending.clear();
@@ -185,7 +178,9 @@ final class OpsConnections {
     }
     Conn c = (Conn) key.attachment();
     try {
-      if (c.draining) {
+      if (c.response != null) {
+        write(c);
+      } else if (c.draining) {
         sink.clear();
         int r = c.channel.read(sink);
         c.drained += Math.max(r, 0);
@@ -241,6 +236,7 @@ final class OpsConnections {
       long now = System.nanoTime();
       var c = new Conn(channel, source, now);
       c.deadline = now + HEAD_TIMEOUT_NANOS;
+      all.add(c);
       try {
         c.key = channel.register(selector, SelectionKey.OP_READ, c);
         pending.add(c);
@@ -301,14 +297,20 @@ final class OpsConnections {
     }
   }
 
-  /** Gives a checked request to a worker once its key is gone; a full queue is a 503. */
+  /**
+   * Gives a checked request to a worker; a full queue, or too many answers still being written, is
+   * a 503.
+   */
   private void handOff(Conn c) {
     try {
-      c.channel.configureBlocking(true);
+      if (serving >= WORKERS + QUEUE) {
+        throw new RejectedExecutionException("answers still being written");
+      }
       workers.execute(() -> serve(c));
-    } catch (RejectedExecutionException | IOException e) {
+      c.serving = true;
+      serving++;
+    } catch (RejectedExecutionException e) {
       try {
-        c.channel.configureBlocking(false);
         c.key = c.channel.register(selector, SelectionKey.OP_READ, c);
         pending.add(c);
         refuse(c, 503, "busy", "Retry-After: 1\r\n");
@@ -334,21 +336,35 @@ final class OpsConnections {
     c.deadline = System.nanoTime() + DRAIN_NANOS;
   }
 
-  /** Takes back a connection whose answer is sent: reads and drops what the client still sends. */
-  private void drain(Conn c) {
-    if (!c.channel.isOpen()) {
+  /** Takes back a connection with its answer from a worker and writes it without blocking. */
+  private void answer(Conn c) {
+    if (!c.channel.isOpen() || c.response == null) {
       finish(c);
       return;
     }
+    c.deadline = c.limit;
+    pending.add(c);
     try {
-      c.key = c.channel.register(selector, SelectionKey.OP_READ, c);
+      c.key = c.channel.register(selector, SelectionKey.OP_WRITE, c);
+      write(c);
     } catch (IOException | RuntimeException e) {
       finish(c);
+    }
+  }
+
+  /** Writes what the socket takes; once all is out, shuts output and drains (bounded). */
+  private void write(Conn c) throws IOException {
+    c.channel.write(c.response);
+    if (c.response.hasRemaining()) {
       return;
     }
+    c.response = null;
+    c.serving = false;
+    serving--;
+    c.channel.shutdownOutput();
+    c.key.interestOps(SelectionKey.OP_READ);
     c.draining = true;
     c.deadline = System.nanoTime() + DRAIN_NANOS;
-    pending.add(c);
   }
 
   private void expire() {
@@ -360,7 +376,7 @@ final class OpsConnections {
       }
     }
     for (Conn c : late) {
-      if (!c.draining) {
+      if (!c.draining && c.response == null) {
         try {
           c.channel.write(
               ByteBuffer.wrap(OpsExchange.render(408, "request head too slow", false, "")));
@@ -372,43 +388,19 @@ final class OpsConnections {
     }
   }
 
-  private void reapLoop() {
-    while (!closed) {
-      try {
-        finish(active.take());
-      } catch (InterruptedException e) {
-        return;
-      }
-    }
-  }
-
+  /** Runs in a worker: answers into memory, then gives the connection back to the selector. */
   private void serve(Conn c) {
-    active.add(c);
-    boolean sent = false;
+    var out = new ByteArrayOutputStream(8192);
     try {
-      if (!closed) {
-        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(c.channel), 8192);
-        dispatch(c.request, out);
-        c.channel.shutdownOutput();
-        sent = true;
-      }
-    } catch (IOException e) {
-      // The client went away or the reaper closed the socket: nothing left to answer.
+      dispatch(c.request, out);
     } catch (Throwable t) {
       log.warn("ops port: serving {} failed", c.request.path(), t);
-    } finally {
-      active.remove(c);
-      if (sent && !closed) {
-        try {
-          c.channel.configureBlocking(false);
-          returned.add(c);
-          selector.wakeup();
-        } catch (IOException | RuntimeException e) {
-          finish(c);
-        }
-      } else {
-        finish(c);
-      }
+    }
+    c.response = ByteBuffer.wrap(out.toByteArray());
+    returned.add(c);
+    selector.wakeup();
+    if (closed) {
+      finish(c);
     }
   }
 
@@ -444,6 +436,10 @@ final class OpsConnections {
       c.key.cancel();
     }
     closeQuietly(c.channel);
+    all.remove(c);
+    if (c.serving) {
+      serving--;
+    }
     bySource.computeIfPresent(c.source, (a, n) -> n <= 1 ? null : n - 1);
     open.decrementAndGet();
     if (Thread.currentThread() == selectorThread) {
@@ -465,8 +461,8 @@ final class OpsConnections {
     return t;
   }
 
-  /** One connection, from accept to close; its deadline in a worker is the reaper's delay. */
-  private static final class Conn implements Delayed {
+  /** One connection, from accept to close. */
+  private static final class Conn {
     final SocketChannel channel;
     final InetAddress source;
     final long limit;
@@ -474,6 +470,8 @@ final class OpsConnections {
     final AtomicBoolean finished = new AtomicBoolean();
     SelectionKey key;
     OpsRequest request;
+    volatile ByteBuffer response;
+    boolean serving;
     long deadline;
     boolean draining;
     int drained;
@@ -482,16 +480,6 @@ final class OpsConnections {
       this.channel = channel;
       this.source = source;
       this.limit = accepted + CONNECTION_LIMIT_NANOS;
-    }
-
-    @Override
-    public long getDelay(TimeUnit unit) {
-      return unit.convert(limit - System.nanoTime(), TimeUnit.NANOSECONDS);
-    }
-
-    @Override
-    public int compareTo(Delayed other) {
-      return Long.compare(limit, ((Conn) other).limit);
     }
   }
 }

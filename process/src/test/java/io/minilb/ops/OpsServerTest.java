@@ -369,6 +369,22 @@ class OpsServerTest {
   }
 
   @Test
+  void clientsThatDoNotReadALargeAnswer_holdNoWorker() throws Exception {
+    for (int i = 0; i < 2 * OpsConnections.WORKERS; i++) {
+      var s = new Socket();
+      s.setReceiveBufferSize(4096);
+      s.connect(server.address(), 2000);
+      clients.add(s);
+      s.getOutputStream()
+          .write("GET /big HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    }
+    Thread.sleep(500);
+    long start = System.nanoTime();
+    assertThat(get("/healthz")).startsWith("HTTP/1.1 200 ");
+    assertThat((System.nanoTime() - start) / 1e9).isLessThan(1.0);
+  }
+
+  @Test
   void threads_areNamedDaemons() throws IOException {
     get("/healthz");
     assertThat(Thread.getAllStackTraces().keySet())
