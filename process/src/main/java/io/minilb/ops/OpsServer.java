@@ -1,49 +1,72 @@
 package io.minilb.ops;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
+import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Executors;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
 /**
  * The operations HTTP port: {@code /healthz} (the process is alive), {@code /readyz} (it can do its
- * job), {@code /metrics} (Prometheus text format) and any extra handlers a process registers. One
- * small daemon thread; never on a hot path.
+ * job), {@code /metrics} (Prometheus text format) and any extra handlers a process registers.
+ *
+ * <p>A small HTTP/1.1 server (see {@link OpsConnections}): one selector thread reads every request
+ * head without blocking, {@value OpsConnections#WORKERS} worker threads run the handlers, one
+ * request per connection, nothing that wakes an idle process. A handler is chosen by the longest
+ * registered path that equals the request's path or is a whole-segment prefix of it ({@code
+ * /routes} serves {@code /routes?format=ip} and {@code /routes/x}, not {@code /routesx}).
  */
 public final class OpsServer implements AutoCloseable {
 
-  private final HttpServer server;
+  private final Map<String, OpsHandler> handlers = new ConcurrentHashMap<>();
+  private final OpsConnections connections;
 
-  private OpsServer(HttpServer server) {
-    this.server = server;
+  private OpsServer(ServerSocketChannel socket, int perSource) throws IOException {
+    this.connections = new OpsConnections(socket, this::find, perSource);
   }
 
-  /** As above, with {@code /metrics} in the Prometheus text format from {@code registry}. */
+  /**
+   * Listens on {@code listen} and serves {@code /healthz}, {@code /readyz} (200 while {@code ready}
+   * holds, else 503) and, when {@code registry} is not null, {@code /metrics} in the Prometheus
+   * text format from it.
+   */
   public static OpsServer start(
       InetSocketAddress listen, BooleanSupplier ready, PrometheusRegistry registry)
       throws IOException {
-    HttpServer server;
+    return start(listen, ready, registry, OpsConnections.PER_SOURCE);
+  }
+
+  /**
+   * As {@link #start(InetSocketAddress, BooleanSupplier, PrometheusRegistry)} with a per-source
+   * cap.
+   */
+  static OpsServer start(
+      InetSocketAddress listen, BooleanSupplier ready, PrometheusRegistry registry, int perSource)
+      throws IOException {
+    var socket = ServerSocketChannel.open();
+    OpsServer server;
     try {
-      server = HttpServer.create(listen, 16);
+      socket.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      socket.bind(listen, 64);
     } catch (IOException e) {
+      socket.close();
       throw io.minilb.cli.HostPort.cannotListen(listen, e);
     }
-    server.setExecutor(
-        Executors.newSingleThreadExecutor(
-            r -> {
-              var t = new Thread(r, "ops-http");
-              t.setDaemon(true);
-              return t;
-            }));
-    server.createContext("/healthz", ex -> text(ex, 200, "ok\n"));
-    server.createContext(
+    try {
+      server = new OpsServer(socket, perSource);
+    } catch (IOException e) {
+      socket.close();
+      throw e;
+    }
+    server.handle("/healthz", ex -> text(ex, 200, "ok\n"));
+    server.handle(
         "/readyz",
         ex -> {
           boolean ok = ready.getAsBoolean();
@@ -51,43 +74,55 @@ public final class OpsServer implements AutoCloseable {
         });
     if (registry != null) {
       var writer = new PrometheusTextFormatWriter(false);
-      server.createContext(
+      server.handle(
           "/metrics",
           ex -> {
-            var body = new java.io.ByteArrayOutputStream(8192);
-            writer.write(
-                body, registry.scrape(), io.prometheus.metrics.config.EscapingScheme.ALLOW_UTF8);
-            ex.getResponseHeaders().set("Content-Type", PrometheusTextFormatWriter.CONTENT_TYPE);
-            ex.sendResponseHeaders(200, body.size());
-            try (OutputStream out = ex.getResponseBody()) {
-              body.writeTo(out);
-            }
+            var body = new ByteArrayOutputStream(8192);
+            writer.write(body, registry.scrape(), EscapingScheme.ALLOW_UTF8);
+            ex.respond(200, PrometheusTextFormatWriter.CONTENT_TYPE, body.toByteArray());
           });
     }
-    server.start();
-    return new OpsServer(server);
+    server.connections.start();
+    return server;
   }
 
-  public void handle(String path, HttpHandler handler) {
-    server.createContext(path, handler);
+  /** Serves {@code path} and the paths below it with {@code handler}; a path is registered once. */
+  public void handle(String path, OpsHandler handler) {
+    if (!path.startsWith("/")) {
+      throw new IllegalArgumentException("path must start with '/': " + path);
+    }
+    if (handlers.putIfAbsent(path, handler) != null) {
+      throw new IllegalArgumentException("path already registered: " + path);
+    }
   }
 
   public InetSocketAddress address() {
-    return server.getAddress();
+    return connections.address();
   }
 
-  /** Writes a plain-text response and closes the exchange. */
-  public static void text(HttpExchange ex, int status, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-    ex.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(bytes);
-    }
+  /** Writes a plain-text response. */
+  public static void text(OpsExchange ex, int status, String body) throws IOException {
+    ex.respond(status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Stops accepting, closes the listening socket and any connection still open. */
   @Override
   public void close() {
-    server.stop(0);
+    connections.close();
+  }
+
+  private OpsHandler find(String path) {
+    String best = null;
+    for (String registered : handlers.keySet()) {
+      boolean matches =
+          path.startsWith(registered)
+              && (path.length() == registered.length()
+                  || registered.endsWith("/")
+                  || path.charAt(registered.length()) == '/');
+      if (matches && (best == null || registered.length() > best.length())) {
+        best = registered;
+      }
+    }
+    return best == null ? null : handlers.get(best);
   }
 }

@@ -1,7 +1,7 @@
 package io.minilb.controller.routes;
 
-import com.sun.net.httpserver.HttpExchange;
 import io.minilb.controller.view.NodeView;
+import io.minilb.ops.OpsExchange;
 import io.minilb.ops.OpsServer;
 import java.io.IOException;
 import java.util.List;
@@ -32,9 +32,9 @@ public final class RoutesEndpoint {
   }
 
   /** Serves the current routes; an unknown format, or dhcp121 without a gateway, is a 400. */
-  public void handle(HttpExchange ex) throws IOException {
+  public void handle(OpsExchange ex) throws IOException {
     try {
-      OpsServer.text(ex, 200, routes.render(RouteRequest.fromQuery(ex.getRequestURI().getQuery())));
+      OpsServer.text(ex, 200, routes.render(RouteRequest.fromQuery(ex.query())));
     } catch (IllegalArgumentException e) {
       OpsServer.text(ex, 400, e.getMessage() + "\n");
     }
