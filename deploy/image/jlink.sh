@@ -6,7 +6,7 @@ set -eu
 role="$1"
 out="$2"
 # Modules found with jdeps and checked by running each process on the result.
-common="java.base,java.logging,java.management,jdk.management,jdk.unsupported,jdk.httpserver,java.naming,jdk.crypto.ec"
+common="java.base,java.logging,java.management,jdk.management,jdk.unsupported,java.naming,jdk.crypto.ec"
 case "$role" in
   resolver) modules="$common" ;;
   controller) modules="$common,java.net.http,java.desktop,java.security.jgss,java.xml" ;;
