@@ -3,6 +3,7 @@ package io.minilb.controller;
 import io.minilb.controller.records.Limits;
 import io.minilb.controller.records.RecordBuilder;
 import io.minilb.controller.records.ZoneConfig;
+import io.minilb.controller.snapshot.AfterFirstPublish;
 import io.minilb.controller.snapshot.SnapshotPublisher;
 import io.minilb.controller.stream.RecordStreamService;
 import io.minilb.controller.view.ClusterState;
@@ -13,8 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,27 +45,20 @@ final class ChangeWarmUp implements Runnable {
   /** What the scratch changes produced, for the log and the tests. */
   record Warmed(int deltas, long bytes, Snapshot last) {}
 
-  private final Executor executor;
   private final ZoneConfig zone;
   private final Limits limits;
-  private final AtomicBoolean done = new AtomicBoolean();
+  private final AfterFirstPublish once;
 
   ChangeWarmUp(Executor executor, ZoneConfig zone, Limits limits) {
-    this.executor = executor;
     this.zone = zone;
     this.limits = limits;
+    this.once = new AfterFirstPublish(executor, this::warm);
   }
 
   /** Called after each publish; warms up once, after the first. */
   @Override
   public void run() {
-    if (done.compareAndSet(false, true)) {
-      try {
-        executor.execute(this::warm);
-      } catch (RejectedExecutionException e) {
-        // The controller is closing: nothing left to warm, and the publish must not fail.
-      }
-    }
+    once.run();
   }
 
   private void warm() {

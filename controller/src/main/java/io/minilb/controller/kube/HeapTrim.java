@@ -2,9 +2,9 @@ package io.minilb.controller.kube;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import com.sun.management.VMOption;
+import io.minilb.controller.snapshot.AfterFirstPublish;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,29 +41,20 @@ public final class HeapTrim implements Runnable {
   static final int MAX_FREE = 30;
   static final int COLLECTIONS = 4;
 
-  private final Executor executor;
-  private final Runnable trim;
-  private final AtomicBoolean done = new AtomicBoolean();
+  private final AfterFirstPublish once;
 
   public HeapTrim(Executor executor) {
     this(executor, HeapTrim::trim);
   }
 
   HeapTrim(Executor executor, Runnable trim) {
-    this.executor = executor;
-    this.trim = trim;
+    this.once = new AfterFirstPublish(executor, trim);
   }
 
   /** Called after each publish; trims once, after the first. */
   @Override
   public void run() {
-    if (done.compareAndSet(false, true)) {
-      try {
-        executor.execute(trim);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        // The controller is closing: no heap worth trimming, and the publish must not fail.
-      }
-    }
+    once.run();
   }
 
   static void trim() {
