@@ -62,20 +62,7 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for n in $sizes; do
   [[ $skip_resolver == yes ]] && break
   zone="$work/zone-$n"
-  {
-    echo "\$ORIGIN minilb."
-    echo "@ 5 IN SOA ns.minilb. hostmaster.minilb. 1 60 30 3600 5"
-    echo "@ 5 IN NS ns.minilb."
-    for ((i = 0; i < n; i++)); do
-      o="svc$i.ns$((i % 50))"
-      for j in 0 1 2; do
-        ip="10.$((i / 256 % 256)).$((i % 256)).$((j + 1))"
-        echo "$o 5 IN A $ip"
-        echo "ep$j.$o 5 IN A $ip"
-        echo "_http._tcp.$o 5 IN SRV 0 1 8080 ep$j.$o.minilb."
-      done
-    done
-  } >"$zone"
+  bench/service-zone.sh "$n" >"$zone"
   java -cp "$cp_resolver" bench/ZoneToSnapshot.java "$zone" "$work/snapshot-$n.pb" >/dev/null
   awk -v n="$n" 'BEGIN { srand(7); for (k = 0; k < 100000; k++) { i = int(rand() * n); print "svc" i ".ns" (i % 50) ".minilb A" } }' \
     >"$work/queries-$n.txt"

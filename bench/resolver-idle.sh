@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The resolver's idle CPU, per thread. Serves a snapshot of N Services (a zone as footprint.sh
-# writes it) with the stand-in controller bench/StreamServer.java, then, one after another and
+# The resolver's idle CPU, per thread. Serves a snapshot of N Services (bench/service-zone.sh, the
+# zone footprint.sh serves) with the stand-in controller bench/StreamServer.java, then, one after another and
 # ROUNDS times over, runs `./minilb resolver` of each CHECKOUT (default: this one) against it. Once
 # the resolver has synced and settled it samples the CPU ticks of every thread
 # (/proc/PID/task/*/stat) over SECONDS and prints the total as % of a core and the threads that
@@ -62,20 +62,7 @@ for c in "$PWD" "${checkouts[@]}"; do
 done
 cp_resolver="resolver/target/minilb-resolver.jar:resolver/target/lib/*"
 zone="$work/zone"
-{
-  echo "\$ORIGIN minilb."
-  echo "@ 5 IN SOA ns.minilb. hostmaster.minilb. 1 60 30 3600 5"
-  echo "@ 5 IN NS ns.minilb."
-  for ((i = 0; i < services; i++)); do
-    o="svc$i.ns$((i % 50))"
-    for j in 0 1 2; do
-      ip="10.$((i / 256 % 256)).$((i % 256)).$((j + 1))"
-      echo "$o 5 IN A $ip"
-      echo "ep$j.$o 5 IN A $ip"
-      echo "_http._tcp.$o 5 IN SRV 0 1 8080 ep$j.$o.minilb."
-    done
-  done
-} >"$zone"
+bench/service-zone.sh "$services" >"$zone"
 java -cp "$cp_resolver" bench/ZoneToSnapshot.java "$zone" "$work/snapshot.pb" >/dev/null
 java -Xmx1g -cp "$cp_resolver" bench/StreamServer.java "$work/snapshot.pb" "$work/stream.port" \
   >"$work/stream.log" 2>&1 &
