@@ -40,14 +40,8 @@ class QuietEventLoopGroupTest {
     var group = new QuietEventLoopGroup(1, new DefaultThreadFactory("quiet-test"), counting);
     try {
       group.submit(() -> {}).get(5, TimeUnit.SECONDS);
-      await().atMost(Duration.ofSeconds(5)).until(counting::asleep);
-      int runs = counting.runs.get();
-
       // Netty's own loops return from their I/O wait once a second here.
-      await()
-          .during(Duration.ofMillis(2500))
-          .atMost(Duration.ofSeconds(4))
-          .until(() -> counting.runs.get() == runs);
+      staysAsleep(counting);
     } finally {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
     }
@@ -85,16 +79,20 @@ class QuietEventLoopGroupTest {
       var loop = group.next();
       loop.submit(() -> loop.schedule(() -> {}, 300, TimeUnit.MILLISECONDS).cancel(false))
           .get(5, TimeUnit.SECONDS);
-      await().atMost(Duration.ofSeconds(5)).until(counting::asleep);
-      int runs = counting.runs.get();
-
-      await()
-          .during(Duration.ofMillis(2500))
-          .atMost(Duration.ofSeconds(4))
-          .until(() -> counting.runs.get() == runs);
+      staysAsleep(counting);
     } finally {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
     }
+  }
+
+  /** Waits for the loop to sleep, then checks it does not return from its I/O wait for 2.5 s. */
+  private static void staysAsleep(CountingFactory counting) {
+    await().atMost(Duration.ofSeconds(5)).until(counting::asleep);
+    int runs = counting.runs.get();
+    await()
+        .during(Duration.ofMillis(2500))
+        .atMost(Duration.ofSeconds(4))
+        .until(() -> counting.runs.get() == runs);
   }
 
   /** Counts the loop's returns from its I/O wait. */
