@@ -124,6 +124,7 @@ final class Children {
     if (child.name.equals("resolver")) {
       cmd.add("-Xmx96m");
       cmd.add("-XX:MaxNewSize=6m"); // as the images run it
+      cmd.add("-XX:MaxDirectMemorySize=64m");
     } else {
       // the heap flags of ./minilb controller
       cmd.add("-Xmx160m");

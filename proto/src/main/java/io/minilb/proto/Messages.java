@@ -18,6 +18,25 @@ import java.util.List;
  */
 public final class Messages {
 
+  /**
+   * The largest delta response, in bytes on the wire, a controller sends and a resolver reads. A
+   * resolver parses a delta into objects (a snapshot it indexes straight from its bytes), and
+   * protobuf's objects can take twenty times a message's size when its fields are tiny: a 64 MiB
+   * delta of empty removals would need more heap than a resolver has. A change larger than this
+   * goes out as a full snapshot instead, which costs the resolver about the same time and no more
+   * memory than any full sync. One MiB holds some 15,000 changed RRsets.
+   */
+  public static final int MAX_DELTA_BYTES = 1 << 20;
+
+  /**
+   * The largest response, in bytes on the wire, a resolver reads: a full snapshot up to this size
+   * is taken, anything larger ends the stream. While it arrives a message sits in Netty's direct
+   * buffers at up to twice its size, so the resolver runs with {@code -XX:MaxDirectMemorySize=64m};
+   * with the images' shared 32m a message over about 14 MiB could never be read, and a resolver
+   * would reconnect for the same snapshot for ever. The controller keeps its snapshots under this.
+   */
+  public static final int MAX_RESPONSE_BYTES = 32 << 20;
+
   private Messages() {}
 
   public static io.minilb.proto.v1.Version toProto(Version v) {

@@ -4,6 +4,7 @@ import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.minilb.ops.OpsServer;
+import io.minilb.proto.Messages;
 import io.minilb.resolver.dns.Answerer;
 import io.minilb.resolver.dns.DnsServer;
 import io.minilb.resolver.dns.EdnsPolicy;
@@ -276,7 +277,7 @@ public final class Resolver implements AutoCloseable {
         .keepAliveTime(10, TimeUnit.SECONDS)
         .keepAliveTimeout(5, TimeUnit.SECONDS)
         .keepAliveWithoutCalls(true)
-        .maxInboundMessageSize(64 << 20)
+        .maxInboundMessageSize(Messages.MAX_RESPONSE_BYTES)
         // A full snapshot is one message (about 3 MiB at 10k Services): from gRPC's default 1 MiB
         // window the controller waits for window updates until auto-tuning has grown it over a few
         // round trips. Starting at 8 MiB keeps auto-tuning on. A larger window is credit, not a

@@ -59,12 +59,21 @@ final class Encodings {
     return full;
   }
 
-  /** The delta turning {@code base} into {@code latest}. */
+  /**
+   * The delta turning {@code base} into {@code latest}; the full snapshot instead when that delta
+   * is over {@link Messages#MAX_DELTA_BYTES}, which resolvers refuse.
+   */
   synchronized EncodedResponse delta(Snapshot base, Snapshot latest) {
     if (!moveTo(latest)) {
-      return encodeDelta(base, latest);
+      EncodedResponse d = encodeDelta(base, latest);
+      return d.size() > Messages.MAX_DELTA_BYTES ? encodeFull(latest) : d;
     }
-    return deltas.computeIfAbsent(base.version(), v -> encodeDelta(base, latest));
+    EncodedResponse d = deltas.computeIfAbsent(base.version(), v -> encodeDelta(base, latest));
+    if (d.size() > Messages.MAX_DELTA_BYTES) {
+      d = full(latest);
+      deltas.put(base.version(), d); // the oversized delta is not kept
+    }
+    return d;
   }
 
   /** How many times a full snapshot was encoded since start. */

@@ -94,6 +94,39 @@ class RecordStreamServiceTest {
   }
 
   @Test
+  void aChangeWhoseDeltaIsOverTheLimit_goesOutAsAFullSnapshot_andSmallerOnesStayDeltas()
+      throws Exception {
+    publish("10.0.0.1");
+    var client = new Client();
+    client.subscribe(null);
+    client.ack(client.next());
+
+    // About 40 bytes per changed RRset on the wire: 40,000 of them are well over the limit.
+    List<RRSet> many = new ArrayList<>();
+    for (int i = 0; i < 40_000; i++) {
+      many.add(
+          new RRSet(
+              "s" + i + ".default.minilb.",
+              Type.A,
+              5,
+              List.of(Rdata.of(new byte[] {10, 1, (byte) (i >> 8), (byte) i}))));
+    }
+    leader.get().publish(List.of("minilb."), many);
+    Snapshot changed = leader.get().current();
+    WatchResponse big = client.next();
+    client.ack(big);
+    many.set(
+        0, new RRSet("s0.default.minilb.", Type.A, 5, List.of(Rdata.of(new byte[] {1, 2, 3, 4}))));
+    leader.get().publish(List.of("minilb."), many);
+    WatchResponse small = client.next();
+
+    assertThat(big.hasSnapshot()).as("the 40,000-RRset change").isTrue();
+    assertThat(big.getSerializedSize()).isGreaterThan(Messages.MAX_DELTA_BYTES);
+    assertThat(Messages.fromProto(big.getSnapshot())).isEqualTo(changed);
+    assertThat(small.hasDelta()).as("the next, small change").isTrue();
+  }
+
+  @Test
   void reconnectHoldingTheNewestVersion_getsNothingUntilTheNextChange() throws Exception {
     publish("10.0.0.1");
     var client = new Client();

@@ -70,6 +70,7 @@ public final class ControllerStream implements AutoCloseable {
   private boolean closed;
   private int failures;
   private boolean warmed;
+  private boolean wantFull; // subscribe without a held version, for a full snapshot
   private final SlowDeltaLine slowDeltaLine = new SlowDeltaLine();
 
   /**
@@ -114,13 +115,19 @@ public final class ControllerStream implements AutoCloseable {
 
   private void subscribe(StreamObserver<WatchRequest> out) {
     var sub = Subscribe.newBuilder().setNode(node);
-    store.version().ifPresent(v -> sub.setHave(Messages.toProto(v)));
+    if (!wantFull) {
+      store.version().ifPresent(v -> sub.setHave(Messages.toProto(v)));
+    }
     out.onNext(WatchRequest.newBuilder().setSubscribe(sub).build());
   }
 
   private synchronized void onResponse(Call call, Incoming incoming) {
     if (call.requests != requests) {
       return; // a stale stream
+    }
+    if (incoming.oversized()) {
+      refuseOversized(incoming);
+      return;
     }
     WatchResponse response = incoming.parsed();
     long started = System.nanoTime();
@@ -129,6 +136,7 @@ public final class ControllerStream implements AutoCloseable {
         ZoneIndex idx =
             WireSnapshot.index(incoming.snapshot(), incoming.offset(), incoming.length());
         store.replace(idx);
+        wantFull = false;
         log.info(
             "full snapshot {} from {}: {} rrsets, {} bytes; read {} ms, indexed {} ms",
             idx.version(),
@@ -155,6 +163,7 @@ public final class ControllerStream implements AutoCloseable {
           case SNAPSHOT -> {
             Snapshot s = Messages.fromProto(response.getSnapshot());
             store.replace(s);
+            wantFull = false;
             log.info(
                 "full snapshot {} from {}: {} rrsets",
                 s.version(),
@@ -209,6 +218,32 @@ public final class ControllerStream implements AutoCloseable {
                     WatchRequest.newBuilder()
                         .setAck(Ack.newBuilder().setVersion(Messages.toProto(v)))
                         .build()));
+  }
+
+  /**
+   * A response too large to parse ({@link Incoming#oversized()}): nothing is applied, the held data
+   * keeps serving, and the resolver subscribes again without its version, which a controller
+   * answers with a full snapshot (it never sends a delta that large). At once the first time; after
+   * the longest backoff when a response to such a subscription is oversized too, so a controller
+   * that keeps sending them costs a read per pause, not a loop.
+   */
+  private void refuseOversized(Incoming incoming) {
+    boolean again = wantFull;
+    wantFull = true;
+    log.warn(
+        "refused a {}-byte response from {}: more than the {} bytes read for anything but a"
+            + " snapshot; asking for a full snapshot{}; serving {}",
+        incoming.size(),
+        targetName(),
+        Messages.MAX_DELTA_BYTES,
+        again ? " in " + MAX_BACKOFF.toSeconds() + " s" : "",
+        store.version().map(v -> "held version " + v).orElse("SERVFAIL (no data yet)"));
+    StreamObserver<WatchRequest> refusedOn = requests;
+    if (again) {
+      scheduler.schedule(() -> restart(refusedOn), MAX_BACKOFF.toMillis(), TimeUnit.MILLISECONDS);
+    } else {
+      restart(refusedOn);
+    }
   }
 
   /**

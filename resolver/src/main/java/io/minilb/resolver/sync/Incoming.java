@@ -5,6 +5,7 @@ import com.google.protobuf.WireFormat;
 import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import io.minilb.proto.Messages;
 import io.minilb.proto.v1.RecordStreamGrpc;
 import io.minilb.proto.v1.WatchRequest;
 import io.minilb.proto.v1.WatchResponse;
@@ -20,7 +21,8 @@ import java.io.InputStream;
  * @param snapshot the response's bytes when it carries a snapshot, else null
  * @param offset where the {@code Snapshot} message starts in {@code snapshot}
  * @param length the {@code Snapshot} message's length
- * @param parsed the parsed response when it carries anything but a snapshot, else null
+ * @param parsed the parsed response when it carries anything but a snapshot, else null; null for
+ *     both when the response was {@linkplain #oversized() too large to parse}
  * @param size the response's size on the wire
  * @param readNanos {@link System#nanoTime()} when gRPC handed the response over for reading
  * @param parsedNanos {@link System#nanoTime()} when it was read (and parsed, if not a snapshot)
@@ -42,7 +44,19 @@ record Incoming(
 
   private static final int SNAPSHOT_TAG = 1 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
 
-  /** Reads one response: a snapshot stays in wire form, anything else is parsed. */
+  /**
+   * True when the response was not read: it is not a snapshot in the controller's form and is over
+   * {@link Messages#MAX_DELTA_BYTES}, too large to parse into objects within the heap.
+   */
+  boolean oversized() {
+    return snapshot == null && parsed == null;
+  }
+
+  /**
+   * Reads one response: a snapshot stays in wire form, anything else up to {@link
+   * Messages#MAX_DELTA_BYTES} is parsed, and anything larger is left {@linkplain #oversized()
+   * unread}.
+   */
   static Incoming of(byte[] bytes) throws IOException {
     return of(bytes, System.nanoTime());
   }
@@ -58,6 +72,9 @@ record Incoming(
         return new Incoming(
             bytes, offset, length, null, bytes.length, readNanos, System.nanoTime());
       }
+    }
+    if (bytes.length > Messages.MAX_DELTA_BYTES) {
+      return new Incoming(null, 0, 0, null, bytes.length, readNanos, System.nanoTime());
     }
     WatchResponse parsed = WatchResponse.parseFrom(bytes);
     return new Incoming(null, 0, 0, parsed, bytes.length, readNanos, System.nanoTime());

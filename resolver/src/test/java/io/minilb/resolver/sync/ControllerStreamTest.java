@@ -120,6 +120,34 @@ class ControllerStreamTest {
     }
   }
 
+  @Test
+  void aResponseTooLargeToParse_isRefused_andAFullSnapshotIsAskedFor() throws Exception {
+    var store = new Store();
+    Snapshot good = SnapshotFileTest.snapshot(7);
+    stream =
+        new ControllerStream(
+            List.of("127.0.0.1:" + server.getPort()),
+            t -> ManagedChannelBuilder.forTarget(t).usePlaintext().build(),
+            store,
+            "node-1",
+            scheduler);
+    stream.start();
+    assertThat(next().hasSubscribe()).isTrue();
+    send(WatchResponse.newBuilder().setSnapshot(Messages.toProto(good)).build().toByteArray());
+    assertThat(next().getAck().getVersion()).isEqualTo(Messages.toProto(good.version()));
+
+    send(IncomingTest.removals(Messages.MAX_DELTA_BYTES + 1));
+
+    WatchRequest after = next();
+    assertThat(after.hasSubscribe()).as("subscribed again, not acknowledged: %s", after).isTrue();
+    assertThat(after.getSubscribe().hasHave()).as("asks for a full snapshot").isFalse();
+    assertThat(store.index().snapshot()).isEqualTo(good);
+    Snapshot newer = SnapshotFileTest.snapshot(8);
+    send(WatchResponse.newBuilder().setSnapshot(Messages.toProto(newer)).build().toByteArray());
+    assertThat(next().getAck().getVersion()).isEqualTo(Messages.toProto(newer.version()));
+    assertThat(store.index().snapshot()).isEqualTo(newer);
+  }
+
   private WatchRequest next() throws InterruptedException {
     // A rejected snapshot is followed by a new Subscribe after the stream's longest backoff.
     WatchRequest r = received.poll(ControllerStream.MAX_BACKOFF.toSeconds() + 20, TimeUnit.SECONDS);

@@ -87,6 +87,55 @@ class IncomingTest {
     assertThat(in.parsed().hasSnapshot()).isTrue();
   }
 
+  @Test
+  void aDeltaOverTheLimit_isNotParsed_andOneAtTheLimitIs() {
+    // Empty removals: two bytes each on the wire, an object of some forty bytes each once parsed.
+    byte[] over = removals(Messages.MAX_DELTA_BYTES + 1);
+    byte[] at = removals(Messages.MAX_DELTA_BYTES);
+
+    Incoming refused = parse(over);
+    Incoming read = parse(at);
+
+    assertThat(refused.oversized()).isTrue();
+    assertThat(refused.size()).isEqualTo(over.length);
+    assertThat(read.oversized()).isFalse();
+    assertThat(read.parsed().getDelta().getRemovalsCount()).isPositive();
+  }
+
+  @Test
+  void aSnapshotSentInPartsOverTheLimit_isNotParsed() {
+    byte[] part = new byte[] {0x0a, 0x00}; // an empty snapshot field
+    byte[] parts = new byte[Messages.MAX_DELTA_BYTES + 2];
+    for (int i = 0; i < parts.length; i += 2) {
+      System.arraycopy(part, 0, parts, i, 2);
+    }
+
+    assertThat(parse(parts).oversized()).isTrue();
+  }
+
+  /**
+   * A delta response of exactly {@code size} bytes (at least 64 KiB, under 2 MiB), written by hand:
+   * the delta field's tag and three-byte length, then empty removals ({@code 2a 00}), led by one
+   * removal named "x" ({@code 2a 03 0a 01 78}) when the body's length is odd.
+   */
+  static byte[] removals(int size) {
+    int body = size - 4;
+    byte[] wire = new byte[size];
+    wire[0] = 0x12; // field 2, length-delimited: the delta
+    wire[1] = (byte) (0x80 | (body & 0x7f));
+    wire[2] = (byte) (0x80 | ((body >>> 7) & 0x7f));
+    wire[3] = (byte) (body >>> 14);
+    int at = 4;
+    if (body % 2 == 1) {
+      System.arraycopy(new byte[] {0x2a, 0x03, 0x0a, 0x01, 0x78}, 0, wire, at, 5);
+      at += 5;
+    }
+    for (; at < size; at += 2) {
+      wire[at] = 0x2a; // field 5, length-delimited: a removal
+    }
+    return wire;
+  }
+
   private static Incoming parse(byte[] bytes) {
     return Incoming.WATCH.parseResponse(new ByteArrayInputStream(bytes));
   }
