@@ -204,7 +204,8 @@ final class HashTrie<V> {
   }
 
   private static int hash(String key) {
-    return Level.PRIMARY.hash(key);
+    int h = key.hashCode();
+    return h ^ (h >>> 16) ^ (h * 0x9E3779B9);
   }
 
   /** Which hash places keys: the map's own, or the keyed one inside a {@link Collision}. */
@@ -212,8 +213,7 @@ final class HashTrie<V> {
     PRIMARY {
       @Override
       int hash(String key) {
-        int h = key.hashCode();
-        return h ^ (h >>> 16) ^ (h * 0x9E3779B9);
+        return HashTrie.hash(key);
       }
     },
     KEYED {
