@@ -26,15 +26,20 @@ public class IndexBuild {
     long gcs = ManagementFactory.getGarbageCollectorMXBeans().stream()
         .mapToLong(b -> b.getCollectionTime()).sum();
     var warm = new long[repeats];
+    var warmCpu = new long[repeats];
     for (int i = 0; i < repeats; i++) {
       long s = System.nanoTime();
+      long c = cpu.getCurrentThreadCpuTime();
       file.load().orElseThrow();
       warm[i] = System.nanoTime() - s;
+      warmCpu[i] = cpu.getCurrentThreadCpuTime() - c;
     }
     Arrays.sort(warm);
+    Arrays.sort(warmCpu);
     System.out.printf(
         "%d rrsets: cold load and index %.1f ms (%.1f ms CPU on this thread, GC %d ms so far)%s%n",
         rrsets, cold / 1e6, coldCpu / 1e6, gcs,
-        repeats == 0 ? "" : String.format("; warm median of %d: %.1f ms", repeats, warm[repeats / 2] / 1e6));
+        repeats == 0 ? "" : String.format("; warm median of %d: %.1f ms (%.1f ms CPU on this thread)",
+            repeats, warm[repeats / 2] / 1e6, warmCpu[repeats / 2] / 1e6));
   }
 }

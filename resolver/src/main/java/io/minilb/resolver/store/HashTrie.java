@@ -15,14 +15,19 @@ import java.util.function.Consumer;
  * too, but lookups here are exact-match only, and a HAMT is shallower (about four levels at 50,000
  * keys) and stores two references per entry in its nodes' arrays, with no per-entry node object.
  *
- * <p>Keys must be immutable with consistent {@code equals}/{@code hashCode}; null keys and values
- * are not allowed.
+ * <p>Keys are strings, placed by {@link String#hashCode}: what a lookup key already caches (the
+ * fast path computes it while reading the question), so a lookup adds no hashing. That hash has no
+ * key, and whoever chooses names can make many that share it ({@link KeyedHash}); so keys whose
+ * whole hash is equal sit in a {@code Collision} node holding a trie of its own, placed by the
+ * per-process keyed hash, and a lookup, put or remove among n such keys costs O(log n), not a scan
+ * of n. Only those keys ever pay the keyed hash. Keys whose keyed hashes are equal too (by chance:
+ * an attacker cannot aim at an unknown key) share a small linear node. Null values are not allowed.
  */
-final class HashTrie<K, V> {
+final class HashTrie<V> {
 
   private static final int BITS = 5;
   private static final int MASK = (1 << BITS) - 1;
-  private static final HashTrie<?, ?> EMPTY = new HashTrie<>(Bitmap.EMPTY, 0);
+  private static final HashTrie<?> EMPTY = new HashTrie<>(Bitmap.EMPTY, 0);
 
   private final Node root;
   private final int size;
@@ -33,13 +38,13 @@ final class HashTrie<K, V> {
   }
 
   @SuppressWarnings("unchecked")
-  static <K, V> HashTrie<K, V> empty() {
-    return (HashTrie<K, V>) EMPTY;
+  static <V> HashTrie<V> empty() {
+    return (HashTrie<V>) EMPTY;
   }
 
   /** A map of the entries of {@code map}, built in one pass (no intermediate versions). */
-  static <K, V> HashTrie<K, V> of(java.util.Map<K, V> map) {
-    var keys = new Object[map.size()];
+  static <V> HashTrie<V> of(java.util.Map<String, V> map) {
+    var keys = new String[map.size()];
     var values = new Object[keys.length];
     int i = 0;
     for (var e : map.entrySet()) {
@@ -54,7 +59,7 @@ final class HashTrie<K, V> {
    * A map of {@code keys[i]} to {@code values[i]}, built in one pass; the keys must be distinct.
    * The arrays are not kept.
    */
-  static <K, V> HashTrie<K, V> of(Object[] keys, Object[] values) {
+  static <V> HashTrie<V> of(String[] keys, Object[] values) {
     int n = keys.length;
     if (n == 0) {
       return empty();
@@ -70,23 +75,43 @@ final class HashTrie<K, V> {
     for (i = 0; i < n; i++) {
       order[i] = i;
     }
-    return new HashTrie<>(build(0, hashes, keys, values, order, 0, n, new int[n]), n);
+    return new HashTrie<>(
+        build(Level.PRIMARY, 0, hashes, keys, values, order, 0, n, new int[n]), n);
   }
 
-  /** The node for entries {@code order[from..to)}, whose hashes agree below {@code shift}. */
+  /**
+   * The node for entries {@code order[from..to)}, whose {@code level} hashes {@code h} agree below
+   * {@code shift}.
+   */
   private static Node build(
-      int shift, int[] h, Object[] k, Object[] v, int[] order, int from, int to, int[] scratch) {
+      Level level,
+      int shift,
+      int[] h,
+      String[] k,
+      Object[] v,
+      int[] order,
+      int from,
+      int to,
+      int[] scratch) {
     boolean same = true;
     for (int i = from + 1; i < to && same; i++) {
       same = h[order[i]] == h[order[from]];
     }
     if (same && to - from > 1) {
+      int hash = h[order[from]];
+      if (level == Level.PRIMARY) {
+        // These entries are placed: their slots of h are free to hold their keyed hashes.
+        for (int i = from; i < to; i++) {
+          h[order[i]] = KeyedHash.of(k[order[i]]);
+        }
+        return new Collision(hash, build(Level.KEYED, 0, h, k, v, order, from, to, scratch));
+      }
       var a = new Object[2 * (to - from)];
       for (int i = from; i < to; i++) {
         a[2 * (i - from)] = k[order[i]];
         a[2 * (i - from) + 1] = v[order[i]];
       }
-      return new Collision(h[order[from]], a);
+      return new Linear(hash, a);
     }
     var counts = new int[33];
     for (int i = from; i < to; i++) {
@@ -119,7 +144,7 @@ final class HashTrie<K, V> {
         a[at + 1] = v[order[lo]];
         at += 2;
       } else if (hi > lo) {
-        a[at + 1] = build(shift + BITS, h, k, v, order, lo, hi, scratch);
+        a[at + 1] = build(level, shift + BITS, h, k, v, order, lo, hi, scratch);
         at += 2;
       }
     }
@@ -131,20 +156,21 @@ final class HashTrie<K, V> {
   }
 
   @SuppressWarnings("unchecked")
-  V get(Object key) {
+  V get(String key) {
     return (V) root.find(0, hash(key), key);
   }
 
   /** This map with {@code key} mapped to {@code value}; this map itself when nothing changes. */
-  HashTrie<K, V> put(K key, V value) {
+  HashTrie<V> put(String key, V value) {
     Objects.requireNonNull(value, "value");
     boolean[] added = new boolean[1];
-    Node r = root.put(0, hash(key), Objects.requireNonNull(key, "key"), value, added);
+    Node r =
+        root.put(Level.PRIMARY, 0, hash(Objects.requireNonNull(key, "key")), key, value, added);
     return r == root ? this : new HashTrie<>(r, added[0] ? size + 1 : size);
   }
 
   /** This map without {@code key}; this map itself when it has no such key. */
-  HashTrie<K, V> remove(Object key) {
+  HashTrie<V> remove(String key) {
     Node r = root.remove(0, hash(key), key);
     if (r == root) {
       return this;
@@ -153,8 +179,8 @@ final class HashTrie<K, V> {
   }
 
   @SuppressWarnings("unchecked")
-  void forEach(BiConsumer<? super K, ? super V> action) {
-    root.forEach((BiConsumer<Object, Object>) action);
+  void forEach(BiConsumer<? super String, ? super V> action) {
+    root.forEach((BiConsumer<String, Object>) action);
   }
 
   /** Visits every internal node (not keys or values): lets tests check structural sharing. */
@@ -162,20 +188,56 @@ final class HashTrie<K, V> {
     root.forEachNode(visitor);
   }
 
-  private static int hash(Object key) {
+  /**
+   * The most keys a lookup compares with {@code equals}: the most any node holds in a linear array
+   * (1 when none does). Lets tests check that colliding keys do not make lookups scan.
+   */
+  int longestScan() {
+    int[] most = {1};
+    root.forEachNode(
+        n -> {
+          if (n instanceof Linear l) {
+            most[0] = Math.max(most[0], l.array.length / 2);
+          }
+        });
+    return most[0];
+  }
+
+  private static int hash(String key) {
     int h = key.hashCode();
     return h ^ (h >>> 16) ^ (h * 0x9E3779B9);
   }
 
-  private interface Node {
-    Object find(int shift, int hash, Object key);
+  /** Which hash places keys: the map's own, or the keyed one inside a {@link Collision}. */
+  private enum Level {
+    PRIMARY {
+      @Override
+      int hash(String key) {
+        return HashTrie.hash(key);
+      }
+    },
+    KEYED {
+      @Override
+      int hash(String key) {
+        return KeyedHash.of(key);
+      }
+    };
 
-    Node put(int shift, int hash, Object key, Object value, boolean[] added);
+    abstract int hash(String key);
+  }
+
+  private interface Node {
+    Object find(int shift, int hash, String key);
+
+    /**
+     * The node with {@code key} (whose {@code level} hash is {@code hash}) mapped to {@code value}.
+     */
+    Node put(Level level, int shift, int hash, String key, Object value, boolean[] added);
 
     /** The node without {@code key}: itself when absent, null when nothing is left. */
-    Node remove(int shift, int hash, Object key);
+    Node remove(int shift, int hash, String key);
 
-    void forEach(BiConsumer<Object, Object> action);
+    void forEach(BiConsumer<String, Object> action);
 
     void forEachNode(Consumer<Object> visitor);
 
@@ -200,7 +262,7 @@ final class HashTrie<K, V> {
     }
 
     @Override
-    public Object find(int shift, int hash, Object key) {
+    public Object find(int shift, int hash, String key) {
       int bit = 1 << ((hash >>> shift) & MASK);
       if ((bitmap & bit) == 0) {
         return null;
@@ -214,7 +276,7 @@ final class HashTrie<K, V> {
     }
 
     @Override
-    public Node put(int shift, int hash, Object key, Object value, boolean[] added) {
+    public Node put(Level level, int shift, int hash, String key, Object value, boolean[] added) {
       int bit = 1 << ((hash >>> shift) & MASK);
       int i = index(bit);
       if ((bitmap & bit) == 0) {
@@ -229,14 +291,15 @@ final class HashTrie<K, V> {
       Object k = array[i];
       Object v = array[i + 1];
       if (k == null) {
-        Node child = ((Node) v).put(shift + BITS, hash, key, value, added);
+        Node child = ((Node) v).put(level, shift + BITS, hash, key, value, added);
         return child == v ? this : with(i + 1, null, child);
       }
       if (key.equals(k)) {
         return v == value ? this : with(i + 1, k, value);
       }
       added[0] = true;
-      return with(i + 1, null, pair(shift + BITS, hash(k), k, v, hash, key, value));
+      String s = (String) k;
+      return with(i + 1, null, pair(level, shift + BITS, level.hash(s), s, v, hash, key, value));
     }
 
     private Bitmap with(int valueIndex, Object key, Object value) {
@@ -247,7 +310,7 @@ final class HashTrie<K, V> {
     }
 
     @Override
-    public Node remove(int shift, int hash, Object key) {
+    public Node remove(int shift, int hash, String key) {
       int bit = 1 << ((hash >>> shift) & MASK);
       if ((bitmap & bit) == 0) {
         return this;
@@ -278,12 +341,12 @@ final class HashTrie<K, V> {
     }
 
     @Override
-    public void forEach(BiConsumer<Object, Object> action) {
+    public void forEach(BiConsumer<String, Object> action) {
       for (int i = 0; i < array.length; i += 2) {
         if (array[i] == null) {
           ((Node) array[i + 1]).forEach(action);
         } else {
-          action.accept(array[i], array[i + 1]);
+          action.accept((String) array[i], array[i + 1]);
         }
       }
     }
@@ -304,17 +367,70 @@ final class HashTrie<K, V> {
     }
   }
 
-  /** Keys whose whole 32-bit hashes are equal. */
+  /**
+   * Keys whose whole hashes are equal, in a trie of their own placed by their keyed hashes. Holds
+   * at least two keys, except a last one left by removals, which its parent takes up.
+   */
   private static final class Collision implements Node {
+    final int hash;
+    final Node keyed;
+
+    Collision(int hash, Node keyed) {
+      this.hash = hash;
+      this.keyed = keyed;
+    }
+
+    @Override
+    public Object find(int shift, int hash, String key) {
+      return hash != this.hash ? null : keyed.find(0, KeyedHash.of(key), key);
+    }
+
+    @Override
+    public Node put(Level level, int shift, int hash, String key, Object value, boolean[] added) {
+      if (hash != this.hash) {
+        return nest(this, this.hash, level, shift, hash, key, value, added);
+      }
+      Node k = keyed.put(Level.KEYED, 0, KeyedHash.of(key), key, value, added);
+      return k == keyed ? this : new Collision(hash, k);
+    }
+
+    @Override
+    public Node remove(int shift, int hash, String key) {
+      if (hash != this.hash) {
+        return this;
+      }
+      Node k = keyed.remove(0, KeyedHash.of(key), key);
+      return k == keyed ? this : k == null ? null : new Collision(hash, k);
+    }
+
+    @Override
+    public void forEach(BiConsumer<String, Object> action) {
+      keyed.forEach(action);
+    }
+
+    @Override
+    public Object[] singleEntry() {
+      return keyed.singleEntry();
+    }
+
+    @Override
+    public void forEachNode(Consumer<Object> visitor) {
+      visitor.accept(this);
+      keyed.forEachNode(visitor);
+    }
+  }
+
+  /** Keys whose whole keyed hashes are equal too (by chance only), scanned in a linear array. */
+  private static final class Linear implements Node {
     final int hash;
     final Object[] array; // key, value, key, value...
 
-    Collision(int hash, Object[] array) {
+    Linear(int hash, Object[] array) {
       this.hash = hash;
       this.array = array;
     }
 
-    private int indexOf(Object key) {
+    private int indexOf(String key) {
       for (int i = 0; i < array.length; i += 2) {
         if (key.equals(array[i])) {
           return i;
@@ -324,17 +440,15 @@ final class HashTrie<K, V> {
     }
 
     @Override
-    public Object find(int shift, int hash, Object key) {
+    public Object find(int shift, int hash, String key) {
       int i = indexOf(key);
       return i < 0 ? null : array[i + 1];
     }
 
     @Override
-    public Node put(int shift, int hash, Object key, Object value, boolean[] added) {
+    public Node put(Level level, int shift, int hash, String key, Object value, boolean[] added) {
       if (hash != this.hash) {
-        // Nest this node one level down beside the new key.
-        var nested = new Bitmap(1 << ((this.hash >>> shift) & MASK), new Object[] {null, this});
-        return nested.put(shift, hash, key, value, added);
+        return nest(this, this.hash, level, shift, hash, key, value, added);
       }
       int i = indexOf(key);
       if (i >= 0) {
@@ -343,17 +457,17 @@ final class HashTrie<K, V> {
         }
         Object[] a = array.clone();
         a[i + 1] = value;
-        return new Collision(hash, a);
+        return new Linear(hash, a);
       }
       added[0] = true;
       var a = java.util.Arrays.copyOf(array, array.length + 2);
       a[array.length] = key;
       a[array.length + 1] = value;
-      return new Collision(hash, a);
+      return new Linear(hash, a);
     }
 
     @Override
-    public Node remove(int shift, int hash, Object key) {
+    public Node remove(int shift, int hash, String key) {
       int i = indexOf(key);
       if (i < 0) {
         return this;
@@ -364,13 +478,13 @@ final class HashTrie<K, V> {
       var a = new Object[array.length - 2];
       System.arraycopy(array, 0, a, 0, i);
       System.arraycopy(array, i + 2, a, i, array.length - i - 2);
-      return new Collision(hash, a);
+      return new Linear(hash, a);
     }
 
     @Override
-    public void forEach(BiConsumer<Object, Object> action) {
+    public void forEach(BiConsumer<String, Object> action) {
       for (int i = 0; i < array.length; i += 2) {
-        action.accept(array[i], array[i + 1]);
+        action.accept((String) array[i], array[i + 1]);
       }
     }
 
@@ -385,15 +499,41 @@ final class HashTrie<K, V> {
     }
   }
 
-  /** A node holding two keys whose hashes differ, or a collision node when they do not. */
-  private static Node pair(int shift, int h1, Object k1, Object v1, int h2, Object k2, Object v2) {
+  /**
+   * {@code node}, whose keys all hash to {@code nodeHash}, nested one level down beside {@code
+   * key}, whose hash differs.
+   */
+  private static Node nest(
+      Node node,
+      int nodeHash,
+      Level level,
+      int shift,
+      int hash,
+      String key,
+      Object value,
+      boolean[] added) {
+    var nested = new Bitmap(1 << ((nodeHash >>> shift) & MASK), new Object[] {null, node});
+    return nested.put(level, shift, hash, key, value, added);
+  }
+
+  /**
+   * A node holding two keys of {@code level} hashes {@code h1} and {@code h2}: below a bitmap node
+   * when they differ, else in a collision node (keyed level: a linear one).
+   */
+  private static Node pair(
+      Level level, int shift, int h1, String k1, Object v1, int h2, String k2, Object v2) {
     if (h1 == h2) {
-      return new Collision(h1, new Object[] {k1, v1, k2, v2});
+      if (level == Level.PRIMARY) {
+        return new Collision(
+            h1, pair(Level.KEYED, 0, KeyedHash.of(k1), k1, v1, KeyedHash.of(k2), k2, v2));
+      }
+      return new Linear(h1, new Object[] {k1, v1, k2, v2});
     }
     int b1 = (h1 >>> shift) & MASK;
     int b2 = (h2 >>> shift) & MASK;
     if (b1 == b2) {
-      return new Bitmap(1 << b1, new Object[] {null, pair(shift + BITS, h1, k1, v1, h2, k2, v2)});
+      return new Bitmap(
+          1 << b1, new Object[] {null, pair(level, shift + BITS, h1, k1, v1, h2, k2, v2)});
     }
     Object[] a = b1 < b2 ? new Object[] {k1, v1, k2, v2} : new Object[] {k2, v2, k1, v1};
     return new Bitmap((1 << b1) | (1 << b2), a);
