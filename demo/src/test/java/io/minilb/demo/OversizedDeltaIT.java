@@ -3,34 +3,19 @@ package io.minilb.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.grpc.MethodDescriptor;
-import io.grpc.Server;
-import io.grpc.ServerServiceDefinition;
-import io.grpc.netty.NettyServerBuilder;
-import io.grpc.stub.ServerCalls;
-import io.grpc.stub.StreamObserver;
 import io.minilb.proto.Messages;
-import io.minilb.proto.v1.RecordStreamGrpc;
 import io.minilb.proto.v1.WatchRequest;
 import io.minilb.proto.v1.WatchResponse;
 import io.minilb.resolver.it.Dig;
+import io.minilb.resolver.sync.FakeController;
 import io.minilb.snapshot.RRSet;
 import io.minilb.snapshot.Rdata;
 import io.minilb.snapshot.Snapshot;
 import io.minilb.snapshot.Version;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,29 +38,23 @@ class OversizedDeltaIT {
 
   @TempDir Path dir;
 
-  private final BlockingQueue<WatchRequest> received = new LinkedBlockingQueue<>();
-  private final AtomicReference<StreamObserver<byte[]>> responses = new AtomicReference<>();
-  private Server controller;
+  private FakeController controller;
 
   @AfterEach
   void stop() {
     if (controller != null) {
-      controller.shutdownNow();
+      controller.close();
     }
   }
 
   @Test
   void a24MiBDelta_isRefused_theHeldDataKeepsAnswering_andAFullSnapshotIsAskedFor()
       throws Exception {
-    controller = fakeController();
+    controller = new FakeController();
     Snapshot good = snapshot(1, new byte[] {10, (byte) 244, 0, 1});
     try (var r =
         ShippedResolver.start(
-            dir,
-            "--controller",
-            "127.0.0.1:" + controller.getPort(),
-            "--node-name",
-            "oversized-delta-it")) {
+            dir, "--controller", controller.target(), "--node-name", "oversized-delta-it")) {
       assertThat(next().hasSubscribe()).isTrue();
       send(WatchResponse.newBuilder().setSnapshot(Messages.toProto(good)).build().toByteArray());
       assertThat(next().getAck().getVersion()).isEqualTo(Messages.toProto(good.version()));
@@ -138,64 +117,10 @@ class OversizedDeltaIT {
   }
 
   private WatchRequest next() throws InterruptedException {
-    WatchRequest r = received.poll(30, TimeUnit.SECONDS);
-    assertThat(r).as("a request from the resolver").isNotNull();
-    return r;
+    return controller.next(Duration.ofSeconds(30));
   }
 
   private void send(byte[] response) {
-    responses.get().onNext(response);
-  }
-
-  /** A record stream that hands the test each request and sends the bytes it is given. */
-  private Server fakeController() throws IOException {
-    MethodDescriptor<WatchRequest, byte[]> watch =
-        RecordStreamGrpc.getWatchMethod().toBuilder(
-                RecordStreamGrpc.getWatchMethod().getRequestMarshaller(), new Raw())
-            .build();
-    var service =
-        ServerServiceDefinition.builder(RecordStreamGrpc.SERVICE_NAME)
-            .addMethod(
-                watch,
-                ServerCalls.asyncBidiStreamingCall(
-                    out -> {
-                      responses.set(out);
-                      return new StreamObserver<WatchRequest>() {
-                        @Override
-                        public void onNext(WatchRequest request) {
-                          received.add(request);
-                        }
-
-                        @Override
-                        public void onError(Throwable t) {}
-
-                        @Override
-                        public void onCompleted() {
-                          out.onCompleted();
-                        }
-                      };
-                    }))
-            .build();
-    return NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-        .addService(service)
-        .build()
-        .start();
-  }
-
-  /** Responses as the raw bytes the test hands over. */
-  private static final class Raw implements MethodDescriptor.Marshaller<byte[]> {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
+    controller.send(response);
   }
 }
