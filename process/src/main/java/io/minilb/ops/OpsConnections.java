@@ -21,7 +21,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -31,17 +30,25 @@ import org.slf4j.LoggerFactory;
  * The ops port's sockets. One selector thread accepts, reads every request head and writes every
  * answer without blocking; a complete, checked head goes to one of {@link #WORKERS} worker threads
  * (at most {@link #QUEUE} waiting), which runs the handler into memory and gives the answer back to
- * the selector. Once the answer is out, the selector shuts the output and reads and drops what the
- * client still sends until it closes (at most {@link #DRAIN_BYTES} bytes, {@link #DRAIN_NANOS}), so
- * that closing never resets an answer. No thread ever waits on a client.
+ * the selector. A probe's handler ({@link Route#probe}) is cheap and never blocks: the selector
+ * runs it itself, so that probes never wait behind slow handlers. Once the answer is out, the
+ * selector shuts the output and reads and drops what the client still sends until it closes (at
+ * most {@link #DRAIN_BYTES} bytes, {@link #DRAIN_NANOS}), so that closing never resets an answer.
+ * No thread ever waits on a client.
  *
  * <p>Bounds: {@link #MAX_CONNECTIONS} open connections in all and a per-source-address cap, each
- * counted from accept to close (beyond either: a best-effort {@code 503} and close at once); at
- * most {@code WORKERS + QUEUE} requests between head and written answer (beyond: {@code 503}); the
- * head must arrive whole within {@link #HEAD_TIMEOUT_NANOS} of the accept ({@code 408}) and fit in
- * {@link #MAX_HEAD} bytes ({@code 431}); bytes no head may hold are refused as they arrive ({@code
- * 400}); the answer must be taken by the client within {@link #CONNECTION_LIMIT_NANOS} of the
- * accept, else the connection is closed.
+ * counted from accept to close; past the cap a source has {@link #PROBE_RESERVE} more slots for
+ * probes only (a head within {@link #PROBE_HEAD_TIMEOUT_NANOS}, for a probe path, else {@code 408}
+ * or {@code 503}); beyond all that, a best-effort {@code 503} and close at once. At most {@code
+ * WORKERS + QUEUE} requests between head and written answer (beyond: {@code 503}); the head must
+ * arrive whole within {@link #HEAD_TIMEOUT_NANOS} of the accept ({@code 408}) and fit in {@link
+ * #MAX_HEAD} bytes ({@code 414} if the request line alone does not, else {@code 431}), after at
+ * most {@link #EMPTY_LINES} ignored empty lines; bytes no head may hold are refused as they arrive
+ * ({@code 400}); the answer must be taken by the client within {@link #CONNECTION_LIMIT_NANOS} of
+ * the accept, else the connection is closed.
+ *
+ * <p>{@link #close} refuses new connections at once, closes those still sending a head, and gives
+ * the answers already asked for up to {@link #CLOSE_GRACE_NANOS} to be computed and written out.
  *
  * <p>Threads are daemons named {@code ops-http-*}. While no connection is open the selector waits
  * without a timeout and the workers are parked without one: an idle process never wakes for this
@@ -53,6 +60,10 @@ final class OpsConnections {
   static final int QUEUE = 16;
   static final int MAX_CONNECTIONS = 256;
   static final int PER_SOURCE = 8;
+  static final int PROBE_RESERVE = 2;
+  static final long PROBE_HEAD_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);
+  static final int EMPTY_LINES = 4;
+  static final long CLOSE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
   static final int MAX_HEAD = 8192;
   static final long HEAD_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
   static final long CONNECTION_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -63,7 +74,7 @@ final class OpsConnections {
 
   private final ServerSocketChannel server;
   private final Selector selector;
-  private final Function<String, OpsHandler> handlers;
+  private final Function<String, Route> routes;
   private final int perSource;
   private final ThreadPoolExecutor workers;
   private final Thread selectorThread;
@@ -80,10 +91,16 @@ final class OpsConnections {
   private final ByteBuffer sink = ByteBuffer.allocate(4096);
   private volatile boolean closed;
 
-  OpsConnections(ServerSocketChannel server, Function<String, OpsHandler> handlers, int perSource)
+  /**
+   * What serves a path: a handler, and whether it is a probe's, which the selector thread runs
+   * itself (so it must be cheap and never block).
+   */
+  record Route(OpsHandler handler, boolean probe) {}
+
+  OpsConnections(ServerSocketChannel server, Function<String, Route> routes, int perSource)
       throws IOException {
     this.server = server;
-    this.handlers = handlers;
+    this.routes = routes;
     this.perSource = perSource;
     server.configureBlocking(false);
     this.selector = Selector.open();
@@ -110,6 +127,10 @@ final class OpsConnections {
     return new InetSocketAddress(s.getInetAddress(), s.getLocalPort());
   }
 
+  /**
+   * Refuses new connections at once and returns once the answers in flight are out, or after the
+   * grace (and a second more for the selector thread to close everything) at the latest.
+   */
   void close() {
     closed = true;
     try {
@@ -117,14 +138,38 @@ final class OpsConnections {
     } catch (IOException e) {
       // closing anyway
     }
+    // Queued requests still run within the grace; the selector stops the workers after it.
+    workers.shutdown();
     selector.wakeup();
+    try {
+      selectorThread.join(TimeUnit.NANOSECONDS.toMillis(CLOSE_GRACE_NANOS) + 1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     workers.shutdownNow();
+    if (!selectorThread.isAlive()) {
+      try {
+        selector.close();
+      } catch (IOException e) {
+        // closing anyway
+      }
+    }
   }
 
   private void selectLoop() {
-    while (!closed) {
+    long graceEnd = 0;
+    boolean stopping = false;
+    while (true) {
+      if (closed && !stopping) {
+        stopping = true;
+        graceEnd = System.nanoTime() + CLOSE_GRACE_NANOS;
+        dropUnasked();
+      }
+      if (stopping && (all.isEmpty() || System.nanoTime() - graceEnd >= 0)) {
+        break;
+      }
       try {
-        long next = Long.MAX_VALUE;
+        long next = stopping ? graceEnd : Long.MAX_VALUE;
         for (Conn c : pending) {
           next = Math.min(next, c.deadline);
         }
@@ -149,9 +194,6 @@ final class OpsConnections {
         }
         expire();
       } catch (Throwable t) {
-        if (closed) {
-          break;
-        }
         log.warn("ops port: selector loop failed", t);
         try {
           Thread.sleep(100);
@@ -160,6 +202,7 @@ final class OpsConnections {
         }
       }
     }
+    workers.shutdownNow();
     for (Conn c : new ArrayList<>(all)) {
       finish(c);
     }
@@ -168,6 +211,15 @@ final class OpsConnections {
       selector.close();
     } catch (IOException e) {
       // closing anyway
+    }
+  }
+
+  /** On close: drops the connections whose request is not in yet; the others get the grace. */
+  private void dropUnasked() {
+    for (Conn c : new ArrayList<>(pending)) {
+      if (!c.draining && c.response == null) {
+        finish(c);
+      }
     }
   }
 
@@ -223,7 +275,8 @@ final class OpsConnections {
         closeQuietly(channel);
         continue;
       }
-      if (!admit(source)) {
+      Slot slot = admit(source);
+      if (slot == Slot.REFUSED) {
         try {
           channel.write(
               ByteBuffer.wrap(OpsExchange.render(503, "busy", false, "Retry-After: 1\r\n")));
@@ -234,8 +287,8 @@ final class OpsConnections {
         continue;
       }
       long now = System.nanoTime();
-      var c = new Conn(channel, source, now);
-      c.deadline = now + HEAD_TIMEOUT_NANOS;
+      var c = new Conn(channel, source, now, slot == Slot.PROBE_ONLY);
+      c.deadline = now + (c.probeOnly ? PROBE_HEAD_TIMEOUT_NANOS : HEAD_TIMEOUT_NANOS);
       all.add(c);
       try {
         c.key = channel.register(selector, SelectionKey.OP_READ, c);
@@ -246,24 +299,38 @@ final class OpsConnections {
     }
   }
 
-  /** Counts a new connection in, unless that would pass the total or its source's cap. */
-  private boolean admit(InetAddress source) {
+  /** Where a new connection is counted in. */
+  private enum Slot {
+    ANY,
+    /** Past its source's cap, in the reserve: only a probe is answered. */
+    PROBE_ONLY,
+    /** Past the total, or past its source's cap and reserve. */
+    REFUSED
+  }
+
+  /**
+   * Counts a new connection in, unless that would pass the total or its source's cap and reserve.
+   */
+  private Slot admit(InetAddress source) {
     if (open.incrementAndGet() > MAX_CONNECTIONS) {
       open.decrementAndGet();
-      return false;
+      return Slot.REFUSED;
     }
-    boolean[] ok = {false};
+    Slot[] slot = {Slot.REFUSED};
     bySource.compute(
         source,
         (a, n) -> {
           int count = n == null ? 0 : n;
-          ok[0] = count < perSource;
-          return ok[0] ? count + 1 : n;
+          slot[0] =
+              count < perSource
+                  ? Slot.ANY
+                  : count < perSource + PROBE_RESERVE ? Slot.PROBE_ONLY : Slot.REFUSED;
+          return slot[0] == Slot.REFUSED ? n : count + 1;
         });
-    if (!ok[0]) {
+    if (slot[0] == Slot.REFUSED) {
       open.decrementAndGet();
     }
-    return ok[0];
+    return slot[0];
   }
 
   private void readHead(Conn c) throws IOException {
@@ -276,6 +343,19 @@ final class OpsConnections {
     byte[] buf = c.head.array();
     int n = c.head.position();
     try {
+      int empty = OpsRequest.leadingEmptyLines(buf, n);
+      if (empty > 0) {
+        for (int i = 0; i < empty; i++) {
+          c.emptyLines += buf[i] == '\n' ? 1 : 0;
+        }
+        if (c.emptyLines > EMPTY_LINES) {
+          throw new OpsRequest.Rejected(400, "too many empty lines before the request line");
+        }
+        System.arraycopy(buf, empty, buf, 0, n - empty);
+        n -= empty;
+        c.head.position(n);
+        before = 0;
+      }
       OpsRequest.checkArriving(buf, before, n);
       // Look back over the last bytes read before: the terminator may be split across reads.
       for (int i = Math.max(0, before - 2); i < n; i++) {
@@ -283,18 +363,40 @@ final class OpsConnections {
             && (i + 1 < n && buf[i + 1] == '\n'
                 || i + 2 < n && buf[i + 1] == '\r' && buf[i + 2] == '\n')) {
           c.request = OpsRequest.parse(buf, i > 0 && buf[i - 1] == '\r' ? i - 1 : i);
-          c.key.cancel();
-          pending.remove(c);
-          handoffs.add(c);
+          route(c);
           return;
         }
       }
       if (n == buf.length) {
-        throw new OpsRequest.Rejected(431, "request head over " + MAX_HEAD + " bytes");
+        throw OpsRequest.requestLineOnly(buf, n)
+            ? new OpsRequest.Rejected(414, "request line over " + MAX_HEAD + " bytes")
+            : new OpsRequest.Rejected(431, "request head over " + MAX_HEAD + " bytes");
       }
     } catch (OpsRequest.Rejected e) {
       refuse(c, e.status, e.getMessage(), e.extraHeaders);
     }
+  }
+
+  /**
+   * Answers a probe at once on this thread; gives any other request to the workers, unless its
+   * connection holds a probe-only slot.
+   */
+  private void route(Conn c) throws OpsRequest.Rejected, IOException {
+    Route route = routes.apply(c.request.path());
+    if (route != null && route.probe()) {
+      c.response = ByteBuffer.wrap(run(c.request, route.handler()));
+      c.deadline = c.limit;
+      c.key.interestOps(SelectionKey.OP_WRITE);
+      write(c);
+      return;
+    }
+    if (c.probeOnly) {
+      throw new OpsRequest.Rejected(503, "busy", "Retry-After: 1\r\n");
+    }
+    c.handler = route == null ? null : route.handler();
+    c.key.cancel();
+    pending.remove(c);
+    handoffs.add(c);
   }
 
   /**
@@ -359,8 +461,10 @@ final class OpsConnections {
       return;
     }
     c.response = null;
-    c.serving = false;
-    serving--;
+    if (c.serving) {
+      c.serving = false;
+      serving--;
+    }
     c.channel.shutdownOutput();
     c.key.interestOps(SelectionKey.OP_READ);
     c.draining = true;
@@ -390,23 +494,25 @@ final class OpsConnections {
 
   /** Runs in a worker: answers into memory, then gives the connection back to the selector. */
   private void serve(Conn c) {
-    var out = new ByteArrayOutputStream(8192);
-    try {
-      dispatch(c.request, out);
-    } catch (Throwable t) {
-      log.warn("ops port: serving {} failed", c.request.path(), t);
-    }
-    c.response = ByteBuffer.wrap(out.toByteArray());
+    c.response = ByteBuffer.wrap(run(c.request, c.handler));
     returned.add(c);
     selector.wakeup();
-    if (closed) {
-      finish(c);
-    }
   }
 
-  private void dispatch(OpsRequest request, OutputStream out) throws IOException {
+  /** The whole answer to {@code request} from {@code handler} (null: none, a 404). */
+  private static byte[] run(OpsRequest request, OpsHandler handler) {
+    var out = new ByteArrayOutputStream(8192);
+    try {
+      dispatch(request, handler, out);
+    } catch (Throwable t) {
+      log.warn("ops port: serving {} failed", request.path(), t);
+    }
+    return out.toByteArray();
+  }
+
+  private static void dispatch(OpsRequest request, OpsHandler handler, OutputStream out)
+      throws IOException {
     var exchange = new OpsExchange(request, out);
-    OpsHandler handler = handlers.apply(request.path());
     if (handler == null) {
       OpsServer.text(exchange, 404, "not found\n");
       return;
@@ -427,11 +533,12 @@ final class OpsConnections {
     }
   }
 
-  /** Closes a connection and counts it out; once, from whichever thread gets there first. */
+  /** Closes a connection and counts it out, once; on the selector thread only. */
   private void finish(Conn c) {
-    if (!c.finished.compareAndSet(false, true)) {
+    if (c.finished) {
       return;
     }
+    c.finished = true;
     if (c.key != null) {
       c.key.cancel();
     }
@@ -442,9 +549,7 @@ final class OpsConnections {
     }
     bySource.computeIfPresent(c.source, (a, n) -> n <= 1 ? null : n - 1);
     open.decrementAndGet();
-    if (Thread.currentThread() == selectorThread) {
-      pending.remove(c);
-    }
+    pending.remove(c);
   }
 
   private static void closeQuietly(SocketChannel channel) {
@@ -466,20 +571,24 @@ final class OpsConnections {
     final SocketChannel channel;
     final InetAddress source;
     final long limit;
+    final boolean probeOnly;
     final ByteBuffer head = ByteBuffer.allocate(MAX_HEAD);
-    final AtomicBoolean finished = new AtomicBoolean();
+    boolean finished;
     SelectionKey key;
+    int emptyLines;
     OpsRequest request;
+    OpsHandler handler;
     volatile ByteBuffer response;
     boolean serving;
     long deadline;
     boolean draining;
     int drained;
 
-    Conn(SocketChannel channel, InetAddress source, long accepted) {
+    Conn(SocketChannel channel, InetAddress source, long accepted, boolean probeOnly) {
       this.channel = channel;
       this.source = source;
       this.limit = accepted + CONNECTION_LIMIT_NANOS;
+      this.probeOnly = probeOnly;
     }
   }
 }

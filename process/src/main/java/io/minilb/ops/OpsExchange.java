@@ -109,6 +109,7 @@ public final class OpsExchange {
       case 408 -> "Request Timeout";
       case 411 -> "Length Required";
       case 413 -> "Content Too Large";
+      case 414 -> "URI Too Long";
       case 431 -> "Request Header Fields Too Large";
       case 500 -> "Internal Server Error";
       case 503 -> "Service Unavailable";

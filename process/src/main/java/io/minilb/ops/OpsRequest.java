@@ -86,6 +86,29 @@ record OpsRequest(String method, String path, String query) {
     }
   }
 
+  /**
+   * The length of the run of whole empty lines (CRLF or LF) that {@code head[0..length)} starts
+   * with: RFC 9112 §2.2 asks a server to ignore empty lines received before the request line.
+   */
+  static int leadingEmptyLines(byte[] head, int length) {
+    int end = 0;
+    for (int i = 0; i < length; i++) {
+      if (head[i] == '\n') {
+        end = i + 1;
+      } else if (head[i] != '\r' || i + 1 < length && head[i + 1] != '\n') {
+        break;
+      }
+    }
+    return end;
+  }
+
+  /**
+   * Whether {@code head[0..length)} holds no LF, so that all of it is (part of) the request line.
+   */
+  static boolean requestLineOnly(byte[] head, int length) {
+    return indexOf(head, '\n', 0, length) < 0;
+  }
+
   /** Whether a head (whole or in part) is a HEAD request, whose answers carry no body. */
   static boolean isHead(byte[] head, int length) {
     return length >= 5 && new String(head, 0, 5, StandardCharsets.US_ASCII).equals("HEAD ");

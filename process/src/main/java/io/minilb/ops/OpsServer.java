@@ -19,13 +19,16 @@ import java.util.function.BooleanSupplier;
  *
  * <p>A small HTTP/1.1 server (see {@link OpsConnections}): one selector thread reads every request
  * head without blocking, {@value OpsConnections#WORKERS} worker threads run the handlers, one
- * request per connection, nothing that wakes an idle process. A handler is chosen by the longest
+ * request per connection, nothing that wakes an idle process. The probes ({@code /healthz} and
+ * {@code /readyz}) are answered on the selector thread itself, so that a slow {@code /metrics} or a
+ * hostile client holding the workers cannot make the kubelet restart a healthy process: the {@code
+ * ready} check must therefore be cheap and never block. A handler is chosen by the longest
  * registered path that equals the request's path or is a whole-segment prefix of it ({@code
  * /routes} serves {@code /routes?format=ip} and {@code /routes/x}, not {@code /routesx}).
  */
 public final class OpsServer implements AutoCloseable {
 
-  private final Map<String, OpsHandler> handlers = new ConcurrentHashMap<>();
+  private final Map<String, OpsConnections.Route> routes = new ConcurrentHashMap<>();
   private final OpsConnections connections;
 
   private OpsServer(ServerSocketChannel socket, int perSource) throws IOException {
@@ -34,8 +37,8 @@ public final class OpsServer implements AutoCloseable {
 
   /**
    * Listens on {@code listen} and serves {@code /healthz}, {@code /readyz} (200 while {@code ready}
-   * holds, else 503) and, when {@code registry} is not null, {@code /metrics} in the Prometheus
-   * text format from it.
+   * holds, else 503; asked on the selector thread, so it must be cheap and never block) and, when
+   * {@code registry} is not null, {@code /metrics} in the Prometheus text format from it.
    */
   public static OpsServer start(
       InetSocketAddress listen, BooleanSupplier ready, PrometheusRegistry registry)
@@ -65,13 +68,15 @@ public final class OpsServer implements AutoCloseable {
       socket.close();
       throw e;
     }
-    server.handle("/healthz", ex -> text(ex, 200, "ok\n"));
-    server.handle(
+    server.route("/healthz", new OpsConnections.Route(ex -> text(ex, 200, "ok\n"), true));
+    server.route(
         "/readyz",
-        ex -> {
-          boolean ok = ready.getAsBoolean();
-          text(ex, ok ? 200 : 503, ok ? "ready\n" : "not ready\n");
-        });
+        new OpsConnections.Route(
+            ex -> {
+              boolean ok = ready.getAsBoolean();
+              text(ex, ok ? 200 : 503, ok ? "ready\n" : "not ready\n");
+            },
+            true));
     if (registry != null) {
       var writer = new PrometheusTextFormatWriter(false);
       server.handle(
@@ -88,10 +93,14 @@ public final class OpsServer implements AutoCloseable {
 
   /** Serves {@code path} and the paths below it with {@code handler}; a path is registered once. */
   public void handle(String path, OpsHandler handler) {
+    route(path, new OpsConnections.Route(handler, false));
+  }
+
+  private void route(String path, OpsConnections.Route route) {
     if (!path.startsWith("/")) {
       throw new IllegalArgumentException("path must start with '/': " + path);
     }
-    if (handlers.putIfAbsent(path, handler) != null) {
+    if (routes.putIfAbsent(path, route) != null) {
       throw new IllegalArgumentException("path already registered: " + path);
     }
   }
@@ -105,15 +114,19 @@ public final class OpsServer implements AutoCloseable {
     ex.respond(status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Stops accepting, closes the listening socket and any connection still open. */
+  /**
+   * Stops accepting and closes the listening socket at once; answers already asked for get up to
+   * {@link OpsConnections#CLOSE_GRACE_NANOS} to be computed and written out, then every connection
+   * still open is closed. Returns by then (at most a second later).
+   */
   @Override
   public void close() {
     connections.close();
   }
 
-  private OpsHandler find(String path) {
+  private OpsConnections.Route find(String path) {
     String best = null;
-    for (String registered : handlers.keySet()) {
+    for (String registered : routes.keySet()) {
       boolean matches =
           path.startsWith(registered)
               && (path.length() == registered.length()
@@ -123,6 +136,6 @@ public final class OpsServer implements AutoCloseable {
         best = registered;
       }
     }
-    return best == null ? null : handlers.get(best);
+    return best == null ? null : routes.get(best);
   }
 }

@@ -15,7 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,9 @@ class OpsServerTest {
   private static final int PER_SOURCE = 24;
 
   private final AtomicBoolean ready = new AtomicBoolean();
+  private final AtomicInteger entered = new AtomicInteger();
+  private final CountDownLatch release = new CountDownLatch(1);
+  private final CountDownLatch unstick = new CountDownLatch(1);
   private OpsServer server;
   private final List<Socket> clients = new ArrayList<>();
 
@@ -50,10 +55,27 @@ class OpsServerTest {
         });
     byte[] big = "0123456789abcdef".repeat(256 * 1024).getBytes(StandardCharsets.US_ASCII);
     server.handle("/big", ex -> ex.respond(200, "text/plain", big));
+    server.handle("/slow", ex -> held(ex, release));
+    server.handle("/stuck", ex -> held(ex, unstick));
+  }
+
+  /** A slow handler that ignores interrupts: it answers once {@code latch} opens. */
+  private void held(OpsExchange ex, CountDownLatch latch) throws IOException {
+    entered.incrementAndGet();
+    while (latch.getCount() > 0) {
+      try {
+        latch.await();
+      } catch (InterruptedException ignored) {
+        // as deaf to interrupts as a handler stuck in I/O
+      }
+    }
+    OpsServer.text(ex, 200, "slow\n");
   }
 
   @AfterEach
   void stop() throws IOException {
+    release.countDown();
+    unstick.countDown();
     for (Socket s : clients) {
       s.close();
     }
@@ -161,6 +183,80 @@ class OpsServerTest {
   }
 
   @Test
+  void probes_areAnswered_whileEveryWorkerIsHeld_andOthersWaitInTheQueue() throws Exception {
+    for (int i = 0; i < OpsConnections.WORKERS + 2; i++) {
+      connect().getOutputStream().write(request("GET", "/slow"));
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> entered.get() == OpsConnections.WORKERS);
+    assertThat(get("/healthz")).startsWith("HTTP/1.1 200 ").endsWith("\r\n\r\nok\n");
+    assertThat(get("/healthz/deeper")).startsWith("HTTP/1.1 200 ").endsWith("\r\n\r\nok\n");
+    assertThat(get("/readyz")).startsWith("HTTP/1.1 503 ").endsWith("\r\n\r\nnot ready\n");
+    ready.set(true);
+    assertThat(get("/readyz")).startsWith("HTTP/1.1 200 ").endsWith("\r\n\r\nready\n");
+    assertThat(exchange("HEAD /readyz HTTP/1.1\r\nHost: x\r\n\r\n"))
+        .startsWith("HTTP/1.1 200 ")
+        .contains("Content-Length: 6\r\n")
+        .endsWith("\r\n\r\n");
+    assertThat(entered).as("the slow ones still held").hasValue(OpsConnections.WORKERS);
+  }
+
+  @Test
+  void close_refusesNewConnections_finishesAnswersInFlight_andDropsTheRestAfterItsGrace()
+      throws Exception {
+    Socket slow = connect();
+    Socket stuck = connect();
+    slow.getOutputStream().write(request("GET", "/slow"));
+    stuck.getOutputStream().write(request("GET", "/stuck"));
+    Socket silent = connect();
+    await().atMost(Duration.ofSeconds(5)).until(() -> entered.get() == 2);
+    InetSocketAddress address = server.address();
+    var closing = new Thread(server::close);
+    closing.start();
+    await().atMost(Duration.ofSeconds(5)).until(() -> refuses(address));
+    release.countDown();
+    for (Socket s : List.of(slow, stuck, silent)) {
+      s.setSoTimeout(10_000);
+    }
+    assertThat(readAll(slow)).startsWith("HTTP/1.1 200 ").endsWith("\r\n\r\nslow\n");
+    assertThat(readAll(silent)).as("no request yet: closed").isEmpty();
+    assertThat(readAll(stuck)).as("closed after the grace").isEmpty();
+    closing.join(10_000);
+    assertThat(closing.isAlive()).as("close returned").isFalse();
+  }
+
+  @Test
+  void aRequestLineOverTheHeadLimit_gets414_andTheServerGoesOn() throws IOException {
+    String longTarget = "/healthz?pad=" + "a".repeat(OpsConnections.MAX_HEAD);
+    assertThat(exchange("GET " + longTarget + " HTTP/1.1\r\nHost: x\r\n\r\n"))
+        .startsWith("HTTP/1.1 414 ");
+    assertThat(get("/healthz")).startsWith("HTTP/1.1 200 ");
+  }
+
+  @Test
+  void emptyLinesBeforeTheRequestLine_areIgnored_upToFour() throws IOException {
+    String probe = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+    assertThat(exchange("\r\n" + probe)).startsWith("HTTP/1.1 200 ").endsWith("ok\n");
+    assertThat(exchange("\n\r\n\n\r\n" + probe)).startsWith("HTTP/1.1 200 ").endsWith("ok\n");
+    assertThat(exchange("\r\nGET /routes?a=b HTTP/1.1\r\nHost: x\r\n\r\n"))
+        .startsWith("HTTP/1.1 200 ")
+        .endsWith("query=a=b\n");
+    assertThat(exchange("\r\nHEAD /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nx"))
+        .startsWith("HTTP/1.1 413 ")
+        .endsWith("\r\n\r\n");
+    try (Socket s = connect()) {
+      s.setTcpNoDelay(true);
+      s.setSoTimeout(10_000);
+      // The CR and its LF in two writes: a CR alone is kept until its LF is in.
+      s.getOutputStream().write("\r".getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      s.getOutputStream().write(("\n" + probe).getBytes(StandardCharsets.US_ASCII));
+      assertThat(readAll(s)).startsWith("HTTP/1.1 200 ");
+    }
+    assertThat(exchange("\r\n".repeat(5) + probe)).startsWith("HTTP/1.1 400 ");
+    assertThat(exchange("\r\r\n" + probe)).startsWith("HTTP/1.1 400 ");
+  }
+
+  @Test
   void oversizedHead_gets431_andTheServerGoesOn() throws IOException {
     String big = "GET /healthz HTTP/1.1\r\nX-Pad: " + "a".repeat(9000) + "\r\n\r\n";
     assertThat(exchange(big)).startsWith("HTTP/1.1 431 ");
@@ -222,25 +318,26 @@ class OpsServerTest {
   void socketsBeyondThePerSourceCap_areRefusedAtOnce_andServiceResumes() throws Exception {
     server.close();
     server = OpsServer.start(new InetSocketAddress("127.0.0.1", 0), ready::get, null, 6);
+    // Not a probe, so not let into the probe reserve: a 404 while served.
+    String other = "GET /other HTTP/1.1\r\nHost: x\r\n\r\n";
     List<Socket> idle = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       idle.add(connect());
     }
-    // Under the cap (and past the workers), a probe is still served.
-    assertThat(get("/healthz")).startsWith("HTTP/1.1 200 ");
-    // The probe's socket is counted until the server has seen it closed: add idle sockets until
-    // the cap is reached and a probe is refused.
+    // Under the cap (and past the workers), a request is still served.
+    assertThat(exchange(other)).startsWith("HTTP/1.1 404 ");
+    // The request's socket is counted until the server has seen it closed: add idle sockets until
+    // the cap is reached and a request is refused.
     await()
         .atMost(Duration.ofSeconds(2))
         .until(
             () -> {
               idle.add(connect());
-              return !exchangeOrReset("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-                  .startsWith("HTTP/1.1 200 ");
+              return !exchangeOrReset(other).startsWith("HTTP/1.1 404 ");
             });
     assertThat(idle).hasSizeLessThanOrEqualTo(7);
     long start = System.nanoTime();
-    String refused = exchangeOrReset("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    String refused = exchangeOrReset(other);
     assertThat((System.nanoTime() - start) / 1e9).isLessThan(1.0);
     assertThat(refused)
         .satisfiesAnyOf(
@@ -250,10 +347,37 @@ class OpsServerTest {
     }
     await()
         .atMost(Duration.ofSeconds(2))
+        .until(() -> exchangeOrReset(other).startsWith("HTTP/1.1 404 "));
+  }
+
+  @Test
+  void probes_pastThePerSourceCap_areAnsweredFromTheProbeReserve() throws Exception {
+    server.close();
+    server = OpsServer.start(new InetSocketAddress("127.0.0.1", 0), ready::get, null, 2);
+    server.handle("/routes", ex -> OpsServer.text(ex, 200, "routes\n"));
+    for (int i = 0; i < 2; i++) {
+      connect();
+    }
+    // A reserve slot is counted until the server has seen the last probe's socket closed.
+    await()
+        .atMost(Duration.ofSeconds(5))
         .until(
             () ->
-                exchangeOrReset("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-                    .startsWith("HTTP/1.1 200 "));
+                exchangeOrReset(new String(request("GET", "/healthz"), StandardCharsets.US_ASCII))
+                    .endsWith("\r\n\r\nok\n"));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                exchangeOrReset(new String(request("GET", "/readyz"), StandardCharsets.US_ASCII))
+                    .endsWith("\r\n\r\nnot ready\n"));
+    // Anything else past the cap is refused once its head shows it is not a probe.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                exchangeOrReset(new String(request("GET", "/routes"), StandardCharsets.US_ASCII))
+                    .startsWith("HTTP/1.1 503 "));
   }
 
   @Test
@@ -418,6 +542,31 @@ class OpsServerTest {
             () -> OpsServer.start(taken, () -> true, null))
         .isInstanceOf(IOException.class)
         .hasMessageContaining(String.valueOf(taken.getPort()));
+  }
+
+  private static byte[] request(String method, String path) {
+    return (method + " " + path + " HTTP/1.1\r\nHost: x\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static String readAll(Socket s) {
+    try {
+      return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    } catch (IOException reset) {
+      return "";
+    }
+  }
+
+  /** Whether a connection to {@code address} is refused (or closed without an answer). */
+  private static boolean refuses(InetSocketAddress address) {
+    try (var s = new Socket()) {
+      s.connect(address, 500);
+      s.setSoTimeout(2000);
+      s.getOutputStream().write(request("GET", "/healthz"));
+      return s.getInputStream().read() < 0;
+    } catch (IOException refused) {
+      return true;
+    }
   }
 
   private String get(String path) throws IOException {
