@@ -11,7 +11,7 @@ import java.util.Locale;
 /**
  * One request on the ops port and its single response. The request is already read and checked (GET
  * or HEAD, no body); the response always carries {@code Content-Length} and {@code Connection:
- * close}, and no body for HEAD. Used by one worker thread only.
+ * close}, and no body for HEAD. Used by one thread only: a worker's, or the selector's for a probe.
  */
 public final class OpsExchange {
 

@@ -74,12 +74,16 @@ record OpsRequest(String method, String path, String query) {
    * is in, instead of waiting for the rest of a head that will never be valid.
    */
   static void checkArriving(byte[] head, int from, int to) throws Rejected {
+    // The request line is checked at the first LF only: looking back for an earlier LF at every
+    // one made a head of many short lines cost the selector thread quadratic time.
+    boolean lineSeen = indexOf(head, '\n', 0, from) >= 0;
     for (int i = from; i < to; i++) {
       int b = head[i];
       if (b < 0 || (b < 0x20 && b != '\r' && b != '\n' && b != '\t') || b == 0x7f) {
         throw new Rejected(400, "not printable ASCII");
       }
-      if (b == '\n' && indexOf(head, '\n', 0, i) < 0) {
+      if (b == '\n' && !lineSeen) {
+        lineSeen = true;
         int end = i > 0 && head[i - 1] == '\r' ? i - 1 : i;
         requestLine(new String(head, 0, end, StandardCharsets.US_ASCII));
       }
