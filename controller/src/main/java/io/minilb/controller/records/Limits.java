@@ -55,9 +55,10 @@ public record Limits(
   public static final int MAX_SNAPSHOT_BYTES = Messages.MAX_RESPONSE_BYTES - 1024;
 
   /**
-   * Snapshot bytes by default, 24 MiB: a 10k-Service cluster's snapshot takes some 3.5 MiB, and the 8
-   * MiB left below {@link Messages#MAX_RESPONSE_BYTES} keep a resolver's direct memory, which holds
-   * a message being read at up to twice its size, clear of its 64 MiB.
+   * Snapshot bytes by default, 24 MiB: a 10k-Service cluster's snapshot takes 3.3 MiB
+   * (docs/PERFORMANCE.md), and the 8 MiB left below {@link Messages#MAX_RESPONSE_BYTES} keep a
+   * resolver's direct memory, which holds a message being read at up to twice its size, clear of
+   * its 64 MiB.
    */
   public static final int DEFAULT_SNAPSHOT_BYTES = 24 << 20;
 

@@ -125,17 +125,6 @@ class SnapshotSizeLimitTest {
   }
 
   @Test
-  void theDefault_leavesA10kServiceClusterUntouched() {
-    var state = services(10_000);
-
-    var builder = new RecordBuilder(ZoneConfig.defaults(), Limits.DEFAULTS);
-    var build = builder.build(state);
-
-    assertThat(build.dropped()).isEmpty();
-    assertThat(encoded(builder, build)).isBetween(2 << 20, Limits.DEFAULTS.snapshotBytes() / 3);
-  }
-
-  @Test
   void wireSize_countsEachRRsetAndZoneAsProtobufEncodesThem() {
     var rrsets =
         List.of(
