@@ -69,7 +69,8 @@ class ControllerMainTest {
     cl.setErr(new java.io.PrintWriter(err));
 
     assertThat(cl.execute("--max-snapshot-bytes", "24MiB")).isEqualTo(2);
-    assertThat(err.toString()).startsWith("minilb: ").contains("--max-snapshot-bytes");
+    assertThat(err.toString())
+        .startsWith("minilb: Invalid value for option '--max-snapshot-bytes': '24MiB'");
   }
 
   @Test
