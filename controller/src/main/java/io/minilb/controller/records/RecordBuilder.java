@@ -329,11 +329,10 @@ public final class RecordBuilder {
             p.kind,
             p.key,
             Report.SIZE_LIMIT,
-            "no DNS records published for it: its records ("
-                + partBytes
-                + " bytes encoded) would take the snapshot past --max-snapshot-bytes ("
+            "no DNS records published for it: its records would take the snapshot's encoding"
+                + " past --max-snapshot-bytes ("
                 + limits.snapshotBytes()
-                + "), which older objects already fill");
+                + " bytes), which older objects already fill");
         continue;
       }
       if (countNames) {

@@ -68,7 +68,7 @@ class SnapshotSizeLimitTest {
         .allSatisfy(
             f -> {
               assertThat(f.reason()).isEqualTo("SnapshotSizeLimitReached");
-              assertThat(f.message()).contains("--max-snapshot-bytes (25165824)");
+              assertThat(f.message()).contains("--max-snapshot-bytes (25165824 bytes)");
             });
     var left = build.dropped().stream().map(Finding::object).toList();
     int first = 320 - left.size();
