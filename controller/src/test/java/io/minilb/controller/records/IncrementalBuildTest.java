@@ -120,6 +120,9 @@ class IncrementalBuildTest {
           incremental.build(state),
           "seed " + seed + ", step " + step + " (" + change + "), limits " + limits);
       full.findings().forEach(f -> reasons.add(f.reason()));
+      assertTrue(
+          SnapshotSizeLimitTest.encoded(incremental, full) <= limits.snapshotBytes(),
+          "seed " + seed + ", step " + step + ": encoded over --max-snapshot-bytes");
     }
     return reasons;
   }

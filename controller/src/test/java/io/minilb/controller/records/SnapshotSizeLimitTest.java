@@ -6,6 +6,7 @@ import static io.minilb.controller.records.Fixtures.slice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.minilb.controller.view.ClusterState;
+import io.minilb.controller.view.NodeView;
 import io.minilb.controller.view.ObjectKey;
 import io.minilb.controller.view.ServiceView;
 import io.minilb.controller.view.SliceView;
@@ -184,6 +185,7 @@ class SnapshotSizeLimitTest {
     }
     count += WireSize.of(List.copyOf(snapshot.rrsets().values()));
 
+    assertThat(snapshot.zones()).contains("10.in-addr.arpa.");
     // the version's unused bytes are the whole difference
     assertThat(count).isBetween((long) encoded, encoded + (long) WireSize.VERSION);
     // and admission counts the same: a limit of exactly that count still takes every Service
@@ -202,7 +204,8 @@ class SnapshotSizeLimitTest {
   }
 
   /**
-   * {@code n} Services of three pods each and a host in two of every hundred, as in NameLimitTest.
+   * {@code n} Services of three pods each and a host in two of every hundred, as in NameLimitTest,
+   * on a node whose pod CIDR makes a PTR of every pod.
    */
   private static ClusterState services(int n) {
     var services = new ArrayList<ServiceView>();
@@ -221,7 +224,8 @@ class SnapshotSizeLimitTest {
       }
       slices.add(slice(ns, "svc" + s + "-1", "svc" + s, "IPv4", eps));
     }
-    return Fixtures.state(services, slices);
+    var node = new NodeView("n", List.of("10.0.0.0/8"), List.of("192.168.0.1"));
+    return new ClusterState(services, slices, List.of(), List.of(), List.of(), List.of(node));
   }
 
   /** The snapshot the publisher makes of {@code build}, with every zone's SOA. */
