@@ -27,9 +27,9 @@ import io.minilb.snapshot.Snapshot;
  * @param snapshotBytes bytes of the snapshot as streamed, its protobuf encoding ({@code
  *     --max-snapshot-bytes}, at most {@link #MAX_SNAPSHOT_BYTES}): a resolver reads no larger
  *     response, and names of up to 255 octets, in owners and in PTR and SRV rdata, let a snapshot
- *     within the record and name limits reach 50 MiB. Admitted oldest first like records, and an
- *     object whose bytes would cross it publishes nothing, with a {@code SnapshotSizeLimitReached}
- *     warning
+ *     within the record and name limits pass 32 MiB (hosts of 253 characters in zones of their own
+ *     encode to some 1,100 bytes for 3 records). Admitted oldest first like records, and an object
+ *     whose bytes would cross it publishes nothing, with a {@code SnapshotSizeLimitReached} warning
  */
 public record Limits(
     int hostsPerObject,
