@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *     --ttl}, ...)
  * @param limits how much cluster input a snapshot takes ({@code --max-hosts-per-object}, {@code
  *     --max-endpoints-per-service}, {@code --max-records}, {@code --max-records-per-object}, {@code
- *     --max-names})
+ *     --max-names}, {@code --max-snapshot-bytes})
  * @param grpcListen {@code --grpc-listen}; port 0 picks a free port
  * @param httpListen {@code --http-listen}; port 0 picks a free port
  * @param leaseNamespace {@code --lease-namespace}

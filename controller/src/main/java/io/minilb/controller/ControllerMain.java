@@ -128,6 +128,16 @@ public final class ControllerMain implements Callable<Integer> {
   int maxNames;
 
   @Option(
+      names = "--max-snapshot-bytes",
+      defaultValue = "" + Limits.DEFAULT_SNAPSHOT_BYTES,
+      description =
+          "Most bytes of the snapshot as streamed to resolvers (its protobuf encoding), at most "
+              + Limits.MAX_SNAPSHOT_BYTES
+              + "; objects are admitted oldest first and the ones that do not fit are left out"
+              + " with a Warning Event (default: ${DEFAULT-VALUE}).")
+  int maxSnapshotBytes;
+
+  @Option(
       names = "--grpc-listen",
       defaultValue = "0.0.0.0:9090",
       converter = HostPort.class,
@@ -245,7 +255,8 @@ public final class ControllerMain implements Callable<Integer> {
                     maxEndpointsPerService,
                     maxRecords,
                     maxRecordsPerObject,
-                    maxNames))
+                    maxNames,
+                    maxSnapshotBytes))
             .grpcListen(grpcListen)
             .httpListen(httpListen)
             .leaseNamespace(

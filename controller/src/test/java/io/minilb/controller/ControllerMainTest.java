@@ -30,10 +30,47 @@ class ControllerMainTest {
             "--max-records-per-object",
             "6",
             "--max-names",
-            "7");
+            "7",
+            "--max-snapshot-bytes",
+            "8");
 
     assertThat(defaults.config().limits()).isEqualTo(Limits.DEFAULTS);
-    assertThat(set.config().limits()).isEqualTo(new Limits(3, 4, 5, 6, 7));
+    assertThat(defaults.config().limits().snapshotBytes()).isEqualTo(24 << 20);
+    assertThat(set.config().limits()).isEqualTo(new Limits(3, 4, 5, 6, 7, 8));
+  }
+
+  @Test
+  void maxSnapshotBytes_comesFromItsVariable_andIsRejectedOverWhatAResolverReads() {
+    var fromEnv = new ControllerMain();
+    io.minilb.cli.Commands.of(fromEnv, Map.of("MINILB_MAX_SNAPSHOT_BYTES", "1048576")).parseArgs();
+    var atMost = new ControllerMain();
+    io.minilb.cli.Commands.of(atMost, Map.of())
+        .parseArgs("--max-snapshot-bytes", "" + ((32 << 20) - 1024));
+    var over = new ControllerMain();
+    io.minilb.cli.Commands.of(over, Map.of())
+        .parseArgs("--max-snapshot-bytes", "" + ((32 << 20) - 1023));
+    var zero = new ControllerMain();
+    io.minilb.cli.Commands.of(zero, Map.of()).parseArgs("--max-snapshot-bytes", "0");
+
+    assertThat(fromEnv.config().limits().snapshotBytes()).isEqualTo(1 << 20);
+    assertThat(atMost.config().limits().snapshotBytes()).isEqualTo((32 << 20) - 1024);
+    org.assertj.core.api.Assertions.assertThatThrownBy(over::config)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("--max-snapshot-bytes must be at most 33553408");
+    org.assertj.core.api.Assertions.assertThatThrownBy(zero::config)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("--max-snapshot-bytes must be at least 1, got 0");
+  }
+
+  @Test
+  void maxSnapshotBytes_thatIsNoNumber_endsTheStartWithOneLine() {
+    var err = new java.io.StringWriter();
+    var cl = io.minilb.cli.Commands.of(new ControllerMain(), Map.of());
+    cl.setErr(new java.io.PrintWriter(err));
+
+    assertThat(cl.execute("--max-snapshot-bytes", "24MiB")).isEqualTo(2);
+    assertThat(err.toString())
+        .startsWith("minilb: Invalid value for option '--max-snapshot-bytes': '24MiB'");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.minilb.controller.records;
 
+import io.minilb.proto.Messages;
 import io.minilb.snapshot.Snapshot;
 
 /**
@@ -23,9 +24,20 @@ import io.minilb.snapshot.Snapshot;
  *     non-terminal above one once ({@code --max-names}, at most {@link Snapshot#MAX_NAMES}, which
  *     resolvers reject): admitted oldest first like records, and an object whose names would cross
  *     it publishes nothing, with a {@code NameLimitReached} warning
+ * @param snapshotBytes bytes of the snapshot as streamed, its protobuf encoding ({@code
+ *     --max-snapshot-bytes}, at most {@link #MAX_SNAPSHOT_BYTES}): a resolver reads no larger
+ *     response, and names of up to 255 octets, in owners and in PTR and SRV rdata, let a snapshot
+ *     within the record and name limits pass 32 MiB (hosts of 253 characters in zones of their own
+ *     encode to some 1,100 bytes for 3 records). Admitted oldest first like records, and an object
+ *     whose bytes would cross it publishes nothing, with a {@code SnapshotSizeLimitReached} warning
  */
 public record Limits(
-    int hostsPerObject, int endpointsPerService, int records, int recordsPerObject, int names) {
+    int hostsPerObject,
+    int endpointsPerService,
+    int records,
+    int recordsPerObject,
+    int names,
+    int snapshotBytes) {
 
   /**
    * Names by default: a realistic 10k-Service cluster makes some 60,000, so the limit binds only
@@ -33,6 +45,22 @@ public record Limits(
    * to 17 names for 3 records), and leaves room below {@link Snapshot#MAX_NAMES} for a delta.
    */
   public static final int DEFAULT_NAMES = 400_000;
+
+  /**
+   * The most {@code --max-snapshot-bytes} may be: what a resolver reads ({@link
+   * Messages#MAX_RESPONSE_BYTES}) less 1 KiB. The count covers the whole snapshot message, its
+   * version at its largest; the response around it adds a tag and a length of at most 5 bytes, and
+   * the rest leaves room for a field added to either message.
+   */
+  public static final int MAX_SNAPSHOT_BYTES = Messages.MAX_RESPONSE_BYTES - 1024;
+
+  /**
+   * Snapshot bytes by default, 24 MiB: a 10k-Service cluster's snapshot takes 3.3 MiB
+   * (docs/PERFORMANCE.md), and the 8 MiB left below {@link Messages#MAX_RESPONSE_BYTES} keep a
+   * resolver's direct memory, which holds a message being read at up to twice its size, clear of
+   * its 64 MiB.
+   */
+  public static final int DEFAULT_SNAPSHOT_BYTES = 24 << 20;
 
   /**
    * Sized for real clusters. 100 names cover an ingress controller's Service or a busy route; 1,000
@@ -57,11 +85,31 @@ public record Limits(
               + " (what a resolver holds), got "
               + names);
     }
+    positive("--max-snapshot-bytes", snapshotBytes);
+    if (snapshotBytes > MAX_SNAPSHOT_BYTES) {
+      throw new IllegalArgumentException(
+          "--max-snapshot-bytes must be at most "
+              + MAX_SNAPSHOT_BYTES
+              + " (what a resolver reads, less 1 KiB for the response around the snapshot), got "
+              + snapshotBytes);
+    }
   }
 
-  /** With the default {@link #DEFAULT_NAMES}. */
+  /** With the default {@link #DEFAULT_NAMES} and {@link #DEFAULT_SNAPSHOT_BYTES}. */
   public Limits(int hostsPerObject, int endpointsPerService, int records, int recordsPerObject) {
     this(hostsPerObject, endpointsPerService, records, recordsPerObject, DEFAULT_NAMES);
+  }
+
+  /** With the default {@link #DEFAULT_SNAPSHOT_BYTES}. */
+  public Limits(
+      int hostsPerObject, int endpointsPerService, int records, int recordsPerObject, int names) {
+    this(
+        hostsPerObject,
+        endpointsPerService,
+        records,
+        recordsPerObject,
+        names,
+        DEFAULT_SNAPSHOT_BYTES);
   }
 
   private static void positive(String flag, int value) {

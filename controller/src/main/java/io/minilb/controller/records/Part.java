@@ -23,16 +23,25 @@ final class Part {
   final List<RRSet> own;
   final int ownSize;
   private int names;
+  private long bytes;
   private Records extra;
   private Set<String> zones;
 
-  Part(String kind, ObjectKey key, Instant created, List<RRSet> own, int ownSize, int ownNames) {
+  Part(
+      String kind,
+      ObjectKey key,
+      Instant created,
+      List<RRSet> own,
+      int ownSize,
+      int ownNames,
+      long ownBytes) {
     this.kind = kind;
     this.key = key;
     this.created = created;
     this.own = own;
     this.ownSize = ownSize;
     this.names = ownNames;
+    this.bytes = ownBytes;
   }
 
   int size() {
@@ -47,13 +56,24 @@ final class Part {
     return names;
   }
 
+  /**
+   * The most bytes this part's RRsets add to a snapshot's encoding ({@link WireSize}), not counting
+   * its zones: its own counted exactly, each extra host on its own. Parts that share an RRset (two
+   * Services' PTRs for one pod) share its owner and type in the snapshot, so their sum is at most a
+   * few bytes over.
+   */
+  long bytes() {
+    return bytes;
+  }
+
   Set<String> zones() {
     return zones == null ? Set.of() : zones;
   }
 
-  /** Adds {@code records}, which make at most {@code names} names. */
-  void add(Records records, int names) {
+  /** Adds {@code records}, which make at most {@code names} names and {@code bytes} bytes. */
+  void add(Records records, int names, long bytes) {
     this.names += names;
+    this.bytes += bytes;
     if (extra == null) {
       extra = new Records();
     }

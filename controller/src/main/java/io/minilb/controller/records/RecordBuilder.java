@@ -82,6 +82,8 @@ public final class RecordBuilder {
   private final ZoneConfig zone;
   private final Limits limits;
   private final ServiceParts cache;
+  private final int nsLength;
+  private final int soaLength;
 
   /** With the default {@link Limits}. */
   public RecordBuilder(ZoneConfig zone) {
@@ -96,6 +98,8 @@ public final class RecordBuilder {
     this.zone = zone;
     this.limits = limits;
     this.cache = cache;
+    this.nsLength = Encode.ns(zone.nsName()).length();
+    this.soaLength = soa(zone.domain(), 0).rdata().get(0).length(); // the serial has a fixed width
   }
 
   /**
@@ -106,8 +110,9 @@ public final class RecordBuilder {
    * <p>Objects are admitted oldest first ({@code creationTimestamp}, then namespace/name, then
    * kind), each with all of its records (a Service with its endpoint, SRV, PTR and {@code
    * minilb/host} names; an Ingress or route with its hosts) while they fit under {@link
-   * Limits#records()}. One that does not fit publishes nothing ({@code RecordLimitReached}), so a
-   * newer object never takes records from an older one.
+   * Limits#records()}, {@link Limits#names()} and {@link Limits#snapshotBytes()}. One that does not
+   * fit publishes nothing ({@code RecordLimitReached}, {@code NameLimitReached}, {@code
+   * SnapshotSizeLimitReached}), so a newer object never takes records from an older one.
    *
    * <p>No object's part exceeds {@link Limits#recordsPerObject()}, so no old object can take the
    * whole snapshot: a Service is cut to a stable subset of its addresses before its records are
@@ -140,7 +145,8 @@ public final class RecordBuilder {
       if (r.target() != null) {
         parts.put(
             new PartKey("Service", svc.key()),
-            new Part("Service", svc.key(), svc.created(), r.records(), r.size(), r.names()));
+            new Part(
+                "Service", svc.key(), svc.created(), r.records(), r.size(), r.names(), r.bytes()));
         served.put(svc.key(), r.target());
       }
     }
@@ -166,7 +172,7 @@ public final class RecordBuilder {
           }
           continue;
         }
-        part.add(own, NameCount.withAncestors(owner));
+        part.add(own, NameCount.withAncestors(owner), WireSize.of(own.toList()));
         if (ownZone) {
           part.addZone(apex);
         }
@@ -175,9 +181,9 @@ public final class RecordBuilder {
       }
     }
     var records = new TreeMap<RRKey, RRSet>();
-    admit(parts.values(), records, zones, report);
     var apex = new Records();
     glue().forEach(a -> apex.add(zone.nsName(), type(a), zone.ttl(), Encode.address(a)));
+    admit(parts.values(), records, zones, WireSize.of(apex.toList()), report);
     Rdata ns = Encode.ns(zone.nsName());
     zones.forEach(z -> apex.add(z, Type.NS, zone.ttl(), ns));
     Part.merge(records, apex.toList());
@@ -202,6 +208,7 @@ public final class RecordBuilder {
     List<RRSet> own = null;
     int size = 0;
     int names = 0;
+    long bytes = 0;
     try {
       var target =
           ServiceTarget.of(zone, svc, in.slices(), limits.endpointsPerService(), report::finding);
@@ -218,6 +225,7 @@ public final class RecordBuilder {
       own = records.toList();
       size = records.size();
       names = NameCount.of(own);
+      bytes = WireSize.of(own);
       // kept until the Service changes: host claims read only its name, TTL and addresses, so
       // the endpoints (the bulk of a target) are not held
       served = target.withoutEndpoints();
@@ -226,7 +234,8 @@ public final class RecordBuilder {
     } catch (RuntimeException e) {
       report.drop("Service", svc.key(), e);
     }
-    return new ServiceParts.Result(served, own, size, names, report.findings, report.dropped);
+    return new ServiceParts.Result(
+        served, own, size, names, bytes, report.findings, report.dropped);
   }
 
   private Finding tooManyRecords(String kind, ObjectKey key) {
@@ -251,7 +260,7 @@ public final class RecordBuilder {
 
   private static Part part(Map<PartKey, Part> parts, String kind, ObjectKey key, Instant created) {
     return parts.computeIfAbsent(
-        new PartKey(kind, key), k -> new Part(kind, key, created, List.of(), 0, 0));
+        new PartKey(kind, key), k -> new Part(kind, key, created, List.of(), 0, 0, 0));
   }
 
   /** The addresses of the NS name, published when it is inside the zone. */
@@ -260,9 +269,14 @@ public final class RecordBuilder {
   }
 
   /**
-   * Adds whole parts, oldest first, while they fit under the record limit and the name limit. Every
+   * Adds whole parts, oldest first, while they fit under the record, byte and name limits. Every
    * zone also holds an NS and an SOA, so a part that creates zones counts those too: otherwise
    * names in zones of their own would fill three times the limit.
+   *
+   * <p>Bytes are each part's count, made once with the part ({@link Part#bytes()}), and each new
+   * zone's entry, NS and SOA: adding them up costs a build one sum per part, and is over the
+   * encoding only by the owner and type of an RRset two parts share and by the version's unused
+   * bytes.
    *
    * <p>Names are counted as a resolver's index counts them, owners and the empty non-terminals
    * above them, each once. A cluster's parts share few names, so the sum of each part's own count
@@ -270,8 +284,16 @@ public final class RecordBuilder {
    * part can be over and none is counted again; only past it does each build count every name.
    */
   private void admit(
-      Collection<Part> parts, Map<RRKey, RRSet> records, Set<String> zones, Report report) {
+      Collection<Part> parts,
+      Map<RRKey, RRSet> records,
+      Set<String> zones,
+      long glueBytes,
+      Report report) {
     int total = 2 * zones.size() + glue().size();
+    long bytes = WireSize.VERSION + glueBytes;
+    for (String z : zones) {
+      bytes += zoneBytes(z);
+    }
     var names = new NameCount();
     zones.forEach(names::add);
     if (!glue().isEmpty()) {
@@ -284,8 +306,12 @@ public final class RecordBuilder {
     boolean countNames = bound > limits.names();
     for (Part p : parts.stream().sorted(OLDEST_FIRST).toList()) {
       int size = p.size();
+      long partBytes = p.bytes();
       for (String z : p.zones()) {
-        size += zones.contains(z) ? 0 : 2;
+        if (!zones.contains(z)) {
+          size += 2;
+          partBytes += zoneBytes(z);
+        }
       }
       if (total + size > limits.records()) {
         report.full(
@@ -296,6 +322,17 @@ public final class RecordBuilder {
                 + " --max-records ("
                 + limits.records()
                 + "), which older objects already fill");
+        continue;
+      }
+      if (bytes + partBytes > limits.snapshotBytes()) {
+        report.full(
+            p.kind,
+            p.key,
+            Report.SIZE_LIMIT,
+            "no DNS records published for it: its records would take the snapshot's encoding"
+                + " past --max-snapshot-bytes ("
+                + limits.snapshotBytes()
+                + " bytes), which older objects already fill");
         continue;
       }
       if (countNames) {
@@ -314,10 +351,18 @@ public final class RecordBuilder {
         names.addAll(missing);
       }
       total += size;
+      bytes += partBytes;
       Part.merge(records, p.own);
       Part.merge(records, p.extra());
       zones.addAll(p.zones());
     }
+  }
+
+  /** Bytes zone {@code apex} adds to a snapshot: its {@code zones} entry, its NS and its SOA. */
+  private int zoneBytes(String apex) {
+    return WireSize.zone(apex)
+        + WireSize.of(apex, Type.NS, zone.ttl(), nsLength)
+        + WireSize.of(apex, Type.SOA, zone.ttl(), soaLength);
   }
 
   private void addService(Records records, ServiceTarget t, Map<String, Cidr> reverse) {

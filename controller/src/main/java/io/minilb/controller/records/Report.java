@@ -28,9 +28,13 @@ final class Report {
   /** The Event reason of an object left out because the resolvers' names are full. */
   static final String NAME_LIMIT = "NameLimitReached";
 
+  /** The Event reason of an object left out because the snapshot's bytes are full. */
+  static final String SIZE_LIMIT = "SnapshotSizeLimitReached";
+
   /**
    * {@code kind key} is left out because the snapshot reached a limit: {@code --max-records}
-   * ({@link #RECORD_LIMIT}) or {@code --max-names} ({@link #NAME_LIMIT}).
+   * ({@link #RECORD_LIMIT}), {@code --max-names} ({@link #NAME_LIMIT}) or {@code
+   * --max-snapshot-bytes} ({@link #SIZE_LIMIT}).
    */
   void full(String kind, ObjectKey key, String reason, String message) {
     Finding f = Finding.warning(kind, key, reason, message);

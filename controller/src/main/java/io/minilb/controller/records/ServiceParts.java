@@ -33,6 +33,7 @@ final class ServiceParts {
    * @param records its own RRsets (sorted; null with {@code target}), before any extra host names
    * @param size resource records in {@code records}
    * @param names names {@code records} make, owners and ancestors each once ({@link NameCount})
+   * @param bytes bytes {@code records} take in a snapshot's encoding ({@link WireSize})
    * @param findings what it reported, in order
    * @param dropped the findings that left it out
    */
@@ -41,6 +42,7 @@ final class ServiceParts {
       List<RRSet> records,
       int size,
       int names,
+      long bytes,
       List<Finding> findings,
       List<Finding> dropped) {
     Result {

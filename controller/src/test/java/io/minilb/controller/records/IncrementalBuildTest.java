@@ -32,6 +32,7 @@ class IncrementalBuildTest {
   private static final ZoneConfig ZONE = ZoneConfig.defaults();
   private static final Limits TIGHT = new Limits(2, 3, 60, 14);
   private static final Limits FEW_NAMES = new Limits(2, 3, 1_000, 100, 40);
+  private static final Limits FEW_BYTES = new Limits(2, 3, 1_000, 100, Limits.DEFAULT_NAMES, 2_000);
   private static final int STEPS = 250;
   private static final String[] NAMESPACES = {"a", "b", "c"};
   private static final String[] HOSTS = {
@@ -51,6 +52,7 @@ class IncrementalBuildTest {
       reasons.addAll(assertSameAsFull(seed, Limits.DEFAULTS, new ServiceParts()));
       reasons.addAll(assertSameAsFull(seed, TIGHT, new ServiceParts()));
       reasons.addAll(assertSameAsFull(seed, FEW_NAMES, new ServiceParts()));
+      reasons.addAll(assertSameAsFull(seed, FEW_BYTES, new ServiceParts()));
     }
     // the sequences reach every cross-object rule, or the comparison would prove little
     assertTrue(
@@ -60,6 +62,7 @@ class IncrementalBuildTest {
                 HostClaims.REFUSED,
                 Report.RECORD_LIMIT,
                 Report.NAME_LIMIT,
+                Report.SIZE_LIMIT,
                 ServiceTarget.TOO_MANY_RECORDS,
                 ServiceTarget.TOO_MANY_ENDPOINTS,
                 HostClaims.TOO_MANY_HOSTS)),
@@ -117,6 +120,9 @@ class IncrementalBuildTest {
           incremental.build(state),
           "seed " + seed + ", step " + step + " (" + change + "), limits " + limits);
       full.findings().forEach(f -> reasons.add(f.reason()));
+      assertTrue(
+          SnapshotSizeLimitTest.encoded(incremental, full) <= limits.snapshotBytes(),
+          "seed " + seed + ", step " + step + ": encoded over --max-snapshot-bytes");
     }
     return reasons;
   }

@@ -84,6 +84,34 @@ class LimitEventsTest {
             });
   }
 
+  @Test
+  void snapshotSizeLimitReached_atTwoDifferentSizes_isOneEvent() {
+    var http = List.of(port("http", 8080));
+    var old = svc("default", "old", OLD, Map.of(), http);
+    var young = svc("default", "young", Instant.parse("2026-01-01T00:00:00Z"), Map.of(), http);
+    var oldSlices = endpoints("default", "old", 8, 10, http);
+    var alone = new RecordBuilder(ZoneConfig.defaults());
+    int oldOnly =
+        SnapshotSizeLimitTest.encoded(alone, alone.build(Fixtures.state(List.of(old), oldSlices)));
+    var limits =
+        new Limits(100, 1_000, 100_000, 10_000, Limits.DEFAULT_NAMES, oldOnly + WireSize.VERSION);
+    var builder = new RecordBuilder(ZoneConfig.defaults(), limits);
+
+    for (int pods : new int[] {8, 9}) {
+      var slices = new ArrayList<>(oldSlices);
+      slices.addAll(endpoints("default", "young", pods, 11, http));
+      record(builder.build(Fixtures.state(List.of(old, young), slices)));
+    }
+
+    assertThat(sentAfterAll())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.reason()).isEqualTo("SnapshotSizeLimitReached");
+              assertThat(f.object()).isEqualTo(new ObjectKey("default", "young"));
+            });
+  }
+
   private void record(RecordBuilder.Build build) {
     build.findings().forEach(recorder::record);
   }

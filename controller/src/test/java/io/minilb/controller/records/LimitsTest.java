@@ -217,6 +217,17 @@ class LimitsTest {
     assertThatThrownBy(() -> new Limits(1, 1, 1, 0))
         .hasMessageContaining("--max-records-per-object");
     assertThatThrownBy(() -> new Limits(1, 1, 1, 1, 0)).hasMessageContaining("--max-names");
+    assertThatThrownBy(() -> new Limits(1, 1, 1, 1, 1, 0))
+        .hasMessageContaining("--max-snapshot-bytes");
+  }
+
+  @Test
+  void aByteLimitOverWhatAResolverReads_isRejected() {
+    int most = io.minilb.proto.Messages.MAX_RESPONSE_BYTES - 1024;
+    assertThat(new Limits(1, 1, 1, 1, 1, most).snapshotBytes()).isEqualTo(most);
+    assertThatThrownBy(() -> new Limits(1, 1, 1, 1, 1, most + 1))
+        .hasMessageContaining("--max-snapshot-bytes must be at most 33553408");
+    assertThat(Limits.DEFAULTS.snapshotBytes()).isEqualTo(24 << 20);
   }
 
   @Test
