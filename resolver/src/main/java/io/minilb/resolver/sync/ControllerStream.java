@@ -125,8 +125,8 @@ public final class ControllerStream implements AutoCloseable {
     if (call.requests != requests) {
       return; // a stale stream
     }
-    if (incoming.oversized()) {
-      refuseOversized(incoming);
+    if (incoming.unread() != null) {
+      refuseUnread(incoming);
       return;
     }
     WatchResponse response = incoming.parsed();
@@ -177,7 +177,7 @@ public final class ControllerStream implements AutoCloseable {
                   "delta base {} does not match held {}; subscribing again on a new stream",
                   d.base(),
                   store.version().map(Object::toString).orElse("none"));
-              restart(requests);
+              restart(requests, Duration.ZERO);
               return;
             }
             logApplied(incoming, d, started);
@@ -199,8 +199,7 @@ public final class ControllerStream implements AutoCloseable {
           targetName(),
           e.getMessage(),
           store.version().map(v -> "held version " + v).orElse("SERVFAIL (no data yet)"));
-      StreamObserver<WatchRequest> rejectedOn = requests;
-      scheduler.schedule(() -> restart(rejectedOn), MAX_BACKOFF.toMillis(), TimeUnit.MILLISECONDS);
+      restart(requests, MAX_BACKOFF);
       return;
     }
     if (state != State.SYNCED) {
@@ -221,40 +220,39 @@ public final class ControllerStream implements AutoCloseable {
   }
 
   /**
-   * A response too large to parse ({@link Incoming#oversized()}): nothing is applied, the held data
-   * keeps serving, and the resolver subscribes again without its version, which a controller
-   * answers with a full snapshot (it never sends a delta that large). At once the first time; after
-   * the longest backoff when a response to such a subscription is oversized too, so a controller
-   * that keeps sending them costs a read per pause, not a loop.
+   * A response not parsed ({@link Incoming#unread()}): nothing is applied, the held data keeps
+   * serving, and the resolver subscribes again without its version, which a controller answers with
+   * a full snapshot (it never sends a delta over the limit). At once the first time; after the
+   * longest backoff when a response to such a subscription is unread too, so a controller that
+   * keeps sending them costs a read and a log line per pause, not a loop.
    */
-  private void refuseOversized(Incoming incoming) {
+  private void refuseUnread(Incoming incoming) {
     boolean again = wantFull;
     wantFull = true;
     log.warn(
-        "refused a {}-byte response from {}: more than the {} bytes read for anything but a"
-            + " snapshot; asking for a full snapshot{}; serving {}",
+        "refused a {}-byte response from {}: {}; asking for a full snapshot{}; serving {}",
         incoming.size(),
         targetName(),
-        Messages.MAX_DELTA_BYTES,
+        incoming.unread(),
         again ? " in " + MAX_BACKOFF.toSeconds() + " s" : "",
         store.version().map(v -> "held version " + v).orElse("SERVFAIL (no data yet)"));
-    StreamObserver<WatchRequest> refusedOn = requests;
-    if (again) {
-      scheduler.schedule(() -> restart(refusedOn), MAX_BACKOFF.toMillis(), TimeUnit.MILLISECONDS);
-    } else {
-      restart(refusedOn);
-    }
+    restart(requests, again ? MAX_BACKOFF : Duration.ZERO);
   }
 
   /**
-   * Ends stream {@code on}, if it is still the current one, and subscribes on a new stream: the
-   * controller takes one Subscribe per stream.
+   * Ends stream {@code on}, if it is still the current one, at once, and subscribes on a new stream
+   * after {@code delay}: the controller takes one Subscribe per stream. Nothing more is read from
+   * the ended stream meanwhile.
    */
-  private synchronized void restart(StreamObserver<WatchRequest> on) {
+  private synchronized void restart(StreamObserver<WatchRequest> on, Duration delay) {
     if (!closed && requests == on) {
       requests = null;
       on.onError(Status.CANCELLED.withDescription("subscribing again").asRuntimeException());
-      connect();
+      if (delay.isZero()) {
+        connect();
+      } else {
+        scheduler.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
+      }
     }
   }
 

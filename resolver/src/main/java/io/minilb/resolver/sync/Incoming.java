@@ -22,7 +22,8 @@ import java.io.InputStream;
  * @param offset where the {@code Snapshot} message starts in {@code snapshot}
  * @param length the {@code Snapshot} message's length
  * @param parsed the parsed response when it carries anything but a snapshot, else null; null for
- *     both when the response was {@linkplain #oversized() too large to parse}
+ *     both when the response was {@linkplain #unread() not read}
+ * @param unread why the response was not parsed, else null
  * @param size the response's size on the wire
  * @param readNanos {@link System#nanoTime()} when gRPC handed the response over for reading
  * @param parsedNanos {@link System#nanoTime()} when it was read (and parsed, if not a snapshot)
@@ -32,6 +33,7 @@ record Incoming(
     int offset,
     int length,
     WatchResponse parsed,
+    String unread,
     int size,
     long readNanos,
     long parsedNanos) {
@@ -45,17 +47,9 @@ record Incoming(
   private static final int SNAPSHOT_TAG = 1 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
 
   /**
-   * True when the response was not read: it is not a snapshot in the controller's form and is over
-   * {@link Messages#MAX_DELTA_BYTES}, too large to parse into objects within the heap.
-   */
-  boolean oversized() {
-    return snapshot == null && parsed == null;
-  }
-
-  /**
-   * Reads one response: a snapshot stays in wire form, anything else up to {@link
-   * Messages#MAX_DELTA_BYTES} is parsed, and anything larger is left {@linkplain #oversized()
-   * unread}.
+   * Reads one response: a snapshot stays in wire form; anything else is parsed when it is at most
+   * {@link Messages#MAX_DELTA_BYTES} and holds {@linkplain KnownFields known fields} only, so that
+   * its objects fit in the heap, and is left {@linkplain #unread() unread} otherwise.
    */
   static Incoming of(byte[] bytes) throws IOException {
     return of(bytes, System.nanoTime());
@@ -70,14 +64,15 @@ record Incoming(
       int offset = in.getTotalBytesRead();
       if (length >= 0 && offset + length == bytes.length) {
         return new Incoming(
-            bytes, offset, length, null, bytes.length, readNanos, System.nanoTime());
+            bytes, offset, length, null, null, bytes.length, readNanos, System.nanoTime());
       }
     }
-    if (bytes.length > Messages.MAX_DELTA_BYTES) {
-      return new Incoming(null, 0, 0, null, bytes.length, readNanos, System.nanoTime());
-    }
-    WatchResponse parsed = WatchResponse.parseFrom(bytes);
-    return new Incoming(null, 0, 0, parsed, bytes.length, readNanos, System.nanoTime());
+    String unread =
+        bytes.length > Messages.MAX_DELTA_BYTES
+            ? "over the " + Messages.MAX_DELTA_BYTES + " bytes read for anything but a snapshot"
+            : !KnownFields.only(bytes) ? "fields this resolver does not know" : null;
+    WatchResponse parsed = unread == null ? WatchResponse.parseFrom(bytes) : null;
+    return new Incoming(null, 0, 0, parsed, unread, bytes.length, readNanos, System.nanoTime());
   }
 
   private static final class Marshaller implements MethodDescriptor.Marshaller<Incoming> {

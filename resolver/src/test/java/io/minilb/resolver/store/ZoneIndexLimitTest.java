@@ -112,6 +112,32 @@ class ZoneIndexLimitTest {
         .hasMessageContaining("more than " + ZoneIndex.MAX_NAMES + " zones");
   }
 
+  @Test
+  void aNameWithMoreRRsetsThanTheCap_isRejected_onTheWire_andByADelta() {
+    // Types nobody assigned take any rdata: one byte each.
+    var sets = new ArrayList<RRSet>(List.of(ZoneIndexTest.soa("minilb.")));
+    for (int t = 0; t < ZoneIndex.MAX_SETS_PER_NAME; t++) {
+      sets.add(new RRSet("x.minilb.", 60_000 + t, 5, List.of(Rdata.of(new byte[] {1}))));
+    }
+    byte[] fits = Messages.toProto(new Snapshot(V, ZONES, sets)).toByteArray();
+    ZoneIndex held = WireSnapshot.index(fits, 0, fits.length);
+    var one = new RRSet("x.minilb.", 61_000, 5, List.of(Rdata.of(new byte[] {1})));
+    sets.add(one);
+    byte[] over = Messages.toProto(new Snapshot(V, ZONES, sets)).toByteArray();
+
+    assertThatThrownBy(() -> WireSnapshot.index(over, 0, over.length))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("more than " + ZoneIndex.MAX_SETS_PER_NAME + " RRsets at x.minilb.");
+    var delta = new Delta(V, V.next(), ZONES, List.of(one), List.of());
+    assertThatThrownBy(() -> held.apply(delta))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("more than " + ZoneIndex.MAX_SETS_PER_NAME + " RRsets at x.minilb.");
+    // Replacing a type the name holds is no new RRset.
+    var replace = new RRSet("x.minilb.", 60_000, 5, List.of(Rdata.of(new byte[] {2})));
+    assertThat(held.apply(new Delta(V, V.next(), ZONES, List.of(replace), List.of())).rrsetCount())
+        .isEqualTo(held.rrsetCount());
+  }
+
   private static RRSet a(String name) {
     return new RRSet(name, Type.A, 5, List.of(Rdata.of(new byte[] {10, 0, 0, 1})));
   }

@@ -78,6 +78,27 @@ class ControllerStreamTest {
     assertThat(store.index().snapshot()).isEqualTo(newer);
   }
 
+  @Test
+  void anUnreadResponseAfterAskingForAFullSnapshot_endsTheStreamAtOnce_andSubscribesLater()
+      throws Exception {
+    syncedWithGood();
+    controller.send(IncomingTest.removals(Messages.MAX_DELTA_BYTES + 1));
+    assertThat(next().getSubscribe().hasHave()).isFalse();
+
+    // Unread again: the stream ends now, so what the controller sends after it is never read.
+    controller.send(IncomingTest.removals(Messages.MAX_DELTA_BYTES + 1));
+    controller.send(
+        WatchResponse.newBuilder()
+            .setSnapshot(Messages.toProto(SnapshotFileTest.snapshot(8)))
+            .build()
+            .toByteArray());
+
+    WatchRequest after = next();
+    assertThat(after.hasSubscribe()).as("not an ack: %s", after).isTrue();
+    assertThat(after.getSubscribe().hasHave()).isFalse();
+    assertThat(store.index().snapshot()).isEqualTo(good);
+  }
+
   /** Starts the stream and has it hold {@link #good}, acknowledged. */
   private void syncedWithGood() throws InterruptedException {
     stream =

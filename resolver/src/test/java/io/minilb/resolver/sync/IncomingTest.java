@@ -11,6 +11,7 @@ import io.minilb.snapshot.Rdata;
 import io.minilb.snapshot.Snapshot;
 import io.minilb.snapshot.Version;
 import java.io.ByteArrayInputStream;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.DClass;
@@ -96,9 +97,9 @@ class IncomingTest {
     Incoming refused = parse(over);
     Incoming read = parse(at);
 
-    assertThat(refused.oversized()).isTrue();
+    assertThat(refused.unread()).contains("over the");
     assertThat(refused.size()).isEqualTo(over.length);
-    assertThat(read.oversized()).isFalse();
+    assertThat(read.unread()).isNull();
     assertThat(read.parsed().getDelta().getRemovalsCount()).isPositive();
   }
 
@@ -110,7 +111,50 @@ class IncomingTest {
       System.arraycopy(part, 0, parts, i, 2);
     }
 
-    assertThat(parse(parts).oversized()).isTrue();
+    assertThat(parse(parts).unread()).isNotNull();
+  }
+
+  @Test
+  void aDeltaWithFieldsTheResolverDoesNotKnow_isNotParsed() {
+    // protobuf keeps unknown fields, an empty group as a whole UnknownFieldSet: these parse into
+    // dozens of times their size. Each is one removal (2a LEN ...) inside a delta (12 LEN ...).
+    for (String removal :
+        List.of(
+            "2a041b0b0c1c", // two nested empty groups
+            "2a021800", // an unknown varint field
+            "2a021200" // the type field as bytes, not a varint
+            )) {
+      byte[] body = HexFormat.of().parseHex(removal);
+      byte[] wire = new byte[body.length + 2];
+      wire[0] = 0x12;
+      wire[1] = (byte) body.length;
+      System.arraycopy(body, 0, wire, 2, body.length);
+
+      assertThat(parse(wire).unread()).as(removal).isNotNull();
+    }
+    // A group at the top level, and an unknown field of the response.
+    assertThat(parse(HexFormat.of().parseHex("1b0b0c1c")).unread()).isNotNull();
+    assertThat(parse(HexFormat.of().parseHex("1800")).unread()).isNotNull();
+  }
+
+  @Test
+  void aDeltaOfEveryKnownField_isParsed() {
+    var delta =
+        WatchResponse.newBuilder()
+            .setDelta(
+                Messages.toProto(
+                    new io.minilb.snapshot.Delta(
+                        new Version(9, 1),
+                        new Version(9, 2),
+                        List.of("minilb."),
+                        List.copyOf(SNAPSHOT.rrsets().values()),
+                        List.of(new io.minilb.snapshot.RRKey("b.minilb.", Type.A)))))
+            .build();
+
+    Incoming in = parse(delta.toByteArray());
+
+    assertThat(in.unread()).isNull();
+    assertThat(in.parsed()).isEqualTo(delta);
   }
 
   /**
