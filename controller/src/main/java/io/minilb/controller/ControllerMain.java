@@ -131,7 +131,9 @@ public final class ControllerMain implements Callable<Integer> {
       names = "--max-snapshot-bytes",
       defaultValue = "" + Limits.DEFAULT_SNAPSHOT_BYTES,
       description =
-          "Most bytes of the snapshot as streamed to resolvers (its protobuf encoding), at most "
+          "Most bytes of the snapshot as streamed to resolvers (its protobuf encoding), from "
+              + Limits.MIN_SNAPSHOT_BYTES
+              + " to "
               + Limits.MAX_SNAPSHOT_BYTES
               + "; objects are admitted oldest first and the ones that do not fit are left out"
               + " with a Warning Event (default: ${DEFAULT-VALUE}).")
@@ -238,6 +240,13 @@ public final class ControllerMain implements Callable<Integer> {
 
   /** The flags as a validated config. */
   ControllerConfig config() {
+    if (maxSnapshotBytes < Limits.MIN_SNAPSHOT_BYTES) {
+      throw new IllegalArgumentException(
+          "--max-snapshot-bytes must be at least "
+              + Limits.MIN_SNAPSHOT_BYTES
+              + " (every snapshot holds its zones' SOA and NS records), got "
+              + maxSnapshotBytes);
+    }
     var glue = new ArrayList<InetAddress>();
     for (String a : nsAddresses == null ? List.<String>of() : nsAddresses) {
       InetAddress ip = Cidr.literal(a.trim());

@@ -32,34 +32,33 @@ class ControllerMainTest {
             "--max-names",
             "7",
             "--max-snapshot-bytes",
-            "8");
+            "65536");
 
     assertThat(defaults.config().limits()).isEqualTo(Limits.DEFAULTS);
     assertThat(defaults.config().limits().snapshotBytes()).isEqualTo(24 << 20);
-    assertThat(set.config().limits()).isEqualTo(new Limits(3, 4, 5, 6, 7, 8));
+    assertThat(set.config().limits()).isEqualTo(new Limits(3, 4, 5, 6, 7, 65536));
   }
 
   @Test
-  void maxSnapshotBytes_comesFromItsVariable_andIsRejectedOverWhatAResolverReads() {
+  void maxSnapshotBytes_comesFromItsVariable_andIsRejectedOutsideWhatTheControllerCanSend() {
     var fromEnv = new ControllerMain();
     io.minilb.cli.Commands.of(fromEnv, Map.of("MINILB_MAX_SNAPSHOT_BYTES", "1048576")).parseArgs();
     var atMost = new ControllerMain();
-    io.minilb.cli.Commands.of(atMost, Map.of())
-        .parseArgs("--max-snapshot-bytes", "" + ((32 << 20) - 1024));
+    io.minilb.cli.Commands.of(atMost, Map.of()).parseArgs("--max-snapshot-bytes", "" + (28 << 20));
     var over = new ControllerMain();
     io.minilb.cli.Commands.of(over, Map.of())
-        .parseArgs("--max-snapshot-bytes", "" + ((32 << 20) - 1023));
+        .parseArgs("--max-snapshot-bytes", "" + ((28 << 20) + 1));
     var zero = new ControllerMain();
     io.minilb.cli.Commands.of(zero, Map.of()).parseArgs("--max-snapshot-bytes", "0");
 
     assertThat(fromEnv.config().limits().snapshotBytes()).isEqualTo(1 << 20);
-    assertThat(atMost.config().limits().snapshotBytes()).isEqualTo((32 << 20) - 1024);
+    assertThat(atMost.config().limits().snapshotBytes()).isEqualTo(28 << 20);
     org.assertj.core.api.Assertions.assertThatThrownBy(over::config)
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("--max-snapshot-bytes must be at most 33553408");
+        .hasMessageStartingWith("--max-snapshot-bytes must be at most 29360128");
     org.assertj.core.api.Assertions.assertThatThrownBy(zero::config)
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("--max-snapshot-bytes must be at least 1, got 0");
+        .hasMessageStartingWith("--max-snapshot-bytes must be at least 65536");
   }
 
   @Test

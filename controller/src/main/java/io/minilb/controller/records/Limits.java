@@ -47,12 +47,20 @@ public record Limits(
   public static final int DEFAULT_NAMES = 400_000;
 
   /**
-   * The most {@code --max-snapshot-bytes} may be: what a resolver reads ({@link
-   * Messages#MAX_RESPONSE_BYTES}) less 1 KiB. The count covers the whole snapshot message, its
-   * version at its largest; the response around it adds a tag and a length of at most 5 bytes, and
-   * the rest leaves room for a field added to either message.
+   * The most {@code --max-snapshot-bytes} may be, 28 MiB. gRPC copies the whole encoded message
+   * into the controller's direct memory (32 MiB in the images, -XX:MaxDirectMemorySize) before the
+   * socket takes it, in chunks of up to 1 MiB, and TLS wraps it in buffers of its own: at 32 MiB
+   * less 1 KiB the copy failed for want of 1 MiB and no resolver could sync. 4 MiB are left for
+   * those buffers. A resolver reads up to {@link Messages#MAX_RESPONSE_BYTES}, which is more.
    */
-  public static final int MAX_SNAPSHOT_BYTES = Messages.MAX_RESPONSE_BYTES - 1024;
+  public static final int MAX_SNAPSHOT_BYTES = 28 << 20;
+
+  /**
+   * The least the {@code --max-snapshot-bytes} flag takes, 64 KiB: the zones' SOA and NS records
+   * and the glue are in every snapshot whatever the limit, so a limit below them could not hold
+   * (tests build with smaller limits to leave objects out of small clusters).
+   */
+  public static final int MIN_SNAPSHOT_BYTES = 64 << 10;
 
   /**
    * Snapshot bytes by default, 24 MiB: a 10k-Service cluster's snapshot takes 3.3 MiB
@@ -90,7 +98,7 @@ public record Limits(
       throw new IllegalArgumentException(
           "--max-snapshot-bytes must be at most "
               + MAX_SNAPSHOT_BYTES
-              + " (what a resolver reads, less 1 KiB for the response around the snapshot), got "
+              + " (what the controller's 32 MiB of direct memory can send), got "
               + snapshotBytes);
     }
   }

@@ -11,6 +11,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One resolver's stream. At most one message is in flight: the next is sent only after the resolver
@@ -31,6 +33,8 @@ import java.util.function.Consumer;
  * is released outside the lock, since releasing calls other streams back.
  */
 final class Subscription {
+
+  private static final Logger log = LoggerFactory.getLogger(Subscription.class);
 
   private final SnapshotPublisher publisher;
   private final ServerCallStreamObserver<EncodedResponse> out;
@@ -119,11 +123,16 @@ final class Subscription {
    */
   void pump() {
     long free;
+    boolean over;
     synchronized (this) {
       free = sendLocked();
+      over = done;
     }
     if (free > 0) {
       budget.release(free);
+    }
+    if (over) {
+      end();
     }
   }
 
@@ -171,6 +180,15 @@ final class Subscription {
       out.onNext(msg);
     } catch (RuntimeException e) {
       done = true; // the call was cancelled under us
+    } catch (OutOfMemoryError e) {
+      // No direct memory to copy the message into (thrown by the JDK's buffer accounting, not the
+      // VM, so -XX:+ExitOnOutOfMemoryError does not apply): this stream ends and gives its seat
+      // and budget back, and the resolver tries again. Left alone, the error killed a gRPC thread
+      // and the stream's seat was never given back.
+      log.warn("no direct memory to send a {}-byte message: {}", msg.size(), e.getMessage());
+      failLocked(
+          Status.RESOURCE_EXHAUSTED.withDescription(
+              "no direct memory to send a " + msg.size() + "-byte message"));
     }
     if (done || out.isReady()) {
       long free = held;

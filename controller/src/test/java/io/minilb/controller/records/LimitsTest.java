@@ -222,11 +222,11 @@ class LimitsTest {
   }
 
   @Test
-  void aByteLimitOverWhatAResolverReads_isRejected() {
-    int most = io.minilb.proto.Messages.MAX_RESPONSE_BYTES - 1024;
+  void aByteLimitOverWhatTheControllerCanSend_isRejected() {
+    int most = 28 << 20;
     assertThat(new Limits(1, 1, 1, 1, 1, most).snapshotBytes()).isEqualTo(most);
     assertThatThrownBy(() -> new Limits(1, 1, 1, 1, 1, most + 1))
-        .hasMessageContaining("--max-snapshot-bytes must be at most 33553408");
+        .hasMessageContaining("--max-snapshot-bytes must be at most 29360128");
     assertThat(Limits.DEFAULTS.snapshotBytes()).isEqualTo(24 << 20);
   }
 
