@@ -102,7 +102,7 @@ start_resolver() {
     --http-listen 127.0.0.1:0 --node-name "$r_name" --threads 1 "$@" >"$r_log" 2>&1 &
   r_pid=$!
   bench_pids+=("$r_pid")
-  serving() { alive "$r_pid" "resolver $r_name" "$r_log" && grep -q "serving DNS on" "$r_log"; }
+  serving() { alive "$r_pid" "resolver $r_name" "$r_log" && grep -qs "serving DNS on" "$r_log"; }
   wait_for 60 "resolver $r_name to start" serving
   r_dns=$(grep -m1 -o 'serving DNS on [^ ]*' "$r_log" | sed -E 's/.*:([0-9]+),$/\1/')
 }
