@@ -21,13 +21,14 @@ public final class Messages {
   /**
    * The largest delta response, in bytes on the wire, a controller sends and a resolver reads. A
    * resolver parses a delta into objects (a snapshot it indexes straight from its bytes), and
-   * protobuf's objects can take some 26 times a message's size when its fields are tiny (and more
-   * with unknown fields, which a resolver therefore refuses): a 64 MiB delta of empty removals
-   * would need more heap than a resolver has. A change larger than this goes out as a full snapshot
-   * instead, which costs the resolver about the same time and no more memory than any full sync.
-   * One MiB holds some 15,000 changed RRsets.
+   * protobuf's objects, then the model's, take up to some 45 times a message's size when its fields
+   * are tiny (upserts of one empty or one-byte rdata; more with unknown fields, which a resolver
+   * therefore refuses): 11 MiB at this size, which a resolver holding the most names still has room
+   * for. A change larger than this goes out as a full snapshot instead, which costs the resolver
+   * about the same time and no more memory than any full sync. 256 KiB hold some 4,000 changed
+   * RRsets; a one-endpoint change is a few KiB.
    */
-  public static final int MAX_DELTA_BYTES = 1 << 20;
+  public static final int MAX_DELTA_BYTES = 256 << 10;
 
   /**
    * The largest response, in bytes on the wire, a resolver reads: a full snapshot up to this size

@@ -18,6 +18,7 @@ final class SendBudget {
   private final long limit;
   private final LinkedHashSet<Runnable> waiting = new LinkedHashSet<>();
   private long reserved;
+  private final ThreadLocal<boolean[]> wake = ThreadLocal.withInitial(() -> new boolean[2]);
 
   SendBudget(long limit) {
     this.limit = limit;
@@ -40,25 +41,50 @@ final class SendBudget {
 
   /** Returns {@code bytes} and calls every waiting stream back, in line order, to try again. */
   void release(long bytes) {
-    List<Runnable> wake;
     synchronized (this) {
       reserved -= bytes;
-      wake = new ArrayList<>(waiting);
     }
-    wake.forEach(Runnable::run);
+    wakeAll();
   }
 
   /** Takes {@code retry} out of the line (its stream ended). */
   void forget(Runnable retry) {
-    List<Runnable> wake;
     synchronized (this) {
       boolean wasHead = !waiting.isEmpty() && waiting.iterator().next() == retry;
       if (!waiting.remove(retry) || !wasHead) {
         return;
       }
-      wake = new ArrayList<>(waiting);
     }
-    wake.forEach(Runnable::run);
+    wakeAll();
+  }
+
+  /**
+   * Calls every waiting stream back, in line order. A callback that releases or leaves the line in
+   * turn (a stream whose send fails gives its bytes straight back) does not call back from inside
+   * the first: the outer call goes round the line again once it is done. Nested, a thousand streams
+   * failing after a failover overflowed the stack, and the budget and their seats were never given
+   * back.
+   */
+  private void wakeAll() {
+    boolean[] state = wake.get(); // {waking, again}
+    if (state[0]) {
+      state[1] = true;
+      return;
+    }
+    state[0] = true;
+    try {
+      do {
+        state[1] = false;
+        List<Runnable> line;
+        synchronized (this) {
+          line = new ArrayList<>(waiting);
+        }
+        line.forEach(Runnable::run);
+      } while (state[1]);
+    } finally {
+      state[0] = false;
+      state[1] = false;
+    }
   }
 
   synchronized long reserved() {

@@ -180,15 +180,14 @@ final class Subscription {
       out.onNext(msg);
     } catch (RuntimeException e) {
       done = true; // the call was cancelled under us
-    } catch (OutOfMemoryError e) {
+    } catch (Error e) {
       // No direct memory to copy the message into (thrown by the JDK's buffer accounting, not the
-      // VM, so -XX:+ExitOnOutOfMemoryError does not apply): this stream ends and gives its seat
-      // and budget back, and the resolver tries again. Left alone, the error killed a gRPC thread
-      // and the stream's seat was never given back.
-      log.warn("no direct memory to send a {}-byte message: {}", msg.size(), e.getMessage());
-      failLocked(
-          Status.RESOURCE_EXHAUSTED.withDescription(
-              "no direct memory to send a " + msg.size() + "-byte message"));
+      // VM, so -XX:+ExitOnOutOfMemoryError does not apply), or another error in the transport:
+      // gRPC has closed the call (CANCELLED) and rethrown. This stream ends and gives its seat and
+      // budget back, and the resolver tries again. Left alone, the error killed a gRPC thread and
+      // the stream's seat was never given back.
+      log.warn("could not send a {}-byte message: {}", msg.size(), e.toString());
+      done = true;
     }
     if (done || out.isReady()) {
       long free = held;

@@ -29,6 +29,37 @@ class SendBudgetTest {
   }
 
   @Test
+  void aLongLineOfStreamsWhoseSendsFail_isCalledBackWithoutNesting() {
+    // After a failover every resolver waits for one snapshot; with no direct memory to send it,
+    // each stream in turn reserves, fails, gives its bytes back and leaves the line. Those
+    // releases used to call the next stream back from inside the last: 20,000 deep.
+    var one = new SendBudget(1);
+    int streams = 20_000;
+    var ended = new ArrayList<Runnable>();
+    var line = new ArrayList<Runnable>();
+    for (int i = 0; i < streams; i++) {
+      Runnable[] self = new Runnable[1];
+      self[0] =
+          () -> {
+            if (one.tryReserve(1, self[0])) {
+              ended.add(self[0]);
+              one.release(1);
+              one.forget(self[0]);
+            }
+          };
+      line.add(self[0]);
+    }
+    assertThat(one.tryReserve(1, () -> {})).isTrue();
+    line.forEach(r -> assertThat(one.tryReserve(1, r)).isFalse());
+
+    one.release(1);
+
+    assertThat(ended).hasSize(streams);
+    assertThat(one.reserved()).isZero();
+    assertThat(one.waiting()).isZero();
+  }
+
+  @Test
   void aMessageLargerThanTheBudget_goesAlone() {
     assertThat(budget.tryReserve(50, () -> {})).isTrue();
     assertThat(budget.tryReserve(1, () -> {})).isFalse();

@@ -246,7 +246,7 @@ public final class ZoneIndex {
             throw new IllegalArgumentException("duplicate RRset " + name + "/" + type);
           }
         }
-        if (sets[e].length == MAX_SETS_PER_NAME) {
+        if (sets[e].length >= MAX_SETS_PER_NAME) {
           throw tooManySets(name);
         }
       }
@@ -411,6 +411,9 @@ public final class ZoneIndex {
       Owner o = names.get(key);
       if (o == null || o.get(s.type()) == null) {
         count++;
+        if (o != null && o.sets().length >= MAX_SETS_PER_NAME) {
+          throw tooManySets(s.name());
+        }
       } else if (distinct) {
         throw new IllegalArgumentException("duplicate RRset " + s.key());
       }
@@ -483,7 +486,7 @@ public final class ZoneIndex {
       Owner o = Owner.of(n.get(key));
       if (o == null || o.get(s.type()) == null) {
         count++;
-        if (o != null && o.sets().length == MAX_SETS_PER_NAME) {
+        if (o != null && o.sets().length >= MAX_SETS_PER_NAME) {
           throw tooManySets(s.name());
         }
       }

@@ -128,6 +128,10 @@ class ZoneIndexLimitTest {
     assertThatThrownBy(() -> WireSnapshot.index(over, 0, over.length))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("more than " + ZoneIndex.MAX_SETS_PER_NAME + " RRsets at x.minilb.");
+    // The general build (a snapshot protobuf parsed whole, e.g. one sent in parts) as well.
+    assertThatThrownBy(() -> ZoneIndex.of(V, ZONES, sets))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("more than " + ZoneIndex.MAX_SETS_PER_NAME + " RRsets at x.minilb.");
     var delta = new Delta(V, V.next(), ZONES, List.of(one), List.of());
     assertThatThrownBy(() -> held.apply(delta))
         .isInstanceOf(IllegalArgumentException.class)
