@@ -5,6 +5,8 @@ import static io.minilb.controller.records.Fixtures.ready;
 import static io.minilb.controller.records.Fixtures.slice;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.minilb.controller.view.ClusterState;
+import io.minilb.controller.view.NodeView;
 import io.minilb.controller.view.ObjectKey;
 import io.minilb.controller.view.ServiceView;
 import io.minilb.controller.view.SliceView;
@@ -100,9 +102,27 @@ class NameLimitTest {
   @Test
   void theDefault_leavesA10kServiceClusterUntouched() {
     // three pods each and a host in two of every hundred: about 92,000 records, 61,000 names
+    var state = cluster(10_000, List.of());
+
+    var build = new RecordBuilder(ZoneConfig.defaults(), Limits.DEFAULTS).build(state);
+    var unlimited =
+        new RecordBuilder(
+                ZoneConfig.defaults(), new Limits(100, 1_000, 100_000, 10_000, Snapshot.MAX_NAMES))
+            .build(state);
+
+    assertThat(build.dropped()).isEmpty();
+    assertThat(build.records()).isEqualTo(unlimited.records());
+    assertThat(names(build)).isBetween(50_000, Limits.DEFAULTS.names() / 4);
+  }
+
+  /**
+   * {@code n} Services of three pods each, in 200 namespaces, with a {@code minilb/host} of two
+   * names in two of every hundred, on {@code nodes}.
+   */
+  static ClusterState cluster(int n, List<NodeView> nodes) {
     var services = new ArrayList<ServiceView>();
     var slices = new ArrayList<SliceView>();
-    for (int s = 0; s < 10_000; s++) {
+    for (int s = 0; s < n; s++) {
       String ns = "ns" + (s % 200);
       var annotations =
           s % 50 == 0
@@ -116,17 +136,7 @@ class NameLimitTest {
       }
       slices.add(slice(ns, "svc" + s + "-1", "svc" + s, "IPv4", eps));
     }
-    var state = Fixtures.state(services, slices);
-
-    var build = new RecordBuilder(ZoneConfig.defaults(), Limits.DEFAULTS).build(state);
-    var unlimited =
-        new RecordBuilder(
-                ZoneConfig.defaults(), new Limits(100, 1_000, 100_000, 10_000, Snapshot.MAX_NAMES))
-            .build(state);
-
-    assertThat(build.dropped()).isEmpty();
-    assertThat(build.records()).isEqualTo(unlimited.records());
-    assertThat(names(build)).isBetween(50_000, Limits.DEFAULTS.names() / 4);
+    return new ClusterState(services, slices, List.of(), List.of(), List.of(), nodes);
   }
 
   /** Names a resolver's index makes of {@code build}: owners, apexes and all their ancestors. */

@@ -193,29 +193,10 @@ class SnapshotSizeLimitTest {
     return label + "." + "e".repeat(56) + "." + SUFFIX;
   }
 
-  /**
-   * {@code n} Services of three pods each and a host in two of every hundred, as in NameLimitTest,
-   * on a node whose pod CIDR makes a PTR of every pod.
-   */
+  /** {@link NameLimitTest#cluster} on a node whose pod CIDR makes a PTR of every pod. */
   private static ClusterState services(int n) {
-    var services = new ArrayList<ServiceView>();
-    var slices = new ArrayList<SliceView>();
-    for (int s = 0; s < n; s++) {
-      String ns = "ns" + (s % 200);
-      var annotations =
-          s % 50 == 0
-              ? Map.of("minilb/host", "svc" + s + ".apps.example.com,www.svc" + s + ".example.org")
-              : Map.<String, String>of();
-      services.add(lb(ns, "svc" + s, OLD.plusSeconds(s), annotations));
-      var eps = new SliceView.EndpointView[3];
-      for (int e = 0; e < 3; e++) {
-        int pod = s * 3 + e;
-        eps[e] = ready("10." + (pod % 100) + "." + ((pod / 100) & 255) + "." + (pod / 25_600));
-      }
-      slices.add(slice(ns, "svc" + s + "-1", "svc" + s, "IPv4", eps));
-    }
-    var node = new NodeView("n", List.of("10.0.0.0/8"), List.of("192.168.0.1"));
-    return new ClusterState(services, slices, List.of(), List.of(), List.of(), List.of(node));
+    return NameLimitTest.cluster(
+        n, List.of(new NodeView("n", List.of("10.0.0.0/8"), List.of("192.168.0.1"))));
   }
 
   /** The snapshot the publisher makes of {@code build}, with every zone's SOA. */
