@@ -49,6 +49,7 @@ final class Subscription {
   private boolean done;
   private boolean ended;
   private Snapshot acked;
+  private boolean confirmed; // the resolver acknowledged a message on this stream
   private Snapshot inFlight;
   private long held;
   private ScheduledFuture<?> drainDeadline;
@@ -107,6 +108,7 @@ final class Subscription {
         return;
       }
       acked = inFlight;
+      confirmed = true;
       inFlight = null;
     }
     pump();
@@ -167,7 +169,11 @@ final class Subscription {
       return 0; // waiting for an ack, or for onReady
     }
     Snapshot latest = publisher.current();
-    if (latest == null || (acked != null && acked.version().equals(latest.version()))) {
+    // A resolver that subscribes holding the newest version gets one empty delta from that version
+    // to itself: it confirms the data is current, which the resolver cannot know otherwise (its
+    // data went stale when its last stream dropped, and --max-stale counts from there).
+    if (latest == null
+        || (acked != null && acked.version().equals(latest.version()) && confirmed)) {
       return 0;
     }
     EncodedResponse msg = acked == null ? encodings.full(latest) : encodings.delta(acked, latest);

@@ -127,15 +127,25 @@ class RecordStreamServiceTest {
   }
 
   @Test
-  void reconnectHoldingTheNewestVersion_getsNothingUntilTheNextChange() throws Exception {
+  void reconnectHoldingTheNewestVersion_getsOneEmptyDeltaConfirmingIt_thenTheNextChange()
+      throws Exception {
     publish("10.0.0.1");
+    Version newest = leader.get().current().version();
     var client = new Client();
 
-    client.subscribe(leader.get().current().version());
+    client.subscribe(newest);
+    WatchResponse confirm = client.next();
+    client.ack(confirm);
 
-    assertThat(client.poll()).isNull();
+    assertThat(confirm.hasDelta()).isTrue();
+    var d = Messages.fromProto(confirm.getDelta());
+    assertThat(d.base()).isEqualTo(newest);
+    assertThat(d.version()).isEqualTo(newest);
+    assertThat(d.isEmpty()).isTrue();
+    Thread.sleep(200);
+    assertThat(client.poll()).as("once, not again after the ack").isNull();
     publish("10.0.0.2");
-    assertThat(client.next().hasDelta()).isTrue();
+    assertThat(Messages.fromProto(client.next().getDelta()).isEmpty()).isFalse();
   }
 
   @Test

@@ -172,7 +172,9 @@ public final class ControllerStream implements AutoCloseable {
           }
           case DELTA -> {
             Delta d = Messages.fromProto(response.getDelta());
-            if (!store.apply(d)) {
+            if (confirms(d)) {
+              log.debug("controller {} confirmed held version {}", targetName(), d.version());
+            } else if (!store.apply(d)) {
               log.warn(
                   "delta base {} does not match held {}; subscribing again on a new stream",
                   d.base(),
@@ -217,6 +219,17 @@ public final class ControllerStream implements AutoCloseable {
                     WatchRequest.newBuilder()
                         .setAck(Ack.newBuilder().setVersion(Messages.toProto(v)))
                         .build()));
+  }
+
+  /**
+   * Whether {@code d} only confirms the version held: empty, from that version to itself, as a
+   * controller sends to a resolver that subscribes holding its newest version. Nothing is applied
+   * (no new index, no zone-transfer history); the data is current again and acknowledged.
+   */
+  private boolean confirms(Delta d) {
+    return d.isEmpty()
+        && d.base().equals(d.version())
+        && store.version().filter(d.version()::equals).isPresent();
   }
 
   /**

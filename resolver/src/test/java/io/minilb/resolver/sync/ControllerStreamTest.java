@@ -99,6 +99,24 @@ class ControllerStreamTest {
     assertThat(store.index().snapshot()).isEqualTo(good);
   }
 
+  @Test
+  void anEmptyDeltaFromTheHeldVersionToItself_confirmsTheData_withoutApplyingAnything()
+      throws Exception {
+    syncedWithGood();
+    var held = store.index();
+    store.freshness().disconnected(); // as after a dropped stream
+    var confirm =
+        new io.minilb.snapshot.Delta(
+            good.version(), good.version(), good.zones(), List.of(), List.of());
+
+    controller.send(
+        WatchResponse.newBuilder().setDelta(Messages.toProto(confirm)).build().toByteArray());
+
+    assertThat(next().getAck().getVersion()).isEqualTo(Messages.toProto(good.version()));
+    assertThat(store.index()).as("nothing applied").isSameAs(held);
+    assertThat(store.freshness().ageMillis()).isZero();
+  }
+
   /** Starts the stream and has it hold {@link #good}, acknowledged. */
   private void syncedWithGood() throws InterruptedException {
     stream =
