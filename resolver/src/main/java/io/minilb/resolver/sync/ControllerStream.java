@@ -260,6 +260,11 @@ public final class ControllerStream implements AutoCloseable {
   private synchronized void restart(StreamObserver<WatchRequest> on, Duration delay) {
     if (!closed && requests == on) {
       requests = null;
+      if (store.index() != null) {
+        // Out of step until a stream says otherwise (a controller answers every subscription),
+        // so a resolver that keeps refusing what it is sent ages toward --max-stale.
+        store.freshness().disconnected();
+      }
       on.onError(Status.CANCELLED.withDescription("subscribing again").asRuntimeException());
       if (delay.isZero()) {
         connect();

@@ -27,7 +27,10 @@ class ControllerStreamTest {
   private FakeController controller;
   private ScheduledExecutorService scheduler;
   private ControllerStream stream;
-  private final Store store = new Store();
+  private final java.util.concurrent.atomic.AtomicLong clock =
+      new java.util.concurrent.atomic.AtomicLong(1_000);
+  private final Store store =
+      new Store(new io.minilb.resolver.store.Freshness(java.time.Duration.ofMillis(1), clock::get));
   private final Snapshot good = SnapshotFileTest.snapshot(7);
 
   @BeforeEach
@@ -58,6 +61,8 @@ class ControllerStreamTest {
       assertThat(after.getSubscribe().getHave()).isEqualTo(Messages.toProto(good.version()));
       assertThat(store.version()).contains(good.version());
       assertThat(store.index().snapshot()).isEqualTo(good);
+      clock.addAndGet(10);
+      assertThat(store.freshness().expired()).as("ageing toward --max-stale").isTrue();
     }
   }
 
