@@ -1,5 +1,6 @@
 package io.minilb.resolver.dns;
 
+import io.minilb.resolver.hash.SipHash;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -160,7 +161,7 @@ public final class ServerCookies {
     byte[] input = new byte[16 + address.length];
     System.arraycopy(cookie, 0, input, 0, 16);
     System.arraycopy(address, 0, input, 16, address.length);
-    return SipHash.hash(k0, k1, input, input.length);
+    return SipHash.hash24(k0, k1, input, input.length);
   }
 
   /** The keys to use now (current first, then previous), rotating a random secret when due. */

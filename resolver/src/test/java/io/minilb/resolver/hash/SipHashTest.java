@@ -1,4 +1,4 @@
-package io.minilb.resolver.dns;
+package io.minilb.resolver.hash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,7 +15,7 @@ class SipHashTest {
     for (int i = 0; i < n; i++) {
       m[i] = (byte) i;
     }
-    return SipHash.hash(K0, K1, m, n);
+    return SipHash.hash24(K0, K1, m, n);
   }
 
   @Test
