@@ -8,6 +8,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.minilb.controller.kube.EventRecorder;
 import io.minilb.controller.view.ObjectKey;
+import io.minilb.controller.view.ServiceView;
+import io.minilb.controller.view.SliceView;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,6 +29,10 @@ class LimitEventsTest {
   private static final Instant OLD = Instant.parse("2025-01-01T00:00:00Z");
   private final List<Finding> sent = new CopyOnWriteArrayList<>();
   private final EventRecorder recorder = new EventRecorder(sent::add, () -> 1_000_000L);
+  // An older Service of 8 pods, admitted first in the limit tests below.
+  private final List<ServiceView.PortView> http = List.of(port("http", 8080));
+  private final ServiceView old = svc("default", "old", OLD, Map.of(), http);
+  private final List<SliceView> oldSlices = endpoints("default", "old", 8, 10, http);
 
   @AfterEach
   void close() {
@@ -63,38 +69,25 @@ class LimitEventsTest {
 
   @Test
   void recordLimitReached_atTwoDifferentSizes_isOneEvent() {
-    var http = List.of(port("http", 8080));
-    var old = svc("default", "old", OLD, Map.of(), http);
-    var young = svc("default", "young", Instant.parse("2026-01-01T00:00:00Z"), Map.of(), http);
-    var builder = new RecordBuilder(ZoneConfig.defaults(), new Limits(100, 1_000, 30, 10_000));
-    var oldSlices = endpoints("default", "old", 8, 10, http);
-
-    for (int pods : new int[] {8, 9}) {
-      var slices = new ArrayList<>(oldSlices);
-      slices.addAll(endpoints("default", "young", pods, 11, http));
-      record(builder.build(Fixtures.state(List.of(old, young), slices)));
-    }
-
-    assertThat(sentAfterAll())
-        .singleElement()
-        .satisfies(
-            f -> {
-              assertThat(f.reason()).isEqualTo("RecordLimitReached");
-              assertThat(f.object()).isEqualTo(new ObjectKey("default", "young"));
-            });
+    youngAtTwoSizes_isOneEvent(new Limits(100, 1_000, 30, 10_000), "RecordLimitReached");
   }
 
   @Test
   void snapshotSizeLimitReached_atTwoDifferentSizes_isOneEvent() {
-    var http = List.of(port("http", 8080));
-    var old = svc("default", "old", OLD, Map.of(), http);
-    var young = svc("default", "young", Instant.parse("2026-01-01T00:00:00Z"), Map.of(), http);
-    var oldSlices = endpoints("default", "old", 8, 10, http);
     var alone = new RecordBuilder(ZoneConfig.defaults());
     int oldOnly =
         SnapshotSizeLimitTest.encoded(alone, alone.build(Fixtures.state(List.of(old), oldSlices)));
-    var limits =
-        new Limits(100, 1_000, 100_000, 10_000, Limits.DEFAULT_NAMES, oldOnly + WireSize.VERSION);
+    youngAtTwoSizes_isOneEvent(
+        new Limits(100, 1_000, 100_000, 10_000, Limits.DEFAULT_NAMES, oldOnly + WireSize.VERSION),
+        "SnapshotSizeLimitReached");
+  }
+
+  /**
+   * Builds {@link #old} beside a younger Service of 8, then 9 pods, under {@code limits}, which
+   * leave the younger one out: one {@code reason} Event for it, however its size changed.
+   */
+  private void youngAtTwoSizes_isOneEvent(Limits limits, String reason) {
+    var young = svc("default", "young", Instant.parse("2026-01-01T00:00:00Z"), Map.of(), http);
     var builder = new RecordBuilder(ZoneConfig.defaults(), limits);
 
     for (int pods : new int[] {8, 9}) {
@@ -107,7 +100,7 @@ class LimitEventsTest {
         .singleElement()
         .satisfies(
             f -> {
-              assertThat(f.reason()).isEqualTo("SnapshotSizeLimitReached");
+              assertThat(f.reason()).isEqualTo(reason);
               assertThat(f.object()).isEqualTo(new ObjectKey("default", "young"));
             });
   }
