@@ -11,14 +11,11 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
+import io.minilb.controller.kube.CrudApiServer;
 import io.minilb.snapshot.RRSet;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -35,13 +32,7 @@ class ChangeWarmUpIT {
 
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
-  private final KubernetesMockServer server =
-      new KubernetesMockServer(
-          new Context(),
-          new MockWebServer(),
-          new HashMap<>(),
-          new KubernetesCrudDispatcher(),
-          false);
+  private final KubernetesMockServer server = CrudApiServer.create();
   private final List<String> statusWrites = new CopyOnWriteArrayList<>();
   private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
   private final ch.qos.logback.classic.Logger warmUpLog =

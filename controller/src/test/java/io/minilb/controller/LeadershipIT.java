@@ -7,14 +7,12 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.minilb.controller.kube.CrudApiServer;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,18 +34,14 @@ class LeadershipIT {
 
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final KubernetesMockServer server =
-      new KubernetesMockServer(
-          new Context(),
-          new MockWebServer(),
-          new HashMap<>(),
+      CrudApiServer.create(
           new KubernetesCrudDispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
               requests.add(request.getMethod() + " " + request.getPath());
               return super.dispatch(request);
             }
-          },
-          false);
+          });
   private final List<KubernetesClient> clients = new ArrayList<>();
   private final List<Candidate> candidates = new ArrayList<>();
 
